@@ -1,0 +1,53 @@
+import { z } from "zod";
+import { isDecimal } from "../../billing/money.js";
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "expected YYYY-MM-DD");
+
+export const DEFAULT_THRESHOLDS = [50, 75, 90, 100] as const;
+
+export const BudgetScopeSchema = z
+  .object({
+    provider: z.array(z.string().min(1)).max(10).optional(),
+    sub_account_id: z.array(z.string().min(1)).max(100).optional(),
+    service_name: z.array(z.string().min(1)).max(100).optional(),
+    region_id: z.array(z.string().min(1)).max(100).optional(),
+    tags: z.record(z.string(), z.string()).optional(),
+  })
+  .strict();
+
+export const ThresholdSchema = z
+  .object({
+    percent: z.number().positive().max(1000),
+    basis: z.enum(["actual", "forecast"]),
+  })
+  .strict();
+
+export const BudgetSchema = z
+  .object({
+    id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+    name: z.string().min(1).max(200),
+    amount: z
+      .string()
+      .refine(isDecimal, "amount must be a decimal string")
+      .refine((v) => Number(v) > 0, "amount must be positive"),
+    currency: z.string().length(3).default("USD"),
+    period: z.enum(["monthly", "quarterly", "annual", "custom"]),
+    customStart: isoDate.optional(),
+    customEnd: isoDate.optional(),
+    scope: BudgetScopeSchema.default({}),
+    thresholds: z
+      .array(ThresholdSchema)
+      .min(1)
+      .max(20)
+      .default(DEFAULT_THRESHOLDS.flatMap((p) => [{ percent: p, basis: "actual" as const }, { percent: p, basis: "forecast" as const }])),
+  })
+  .strict()
+  .refine((b) => b.period !== "custom" || (b.customStart && b.customEnd && b.customStart <= b.customEnd), {
+    message: "a custom period needs customStart <= customEnd",
+    path: ["customStart"],
+  });
+
+/** A spending limit over a period, scoped by provider, account, service, region or tag. */
+export type Budget = z.infer<typeof BudgetSchema>;
+export type BudgetThreshold = z.infer<typeof ThresholdSchema>;
+export type BudgetScope = z.infer<typeof BudgetScopeSchema>;

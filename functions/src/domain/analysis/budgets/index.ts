@@ -1,0 +1,4 @@
+export * from "./budget.js";
+export * from "./evaluate.js";
+export * from "./period.js";
+export * from "./scope.js";

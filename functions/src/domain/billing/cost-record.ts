@@ -1,0 +1,107 @@
+import { createHash } from "node:crypto";
+import { z } from "zod";
+import { isDecimal } from "./money.js";
+
+/** FOCUS 1.2 ChargeCategory values. Credits and taxes stay apart from usage (DESIGN.md §4). */
+export const CHARGE_CATEGORIES = ["Usage", "Purchase", "Tax", "Credit", "Adjustment"] as const;
+export type ChargeCategory = (typeof CHARGE_CATEGORIES)[number];
+
+/** Normalized provider codes; FOCUS ProviderName values map onto these (see normalizeProvider). */
+export const PROVIDERS = ["gcp", "aws", "azure", "oci", "other"] as const;
+export type Provider = (typeof PROVIDERS)[number];
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "expected YYYY-MM-DD");
+const decimal = z.string().refine(isDecimal, "expected a decimal string");
+
+export const CostRecordSchema = z
+  .object({
+    tenant_id: z.string().min(1),
+    provider: z.enum(PROVIDERS),
+    billing_account_id: z.string(),
+    sub_account_id: z.string(),
+    service_name: z.string(),
+    service_category: z.string(),
+    region_id: z.string(),
+    resource_id: z.string(),
+    charge_category: z.enum(CHARGE_CATEGORIES),
+    charge_period_start: isoDate,
+    charge_period_end: isoDate,
+    billed_cost: decimal,
+    effective_cost: decimal,
+    list_cost: decimal,
+    billing_currency: z.string().length(3),
+    pricing_quantity: decimal.nullable(),
+    pricing_unit: z.string(),
+    tags: z.record(z.string(), z.string()),
+    source: z.string(),
+    ingested_at: z.string(),
+    record_key: z.string().regex(/^[0-9a-f]{32}$/),
+  })
+  .strict();
+
+/**
+ * One row of the ledger: one tenant, UTC day and dimension combination, FOCUS-named.
+ * Money is a decimal string. `record_key` is a hash of the identity columns and the day,
+ * so re-ingesting a day upserts instead of duplicating.
+ */
+export type CostRecord = z.infer<typeof CostRecordSchema>;
+
+/** The columns that identify a row; everything else is a measure or lineage. */
+export type CostIdentity = Pick<
+  CostRecord,
+  | "tenant_id"
+  | "provider"
+  | "billing_account_id"
+  | "sub_account_id"
+  | "service_name"
+  | "service_category"
+  | "region_id"
+  | "resource_id"
+  | "charge_category"
+  | "charge_period_start"
+>;
+
+const IDENTITY_COLUMNS: readonly (keyof CostIdentity)[] = [
+  "tenant_id",
+  "provider",
+  "billing_account_id",
+  "sub_account_id",
+  "service_name",
+  "service_category",
+  "region_id",
+  "resource_id",
+  "charge_category",
+  "charge_period_start",
+];
+
+/** Deterministic 128-bit key over the identity columns (unit separator between fields). */
+export function recordKey(identity: CostIdentity): string {
+  const h = createHash("sha256");
+  for (const col of IDENTITY_COLUMNS) h.update(`${identity[col]}\u001f`);
+  return h.digest("hex").slice(0, 32);
+}
+
+const PROVIDER_ALIASES: Record<string, Provider> = {
+  gcp: "gcp",
+  google: "gcp",
+  "google cloud": "gcp",
+  "google cloud platform": "gcp",
+  aws: "aws",
+  "amazon web services": "aws",
+  "amazon web services, inc.": "aws",
+  azure: "azure",
+  microsoft: "azure",
+  "microsoft azure": "azure",
+  oci: "oci",
+  oracle: "oci",
+  "oracle cloud infrastructure": "oci",
+};
+
+/** Maps a FOCUS ProviderName (or our own code) to a provider code; unknown names become "other". */
+export function normalizeProvider(name: string): Provider {
+  return PROVIDER_ALIASES[name.trim().toLowerCase()] ?? "other";
+}
+
+/** Dimensions the analysis and the API group by. */
+export const COST_DIMENSIONS = ["provider", "sub_account_id", "service_name", "region_id"] as const;
+export type CostDimension = (typeof COST_DIMENSIONS)[number];

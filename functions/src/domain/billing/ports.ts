@@ -1,0 +1,89 @@
+import type { CostDimension, CostRecord, Provider } from "./cost-record.js";
+
+/** Inclusive UTC day window, YYYY-MM-DD. */
+export interface DayWindow {
+  start: string;
+  end: string;
+}
+
+/** A tenant's connected cloud account, as the collectors see it. */
+export interface CloudAccountRef {
+  tenantId: string;
+  accountId: string;
+  provider: Provider;
+  /** Provider-native scope: GCP billing account + project ids, AWS payer + linked accounts, Azure scope path. */
+  scope: Record<string, string | string[]>;
+  /** Environment of the account, which decides the authorization zone. */
+  environment: "nonprod" | "prod";
+}
+
+export interface CollectRequest {
+  account: CloudAccountRef;
+  window: DayWindow;
+}
+
+export interface CollectResult {
+  records: CostRecord[];
+  /** Days the provider still marks as estimated or incomplete (late data is normal for 24 to 72 h). */
+  incompleteDays: string[];
+  /** Provider calls made, including retries, for progress and metrics. */
+  calls: number;
+}
+
+/** Pulls daily cost rows for one account and window, limited to the account's authorized scope. */
+export interface BillingSource {
+  readonly provider: Provider;
+  collect(req: CollectRequest): Promise<CollectResult>;
+}
+
+/** Which rows a replaceWindow owns: re-pulling a window replaces exactly these. */
+export interface WindowScope {
+  tenantId: string;
+  provider: Provider;
+  subAccountIds?: string[];
+  source: string;
+}
+
+export interface UpsertStats {
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  deleted: number;
+}
+
+export interface CostQuery {
+  window: DayWindow;
+  groupBy: CostDimension[];
+  /** Exact-match filters on dimensions. */
+  filter?: Partial<Record<CostDimension | "charge_category", string[]>>;
+}
+
+export interface CostRow {
+  date: string;
+  dims: Partial<Record<CostDimension, string>>;
+  billed_cost: string;
+  effective_cost: string;
+}
+
+export interface CostTotals {
+  rows: number;
+  billed_cost: string;
+  effective_cost: string;
+}
+
+/**
+ * The ledger's analytics store: DuckDB locally, BigQuery in production.
+ * Every call is scoped by tenant; no method can read across tenants.
+ */
+export interface CostWarehouse {
+  /** Idempotent upsert by record_key. */
+  upsert(tenantId: string, records: CostRecord[]): Promise<UpsertStats>;
+  /** Upserts `records` and deletes rows of `scope` inside `window` that the new pull no longer has. */
+  replaceWindow(scope: WindowScope, window: DayWindow, records: CostRecord[]): Promise<UpsertStats>;
+  /** Daily sums of billed and effective cost, grouped by the given dimensions. */
+  queryDaily(tenantId: string, query: CostQuery): Promise<CostRow[]>;
+  totals(tenantId: string, window?: DayWindow): Promise<CostTotals>;
+  /** Distinct days with data, newest last. */
+  days(tenantId: string): Promise<string[]>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,82 @@
+/**
+ * Ports shared by every domain. Adapters implement them: DuckDB and in-process locally,
+ * Firestore, Pub/Sub and Secret Manager in production. Each has one conformance suite in
+ * test/conformance that every implementation must pass.
+ */
+
+export type DocumentData = Record<string, unknown>;
+
+export type WhereOp = "==" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "array-contains";
+
+export interface ListQuery {
+  where?: [field: string, op: WhereOp, value: unknown][];
+  orderBy?: { field: string; direction?: "asc" | "desc" }[];
+  limit?: number;
+  /** Opaque cursor from a previous page's `next`. */
+  startAfter?: string;
+}
+
+export interface Doc<T extends DocumentData = DocumentData> {
+  id: string;
+  path: string;
+  data: T;
+}
+
+export interface Page<T extends DocumentData = DocumentData> {
+  docs: Doc<T>[];
+  next?: string;
+}
+
+/**
+ * Hierarchical document store with Firestore's path model: "tenants/t1/budgets/b1" is a document,
+ * "tenants/t1/budgets" a collection. Field paths in queries are top-level field names.
+ */
+export interface DocumentStore {
+  get<T extends DocumentData = DocumentData>(path: string): Promise<T | null>;
+  /** Creates or replaces; with merge, shallow-merges top-level fields. */
+  set(path: string, data: DocumentData, opts?: { merge?: boolean }): Promise<void>;
+  /** Creates only if absent; returns false when the document already exists (leases, dedupe). */
+  create(path: string, data: DocumentData): Promise<boolean>;
+  delete(path: string): Promise<void>;
+  list<T extends DocumentData = DocumentData>(collectionPath: string, query?: ListQuery): Promise<Page<T>>;
+  /** Atomic read-modify-write of one document; `fn` may run more than once. Returning null deletes. */
+  update<T extends DocumentData = DocumentData>(
+    path: string,
+    fn: (current: T | null) => T | null,
+  ): Promise<T | null>;
+  close(): Promise<void>;
+}
+
+export interface BusMessage<T = unknown> {
+  id: string;
+  topic: string;
+  data: T;
+  attributes: Record<string, string>;
+  /** 1 on first delivery. */
+  deliveryAttempt: number;
+  publishedAt: string;
+}
+
+export type MessageHandler<T = unknown> = (msg: BusMessage<T>) => Promise<void>;
+
+/** Pub/Sub-style bus: at-least-once delivery, retry on throw, dead-letter after max attempts. */
+export interface EventBus {
+  publish<T>(topic: string, data: T, attributes?: Record<string, string>): Promise<string>;
+  subscribe<T>(topic: string, handler: MessageHandler<T>, opts?: { maxAttempts?: number }): void;
+  /** Resolves when nothing is queued or in flight (local bus; production resolves at once). */
+  drain(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface SecretStore {
+  /** Returns the latest version, or null when absent. */
+  get(name: string): Promise<string | null>;
+  put(name: string, value: string): Promise<void>;
+  delete(name: string): Promise<void>;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };

@@ -1,0 +1,35 @@
+import { defineConfig } from "vitest/config";
+
+// Two tiers: unit (pure logic, fakes, DuckDB in-process) and integration (emulators and
+// functions-framework servers; test/integration/global-setup.ts starts what they need).
+export default defineConfig({
+  test: {
+    env: { METADATA_SERVER_DETECTION: "none", TZ: "UTC" },
+    coverage: {
+      provider: "v8",
+      include: ["functions/src/**"],
+      thresholds: { lines: 70, functions: 70, branches: 60, statements: 70 },
+    },
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "unit",
+          include: ["test/**/*.test.ts"],
+          exclude: ["test/integration/**"],
+          testTimeout: 30_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "integration",
+          include: ["test/integration/**/*.test.ts"],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
