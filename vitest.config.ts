@@ -25,6 +25,8 @@ export default defineConfig({
         test: {
           name: "integration",
           include: ["test/integration/**/*.test.ts"],
+          // Starts the Firebase Auth emulator unless FIREBASE_AUTH_EMULATOR_HOST is already set.
+          globalSetup: ["test/integration/global-setup.ts"],
           testTimeout: 120_000,
           hookTimeout: 120_000,
           fileParallelism: false,

@@ -25,11 +25,12 @@ export async function startHttpReceiver(
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", async () => {
       const reply = await handle(req, Buffer.concat(chunks).toString("utf8"));
-      res.writeHead(reply.status, { "content-type": reply.contentType, ...reply.headers });
-      res.end(reply.body);
+      const body = Buffer.from(reply.body, "utf8");
+      // One write with a length: header and body leave in the same segment.
+      res.writeHead(reply.status, { "content-type": reply.contentType, "content-length": body.length, ...reply.headers });
+      res.end(body);
     });
   });
-  server.keepAliveTimeout = 1;
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
@@ -46,9 +47,15 @@ export async function startHttpReceiver(
 export interface FaultOptions {
   rate: number;
   seed: number;
+  /**
+   * "before" (default): the request fails before it is processed. "mixed": half of the faults
+   * happen after processing, as when a response is lost on the way back; only receivers that
+   * dedupe (PagerDuty, by dedup_key) should use it.
+   */
+  mode?: "before" | "mixed";
 }
 
-export function faultInjector(opts: FaultOptions | undefined): { next(): boolean; count: number } {
+export function faultInjector(opts: FaultOptions | undefined): { next(): boolean; afterProcessing(): boolean; count: number } {
   const rng = opts ? xoroshiro128plus(opts.seed) : null;
   const state = {
     count: 0,
@@ -58,6 +65,19 @@ export function faultInjector(opts: FaultOptions | undefined): { next(): boolean
       if (fail) state.count++;
       return fail;
     },
+    /** For a fault just drawn: does it strike after the request was processed? */
+    afterProcessing(): boolean {
+      if (!rng || opts?.mode !== "mixed") return false;
+      return uniformFloat64(rng) < 0.5;
+    },
   };
   return state;
+}
+
+/** A local port with nothing listening (fetch refuses well-known "bad ports" such as 9 outright). */
+export async function closedPort(): Promise<number> {
+  const r = await startHttpReceiver(() => ({ status: 200, body: "", contentType: "text/plain" }));
+  const port = Number(new URL(r.baseUrl).port);
+  await r.close();
+  return port;
 }

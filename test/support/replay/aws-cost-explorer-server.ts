@@ -17,6 +17,8 @@ export interface AwsReplayOptions {
   /** Days on or after this are answered with `Estimated: true`. */
   estimatedFrom?: string;
   hangMs?: number;
+  /** Days left out of the answer: a partial response that still looks well-formed. */
+  dropDays?: string[];
 }
 
 export interface AwsReplayServer extends ReplayServer {
@@ -118,7 +120,7 @@ export async function startAwsCostExplorerReplay(opts: AwsReplayOptions): Promis
       if (!decoded.success) return sendJson(res, 400, awsError("InvalidNextTokenException", "bad token"), { "x-amzn-errortype": "InvalidNextTokenException" });
       offset = decoded.data.offset;
     }
-    const pageDays = days.slice(offset, offset + daysPerPage);
+    const pageDays = days.slice(offset, offset + daysPerPage).filter((d) => !opts.dropDays?.includes(d));
     const metrics = body.Metrics ?? [];
     const results = pageDays.map((date) => {
       const groups = new Map<string, { Keys: string[]; cost: Big; effective: Big; unit: string }>();

@@ -4,8 +4,9 @@ import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
 /**
  * Faults a replay server can inject instead of answering. Each server renders them in its
  * provider's real wire format (AWS awsJson1_1 error shapes, ARM 429 headers, BigQuery errors).
+ * "job-running" is BigQuery's own slow-query answer (`jobComplete: false`); other servers ignore it.
  */
-export type Fault = "throttle" | "server-error" | "timeout" | "malformed" | "reset";
+export type Fault = "throttle" | "server-error" | "timeout" | "malformed" | "reset" | "job-running";
 
 /** Decides, per provider call, whether to answer or inject a fault. */
 export type FaultPlan = (requestIndex: number) => Fault | null;

@@ -62,3 +62,7 @@ export function fromNumber(value: number, dp = 6): string {
   if (!Number.isFinite(value)) throw new RangeError(`not a finite amount: ${value}`);
   return new Big(value.toFixed(dp)).toFixed(dp);
 }
+
+export function absDecimal(value: string): string {
+  return new Big(value).abs().toFixed();
+}

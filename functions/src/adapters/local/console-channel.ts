@@ -1,0 +1,28 @@
+import type { AlertChannel, ChannelMessage, SendResult } from "../../domain/alerts/channel-port.js";
+import { describeWhere, formatUsd, headline } from "../../domain/alerts/describe.js";
+import { priorityOf } from "../../domain/alerts/severity.js";
+
+/**
+ * The local alert channel for `npm run nightly`: one readable line per alert (and per digest),
+ * written to stdout unless a writer is given. It needs no secret.
+ */
+export function consoleAlertLine(message: ChannelMessage): string {
+  if (message.kind === "digest") {
+    const d = message.digest;
+    return `[digest ${d.period}] tenant=${d.tenantId} ${d.totalCount} alert(s), ${formatUsd(d.totalImpactUsd)} impact, ${d.deferredCount} held by quiet hours`;
+  }
+  const e = message.event;
+  const tag = message.transition === "trigger" ? `${priorityOf(e.severity)} ${e.severity}` : message.transition;
+  return `[alert ${tag}] tenant=${e.tenantId} ${headline(e)} | impact ${formatUsd(e.impactUsd)} | ${describeWhere(e.where)} | ${e.dashboardUrl} | id=${e.id}`;
+}
+
+export function createConsoleChannel(write: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): AlertChannel {
+  return {
+    kind: "console",
+    supports: () => true,
+    async send(message: ChannelMessage): Promise<SendResult> {
+      write(consoleAlertLine(message));
+      return { ok: true };
+    },
+  };
+}

@@ -1,0 +1,128 @@
+import type { Doc, DocumentData, DocumentStore, ListQuery, Page } from "../../domain/ports.js";
+import { parseCollectionPath, parseDocPath } from "./document-paths.js";
+import { runListQuery } from "./document-query.js";
+import { toStoredData } from "./document-values.js";
+import { closeDuckDb, type DuckDbHandle, type DuckDbLocation, openDuckDb } from "./duckdb-open.js";
+import { queueForFile, type SerialQueue } from "./serial-queue.js";
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS documents (
+  path VARCHAR PRIMARY KEY,
+  collection VARCHAR NOT NULL,
+  id VARCHAR NOT NULL,
+  data VARCHAR NOT NULL
+)`;
+
+/**
+ * DocumentStore on one DuckDB table (path, collection, id, JSON text). Queries load the
+ * collection and run the shared Firestore-semantics evaluator (document-query.ts): the local
+ * run's collections are small, and one evaluator keeps every store's answers identical.
+ * All operations go through the file's SerialQueue, so create and update are atomic in this process
+ * (even with two stores on one file).
+ */
+export class DuckDbDocumentStore implements DocumentStore {
+  private readonly queue: SerialQueue;
+  private closed = false;
+
+  private constructor(private readonly db: DuckDbHandle) {
+    this.queue = queueForFile(db.file);
+  }
+
+  /** Opens `<dataDir>/documents.duckdb` (default .data), or `{ file: ":memory:" }`. */
+  static async open(loc: DuckDbLocation = {}): Promise<DuckDbDocumentStore> {
+    const db = await openDuckDb(loc, "documents.duckdb");
+    await db.connection.run(SCHEMA);
+    await db.connection.run("CREATE INDEX IF NOT EXISTS documents_collection ON documents (collection)");
+    return new DuckDbDocumentStore(db);
+  }
+
+  async get<T extends DocumentData = DocumentData>(path: string): Promise<T | null> {
+    parseDocPath(path);
+    return this.exec(() => this.read<T>(path));
+  }
+
+  async set(path: string, data: DocumentData, opts?: { merge?: boolean }): Promise<void> {
+    const p = parseDocPath(path);
+    const incoming = toStoredData(data);
+    return this.exec(async () => {
+      const existing = opts?.merge ? await this.read(path) : null;
+      await this.write(p.path, p.collection, p.id, existing ? { ...existing, ...incoming } : incoming);
+    });
+  }
+
+  async create(path: string, data: DocumentData): Promise<boolean> {
+    const p = parseDocPath(path);
+    const stored = toStoredData(data);
+    return this.exec(async () => {
+      const r = await this.db.connection.run(
+        "INSERT INTO documents VALUES ($1, $2, $3, $4) ON CONFLICT (path) DO NOTHING",
+        [p.path, p.collection, p.id, JSON.stringify(stored)],
+      );
+      return r.rowsChanged === 1;
+    });
+  }
+
+  async delete(path: string): Promise<void> {
+    parseDocPath(path);
+    return this.exec(async () => {
+      await this.db.connection.run("DELETE FROM documents WHERE path = $1", [path]);
+    });
+  }
+
+  async list<T extends DocumentData = DocumentData>(collectionPath: string, query?: ListQuery): Promise<Page<T>> {
+    parseCollectionPath(collectionPath);
+    return this.exec(async () => {
+      const reader = await this.db.connection.runAndReadAll(
+        "SELECT path, id, data FROM documents WHERE collection = $1",
+        [collectionPath],
+      );
+      const docs: Doc<T>[] = reader.getRowsJS().map(([path, id, data]) => ({
+        path: String(path),
+        id: String(id),
+        data: JSON.parse(String(data)) as T,
+      }));
+      return runListQuery(docs, query);
+    });
+  }
+
+  async update<T extends DocumentData = DocumentData>(
+    path: string,
+    fn: (current: T | null) => T | null,
+  ): Promise<T | null> {
+    const p = parseDocPath(path);
+    return this.exec(async () => {
+      const next = fn(await this.read<T>(path));
+      if (next === null) {
+        await this.db.connection.run("DELETE FROM documents WHERE path = $1", [path]);
+        return null;
+      }
+      const stored = toStoredData(next);
+      await this.write(p.path, p.collection, p.id, stored);
+      return stored as T;
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.queue.run(async () => closeDuckDb(this.db));
+  }
+
+  private exec<T>(task: () => Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(new Error("DuckDbDocumentStore is closed"));
+    return this.queue.run(task);
+  }
+
+  private async read<T extends DocumentData>(path: string): Promise<T | null> {
+    const reader = await this.db.connection.runAndReadAll("SELECT data FROM documents WHERE path = $1", [path]);
+    const row = reader.getRowsJS()[0];
+    return row ? (JSON.parse(String(row[0])) as T) : null;
+  }
+
+  private async write(path: string, collection: string, id: string, data: DocumentData): Promise<void> {
+    await this.db.connection.run(
+      "INSERT INTO documents VALUES ($1, $2, $3, $4) ON CONFLICT (path) DO UPDATE SET data = excluded.data",
+      [path, collection, id, JSON.stringify(data)],
+    );
+  }
+}

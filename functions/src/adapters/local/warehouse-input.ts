@@ -1,0 +1,131 @@
+import Big from "big.js";
+import { z } from "zod";
+import { COST_DIMENSIONS, type CostRecord, CostRecordSchema } from "../../domain/billing/cost-record.js";
+import type { CostQuery, DayWindow, WindowScope } from "../../domain/billing/ports.js";
+
+/**
+ * Input checks shared by the CostWarehouse adapters, so that DuckDB, the memory fake and BigQuery
+ * refuse the same bad calls with the same messages. Money is stored at 12 decimal places
+ * (DECIMAL(38,12) locally, BigQuery BIGNUMERIC-compatible); amounts with more places are rounded
+ * half-even here, once, so that every adapter stores the same value.
+ */
+export const MONEY_SCALE = 12;
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "expected YYYY-MM-DD");
+const TenantId = z.string().min(1, "tenantId is required");
+
+export const DayWindowSchema = z
+  .object({ start: isoDate, end: isoDate })
+  .strict()
+  .refine((w) => w.start <= w.end, "window start must not be after its end");
+
+const WindowScopeSchema = z
+  .object({
+    tenantId: TenantId,
+    provider: CostRecordSchema.shape.provider,
+    subAccountIds: z.array(z.string()).min(1, "subAccountIds, when given, must not be empty").optional(),
+    source: z.string().min(1),
+  })
+  .strict();
+
+const Dimension = z.enum(COST_DIMENSIONS);
+const FilterKey = z.enum([...COST_DIMENSIONS, "charge_category"]);
+
+const CostQuerySchema = z
+  .object({
+    window: DayWindowSchema,
+    groupBy: z.array(Dimension).refine((g) => new Set(g).size === g.length, "groupBy lists a dimension twice"),
+    filter: z.partialRecord(FilterKey, z.array(z.string())).optional(),
+  })
+  .strict();
+
+function fail(what: string, error: z.ZodError): never {
+  throw new TypeError(`invalid ${what}: ${z.prettifyError(error)}`);
+}
+
+export function validateTenantId(tenantId: string): string {
+  const r = TenantId.safeParse(tenantId);
+  return r.success ? r.data : fail("tenantId", r.error);
+}
+
+export function validateWindow(window: DayWindow): DayWindow {
+  const r = DayWindowSchema.safeParse(window);
+  return r.success ? r.data : fail("window", r.error);
+}
+
+export function validateScope(scope: WindowScope): WindowScope {
+  const r = WindowScopeSchema.safeParse(scope);
+  return r.success ? r.data : fail("scope", r.error);
+}
+
+export function validateCostQuery(query: CostQuery): CostQuery {
+  const r = CostQuerySchema.safeParse(query);
+  return r.success ? (r.data as CostQuery) : fail("cost query", r.error);
+}
+
+const PLAIN_MONEY = new RegExp(`^-?\\d+(\\.\\d{1,${MONEY_SCALE}})?$`);
+
+/** DECIMAL(38,12) leaves 26 integer digits. */
+const MAX_INTEGER_DIGITS = 38 - MONEY_SCALE;
+
+/** An amount as stored: unchanged when already plain with at most 12 places, else rounded. */
+export function storedMoney(value: string): string {
+  const s = PLAIN_MONEY.test(value) ? value : new Big(value.trim()).round(MONEY_SCALE, Big.roundHalfEven).toFixed();
+  const integerDigits = s.replace("-", "").split(".")[0]?.replace(/^0+/, "").length ?? 0;
+  if (integerDigits > MAX_INTEGER_DIGITS) throw new TypeError(`amount out of range (over ${MAX_INTEGER_DIGITS} integer digits)`);
+  return s;
+}
+
+/** Canonical text of an amount read back: no trailing zeros, no "-0" (what Big#toFixed gives). */
+export function canonicalMoney(value: string): string {
+  const s = new Big(value).toFixed();
+  return s === "-0" ? "0" : s;
+}
+
+/**
+ * Validates every record and that it belongs to `tenantId`; normalizes money; keeps the last
+ * record of each record_key, as a re-sent row replaces the earlier one.
+ */
+export function prepareRecords(tenantId: string, records: readonly CostRecord[]): CostRecord[] {
+  validateTenantId(tenantId);
+  if (!Array.isArray(records)) throw new TypeError("records must be an array");
+  const byKey = new Map<string, CostRecord>();
+  records.forEach((rec, i) => {
+    const r = CostRecordSchema.safeParse(rec);
+    if (!r.success) throw new TypeError(`invalid cost record at index ${i}: ${z.prettifyError(r.error)}`);
+    const x = r.data;
+    const money = (v: string) => {
+      try {
+        return storedMoney(v);
+      } catch (err) {
+        throw new TypeError(`invalid cost record at index ${i}: ${(err as Error).message}`);
+      }
+    };
+    if (x.tenant_id !== tenantId) {
+      throw new TypeError(`cost record at index ${i} belongs to another tenant than ${JSON.stringify(tenantId)}`);
+    }
+    byKey.delete(x.record_key); // re-insert so that Map order follows the last occurrence
+    byKey.set(x.record_key, {
+      ...x,
+      billed_cost: money(x.billed_cost),
+      effective_cost: money(x.effective_cost),
+      list_cost: money(x.list_cost),
+      pricing_quantity: x.pricing_quantity === null ? null : money(x.pricing_quantity),
+    });
+  });
+  return [...byKey.values()];
+}
+
+/** Checks that replaceWindow's records all fall inside the scope and window it replaces. */
+export function checkRecordsInScope(scope: WindowScope, window: DayWindow, records: readonly CostRecord[]): void {
+  const subs = scope.subAccountIds ? new Set(scope.subAccountIds) : null;
+  records.forEach((r, i) => {
+    const where = `record at index ${i} (${r.record_key})`;
+    if (r.provider !== scope.provider) throw new TypeError(`${where} has provider ${r.provider}, not ${scope.provider}`);
+    if (r.source !== scope.source) throw new TypeError(`${where} has source ${r.source}, not ${scope.source}`);
+    if (subs && !subs.has(r.sub_account_id)) throw new TypeError(`${where} is outside the scope's sub accounts`);
+    if (r.charge_period_start < window.start || r.charge_period_start > window.end) {
+      throw new TypeError(`${where} is dated ${r.charge_period_start}, outside ${window.start}..${window.end}`);
+    }
+  });
+}

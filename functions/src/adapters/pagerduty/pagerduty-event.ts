@@ -1,0 +1,100 @@
+import type { AlertEvent, Transition } from "../../domain/alerts/alert-event.js";
+import { describeWhere, figures, formatSignedUsd, headline, rootCausesOf } from "../../domain/alerts/describe.js";
+import { type PagerDutySeverity, pagerDutySeverity, priorityOf } from "../../domain/alerts/severity.js";
+
+/**
+ * PagerDuty Events API v2 request bodies (POST https://events.pagerduty.com/v2/enqueue), shaped by
+ * the OpenAPI in ../shared/data/pagerduty-events-v2/events-v2.openapiv3.json: `routing_key` and
+ * `event_action` required; a trigger's `payload` requires summary, severity and source.
+ * `dedup_key` is the alert's stable id, so re-sends update one PagerDuty alert instead of opening
+ * another, and resolve/acknowledge find it.
+ */
+
+/** PagerDuty truncates summary at 1024 characters (Events API v2 overview, "summary"). */
+export const MAX_SUMMARY = 1024;
+/** Root causes copied into custom_details; the count of the rest goes alongside. */
+export const MAX_ROOT_CAUSES_IN_DETAILS = 20;
+
+export interface PagerDutyTrigger {
+  routing_key: string;
+  event_action: "trigger";
+  dedup_key: string;
+  payload: {
+    summary: string;
+    severity: PagerDutySeverity;
+    source: string;
+    timestamp: string;
+    component?: string;
+    group?: string;
+    class: string;
+    custom_details: Record<string, unknown>;
+  };
+  client: string;
+  client_url: string;
+  links: { href: string; text: string }[];
+}
+
+export interface PagerDutyFollowUp {
+  routing_key: string;
+  event_action: "acknowledge" | "resolve";
+  dedup_key: string;
+}
+
+export type PagerDutyEventBody = PagerDutyTrigger | PagerDutyFollowUp;
+
+function cut(text: string, max: number): string {
+  const chars = [...text];
+  return chars.length <= max ? text : `${chars.slice(0, max - 1).join("")}…`;
+}
+
+/** `source`: the affected system, here provider/account (or the tenant when the alert has no scope). */
+export function pagerDutySource(event: AlertEvent): string {
+  const w = event.where;
+  const s = [w.provider, w.accountId].filter(Boolean).join("/");
+  return s || `tenant/${event.tenantId}`;
+}
+
+export function pagerDutyBody(event: AlertEvent, transition: Transition, routingKey: string): PagerDutyEventBody {
+  if (transition !== "trigger") return { routing_key: routingKey, event_action: transition, dedup_key: event.id };
+  const causes = rootCausesOf(event);
+  const details: Record<string, unknown> = {
+    tenant: event.tenantId,
+    type: event.type,
+    priority: priorityOf(event.severity),
+    where: describeWhere(event.where),
+    impact_usd: event.impactUsd,
+    ...Object.fromEntries(figures(event).map(([k, v]) => [k.toLowerCase().replace(/[^a-z0-9]+/g, "_"), v])),
+  };
+  if ("expectedUsd" in event) {
+    details.expected_usd = event.expectedUsd;
+    details.actual_usd = event.actualUsd;
+  }
+  if ("forecast" in event && event.forecast) {
+    details.forecast_usd = event.forecast.forecastUsd;
+    details.budget_usd = event.forecast.budgetUsd;
+  }
+  if (causes.length > 0) {
+    details.root_causes = causes
+      .slice(0, MAX_ROOT_CAUSES_IN_DETAILS)
+      .map((c) => `${c.dimension}=${c.value}: ${formatSignedUsd(c.contributionUsd)}`);
+    if (causes.length > MAX_ROOT_CAUSES_IN_DETAILS) details.root_causes_more = causes.length - MAX_ROOT_CAUSES_IN_DETAILS;
+  }
+  return {
+    routing_key: routingKey,
+    event_action: "trigger",
+    dedup_key: event.id,
+    payload: {
+      summary: cut(`[${priorityOf(event.severity)}] ${headline(event)}`, MAX_SUMMARY),
+      severity: pagerDutySeverity(event.severity),
+      source: cut(pagerDutySource(event), 255),
+      timestamp: event.occurredAt,
+      ...(event.where.service ? { component: event.where.service } : {}),
+      ...(event.where.provider ? { group: event.where.provider } : {}),
+      class: event.type,
+      custom_details: details,
+    },
+    client: "AI Cost Monitoring Platform",
+    client_url: event.dashboardUrl,
+    links: [{ href: event.dashboardUrl, text: "Open in the cost dashboard" }],
+  };
+}

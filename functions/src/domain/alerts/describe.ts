@@ -1,0 +1,94 @@
+import { compareDecimals, roundDecimal, sub } from "../billing/money.js";
+import type { AlertEvent, AlertWhere } from "./alert-event.js";
+
+/**
+ * Plain-text wording shared by every channel (Slack, PagerDuty, console), so an alert reads the
+ * same everywhere. Channel adapters add their own markup around these strings.
+ */
+
+/** "$1,234.57" from a decimal string, rounded half-even to cents; negative as "-$12.00". */
+export function formatUsd(amount: string): string {
+  const fixed = roundDecimal(amount, 2);
+  const negative = fixed.startsWith("-");
+  const [int = "0", frac = "00"] = (negative ? fixed.slice(1) : fixed).split(".");
+  const grouped = int.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  return `${negative ? "-" : ""}$${grouped}.${frac}`;
+}
+
+/** "+$12.00" / "-$3.50": a signed difference. */
+export function formatSignedUsd(amount: string): string {
+  return compareDecimals(amount, "0") >= 0 ? `+${formatUsd(amount)}` : formatUsd(amount);
+}
+
+export function describeWhere(where: AlertWhere | undefined): string {
+  if (!where) return "all scopes";
+  const parts = [where.provider, where.accountId, where.service, where.region].filter(
+    (p): p is string => typeof p === "string" && p.length > 0,
+  );
+  return parts.length > 0 ? parts.join(" / ") : "all scopes";
+}
+
+/** One-line headline: what happened, where, and how much. */
+export function headline(event: AlertEvent): string {
+  switch (event.type) {
+    case "anomaly.opened":
+    case "anomaly.updated":
+      return `Cost anomaly ${formatSignedUsd(sub(event.actualUsd, event.expectedUsd))} on ${describeWhere(event.where)} (${event.date})`;
+    case "anomaly.resolved":
+      return `Resolved: cost anomaly on ${describeWhere(event.where)} (${event.date})`;
+    case "anomaly.acknowledged":
+      return `Acknowledged by ${event.acknowledgedBy}: cost anomaly on ${describeWhere(event.where)} (${event.date})`;
+    case "budget.threshold_crossed":
+      return `Budget "${event.budgetName}" ${event.basis === "forecast" ? "forecast to cross" : "crossed"} ${event.thresholdPct}% for ${event.periodKey}: ${formatUsd(event.spentUsd)} of ${formatUsd(event.budgetUsd)}`;
+    case "forecast.breach_ahead":
+      return `Budget "${event.budgetName}" forecast to be exceeded in ${event.daysUntilBreach} day${event.daysUntilBreach === 1 ? "" : "s"} (${event.breachDate})`;
+    case "collection.failing":
+      return `Cost collection failing for account ${event.accountId} since ${event.since} (${event.consecutiveFailures} failed run${event.consecutiveFailures === 1 ? "" : "s"})`;
+    case "llm_budget.crossed":
+      return `LLM budget "${event.budgetName}" crossed ${event.thresholdPct}% for ${event.periodKey}: ${formatUsd(event.spentUsd)} of ${formatUsd(event.budgetUsd)}`;
+  }
+}
+
+/** Figures as label/value pairs (for Slack fields, PagerDuty custom_details, the console line). */
+export function figures(event: AlertEvent): [label: string, value: string][] {
+  const out: [string, string][] = [
+    ["Severity", event.severity],
+    ["Impact", formatUsd(event.impactUsd)],
+  ];
+  switch (event.type) {
+    case "anomaly.opened":
+    case "anomaly.updated":
+    case "anomaly.resolved":
+    case "anomaly.acknowledged":
+      out.push(["Where", describeWhere(event.where)], ["Day", event.date]);
+      out.push(["Expected", formatUsd(event.expectedUsd)], ["Actual", formatUsd(event.actualUsd)]);
+      break;
+    case "budget.threshold_crossed":
+      out.push(["Budget", `${event.budgetName} (${event.periodKey})`], ["Threshold", `${event.thresholdPct}% (${event.basis})`]);
+      out.push([event.basis === "forecast" ? "Forecast" : "Spent", formatUsd(event.spentUsd)], ["Budget amount", formatUsd(event.budgetUsd)]);
+      if (describeWhere(event.where) !== "all scopes") out.push(["Scope", describeWhere(event.where)]);
+      break;
+    case "forecast.breach_ahead":
+      out.push(["Budget", `${event.budgetName} (${event.periodKey})`], ["Days until breach", String(event.daysUntilBreach)]);
+      out.push(["Breach date", event.breachDate]);
+      break;
+    case "collection.failing":
+      out.push(["Where", describeWhere(event.where)], ["Failing since", event.since]);
+      out.push(["Failed runs", String(event.consecutiveFailures)], ["Last error", event.lastError || "(none recorded)"]);
+      break;
+    case "llm_budget.crossed":
+      out.push(["Budget", `${event.budgetName} (${event.periodKey})`], ["Threshold", `${event.thresholdPct}%`]);
+      out.push(["Spent", formatUsd(event.spentUsd)], ["Budget amount", formatUsd(event.budgetUsd)]);
+      if (event.model) out.push(["Model", event.model]);
+      break;
+  }
+  const fc = "forecast" in event ? event.forecast : undefined;
+  if (fc) {
+    out.push(["Forecast vs budget", `${formatUsd(fc.forecastUsd)} vs ${formatUsd(fc.budgetUsd)}${fc.periodEnd ? ` by ${fc.periodEnd}` : ""}`]);
+  }
+  return out;
+}
+
+export function rootCausesOf(event: AlertEvent) {
+  return "rootCauses" in event ? event.rootCauses : [];
+}

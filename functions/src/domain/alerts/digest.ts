@@ -1,0 +1,108 @@
+import { z } from "zod";
+import { addDecimals, compareDecimals } from "../billing/money.js";
+import { type AlertEvent, DecimalString, SeveritySchema, severityRank } from "./alert-event.js";
+import { headline } from "./describe.js";
+
+/**
+ * Daily and weekly digests: one summary per tenant of everything alerted (or held back by quiet
+ * hours) in the window. Stored inside the outbox record, so the item list is capped; the count of
+ * what did not fit travels with it and the message says "+N more".
+ */
+
+export const DIGEST_PERIODS = ["daily", "weekly"] as const;
+export type DigestPeriod = (typeof DIGEST_PERIODS)[number];
+
+/** Items kept inside one digest record (Firestore documents are at most 1 MiB). */
+export const MAX_DIGEST_ITEMS = 200;
+
+export const DigestItemSchema = z
+  .object({
+    eventId: z.string(),
+    type: z.string(),
+    severity: SeveritySchema,
+    headline: z.string(),
+    impactUsd: DecimalString,
+    occurredAt: z.string(),
+    dashboardUrl: z.string(),
+    /** True when quiet hours held this alert back, so the digest is its first appearance. */
+    deferred: z.boolean(),
+    resolved: z.boolean(),
+  })
+  .strict();
+export type DigestItem = z.infer<typeof DigestItemSchema>;
+
+export const AlertDigestSchema = z
+  .object({
+    tenantId: z.string(),
+    period: z.enum(DIGEST_PERIODS),
+    from: z.string(),
+    to: z.string(),
+    totalImpactUsd: DecimalString,
+    totalCount: z.number().int().min(0),
+    deferredCount: z.number().int().min(0),
+    items: z.array(DigestItemSchema),
+    /** Items that did not fit in `items`. */
+    omittedCount: z.number().int().min(0),
+  })
+  .strict();
+export type AlertDigest = z.infer<typeof AlertDigestSchema>;
+
+export interface DigestEntry {
+  event: AlertEvent;
+  deferred: boolean;
+}
+
+/** Groups entries by alert id (one line per alert, latest state wins) and orders by severity, then impact. */
+export function buildDigest(
+  tenantId: string,
+  period: DigestPeriod,
+  from: Date,
+  to: Date,
+  entries: readonly DigestEntry[],
+): AlertDigest {
+  const byId = new Map<string, { latest: AlertEvent; first: AlertEvent; deferred: boolean; resolved: boolean }>();
+  for (const { event, deferred } of entries) {
+    const cur = byId.get(event.id);
+    const resolved = event.type === "anomaly.resolved";
+    if (!cur) {
+      byId.set(event.id, { latest: event, first: event, deferred, resolved });
+      continue;
+    }
+    if (event.occurredAt >= cur.latest.occurredAt) cur.latest = event;
+    cur.deferred ||= deferred;
+    cur.resolved ||= resolved;
+  }
+  const items: DigestItem[] = [...byId.values()].map(({ latest, first, deferred, resolved }) => {
+    // A resolution carries the same figures; describe the alert by what opened it.
+    const shown = latest.type === "anomaly.resolved" || latest.type === "anomaly.acknowledged" ? first : latest;
+    return {
+      eventId: latest.id,
+      type: shown.type,
+      severity: shown.severity,
+      headline: headline(shown),
+      impactUsd: shown.impactUsd,
+      occurredAt: shown.occurredAt,
+      dashboardUrl: shown.dashboardUrl,
+      deferred,
+      resolved,
+    };
+  });
+  items.sort(
+    (a, b) =>
+      severityRank(a.severity) - severityRank(b.severity) ||
+      compareDecimals(b.impactUsd, a.impactUsd) ||
+      a.eventId.localeCompare(b.eventId),
+  );
+  const kept = items.slice(0, MAX_DIGEST_ITEMS);
+  return {
+    tenantId,
+    period,
+    from: from.toISOString(),
+    to: to.toISOString(),
+    totalImpactUsd: addDecimals(items.map((i) => i.impactUsd)),
+    totalCount: items.length,
+    deferredCount: items.filter((i) => i.deferred).length,
+    items: kept,
+    omittedCount: items.length - kept.length,
+  };
+}

@@ -1,0 +1,17 @@
+export { isoFromDays, parseIsoDay } from "./calendar.js";
+export {
+  DEFAULT_DETECTION_CONFIG,
+  type DetectionConfig,
+  type DetectionConfigInput,
+  DetectionConfigSchema,
+  parseDetectionConfig,
+  SENSITIVITIES,
+  SENSITIVITY_Z,
+  type Sensitivity,
+} from "./config.js";
+export { type DenseSeries, densify, detectSeries, flagDenseSeries } from "./detect-series.js";
+export { createScanner } from "./detector.js";
+export { FEEDBACK_LABELS, type FeedbackLabel, type SeriesFeedback, SeriesFeedbackSchema } from "./feedback.js";
+export { attributeRootCause, type ChildSeries, expectedCostOn, type RootCause, UNATTRIBUTED } from "./root-cause.js";
+export { severityOf } from "./severity.js";
+export type { AnomalyFlag, AnomalySeverity, CostPoint, Direction } from "./types.js";

@@ -1,0 +1,472 @@
+import { civilFromDays, daysInMonth, MONTH_POSITIONS, weekdayOf } from "./calendar.js";
+import { FEEDBACK_UNEXPECTED } from "./feedback.js";
+import { MAD_TO_SIGMA, medianOf, smallMedian, tailAwareScale } from "./robust-stats.js";
+import { SortedWindow } from "./sorted-window.js";
+
+/**
+ * The causal per-series detector (DESIGN.md §7). Day t is judged only on days ≤ t: everything the
+ * judgement uses is computed from days < t, and day t itself is compared with it.
+ *
+ * Model, on y = log1p(cost) so effects are multiplicative and cents-sized series stay tame:
+ *   expected(t) = level(t) + weekday[dow(t)] + monthPosition[pos(t)]
+ * - Seasonal profiles, scale, trend and the established level are re-learned every 14 days (weekly
+ *   scored the same on our sets at twice the cost). Profiles come from the residual of each day
+ *   against the median of the other days of the centred week around it (one of each weekday, so a
+ *   weekly batch or a monthly fee does not move it): the median per weekday (last 8) and per month position
+ *   (last 6 occurrences). An effect counts only if ≥ 2 samples and two thirds of them agree in
+ *   sign and size, so one past spike on the 15th is never learned as a pattern.
+ * - level(t) is the median of the deseasonalised values of the last 28 days of the current regime,
+ *   moved along a robust trend (difference of two half-window medians, kept only when significant).
+ * - A second, "established" level (median of the last 56 days, all regimes) keeps the memory of
+ *   the old normal: an increase must exceed BOTH levels, so a return to a known level after a drop
+ *   is not an anomaly, and a decrease must fall below both.
+ * - Scale σ comes from the one-step residuals of the last 56 days (MAD, widened for heavy tails;
+ *   see tailAwareScale), floored at 1 %; a pattern whose size varies (batches) uses its own spread.
+ * - A day is flagged when |z| ≥ zSingle, or when it is the persistDays-th day in a row with
+ *   |z| ≥ zPersist (drifts and smaller level shifts), and the dollar gates pass.
+ * - A deviation that persists confirmDays in a row (|z| ≥ zConfirm against the current level) is a
+ *   confirmed level shift: a new regime starts at its first day, so the new normal stops alerting.
+ * - Zero days are not modelled (a sparse series' zeros say nothing about its level); in a dense
+ *   series (< 10 % zeros) a zero is judged as a drop until a week of zeros makes it the norm.
+ * Cost: O(1) amortised work per day plus a fortnightly refresh; buffers are reused across series.
+ */
+export interface ScannerOptions {
+  zSingle: number;
+  zPersist: number;
+  persistDays: number;
+  zConfirm: number;
+  confirmDays: number;
+  minImpactUsd: number;
+  impactThresholdUsd: number;
+  percentThreshold: number;
+}
+
+/** Called once per flagged day: direction +1 increase / −1 decrease, dollars, and the z-score. */
+export type FlagSink = (index: number, direction: 1 | -1, expected: number, actual: number, z: number) => void;
+
+const SHORT_WINDOW = 28;
+const LONG_WINDOW = 56;
+const SCALE_WINDOW = 56;
+const WEEKDAY_SAMPLES = 8;
+const MONTH_SAMPLES = 6;
+const RECOMPUTE_EVERY = 14;
+/** Valid (non-zero) days needed before anything is judged. */
+const MIN_HISTORY = 21;
+const MIN_SHORT_VALUES = 7;
+const SCALE_FLOOR = 0.01;
+/** Profiles smaller than this many σ are treated as noise and not applied. */
+const WEEKDAY_GATE = 1;
+const MONTH_GATE = 2.5;
+const INTERMITTENT_ZERO_FRACTION = 0.1;
+/** A deviation must exceed a feedback-accepted one by this factor to alert again. */
+const TOLERANCE_MARGIN = 1.2;
+
+export class AnomalyScanner {
+  private y = new Float64Array(0);
+  /** Deseasonalised y under the current profiles (refreshed at every recompute). */
+  private zs = new Float64Array(0);
+  private r = new Float64Array(0);
+  private e = new Float64Array(0);
+  private dow = new Uint8Array(0);
+  private pos = new Uint8Array(0);
+  private zero = new Uint8Array(0);
+  private readonly buf = new Float64Array(4 * LONG_WINDOW);
+  private readonly small = new Float64Array(16);
+  private readonly window = new SortedWindow(SHORT_WINDOW);
+
+  // Ring buffers of the latest centred residuals per weekday and per month position.
+  private readonly wdRing = new Float64Array(7 * WEEKDAY_SAMPLES);
+  private readonly wdCount = new Int32Array(7);
+  private readonly moRing = new Float64Array(MONTH_POSITIONS * MONTH_SAMPLES);
+  private readonly moRingDow = new Uint8Array(MONTH_POSITIONS * MONTH_SAMPLES);
+  private readonly moCount = new Int32Array(MONTH_POSITIONS);
+
+  private readonly weekday = new Float64Array(7);
+  private readonly month = new Float64Array(MONTH_POSITIONS);
+  private readonly weekdaySpread = new Float64Array(7);
+  private readonly monthSpread = new Float64Array(MONTH_POSITIONS);
+  /** Month positions seen deviating exactly once so far (a fee or batch not yet confirmed). */
+  private readonly monthHint = new Float64Array(MONTH_POSITIONS);
+  /** Outputs of robustEffect(). */
+  private effect = 0;
+  private spread = 0;
+
+  // Per-series state, reset by scan().
+  private sigma = Number.NaN;
+  private slope = 0;
+  private longLevel = Number.NaN;
+  private longCenter = 0;
+  private zeroFraction = 0;
+  private regimeStart = 0;
+
+  constructor(private readonly o: ScannerOptions) {}
+
+  /**
+   * Judges every day of one series. `costs[i]` is the cost of day `startDay + i`: NaN for a missing
+   * day, ≤ 0 for a zero day. `feedback[i]` holds a FEEDBACK_CODE for the flag on day i, or 0.
+   * `expected`, when given, receives each day's central expectation in USD (NaN while warming up).
+   */
+  scan(startDay: number, costs: ArrayLike<number>, n: number, sink: FlagSink, feedback?: Int8Array, expected?: Float64Array): void {
+    this.prepare(startDay, costs, n);
+    const { y, zs, e, zero, weekday, month, weekdaySpread, monthSpread, monthHint, dow, pos, o } = this;
+
+    let valid = 0;
+    let upStreak = 0;
+    let downStreak = 0;
+    let confirmUp = 0;
+    let confirmDown = 0;
+    let runStart = 0;
+    let zeroRun = 0;
+    let tolUp = 0;
+    let tolDown = 0;
+    let pendingFrom = -1;
+    let pendingDir = 0;
+    let pendingDev = 0;
+
+    for (let t = 0; t < n; t++) {
+      if (t >= 2 * RECOMPUTE_EVERY && t % RECOMPUTE_EVERY === 0) this.recompute(t);
+      const cost = costs[t] as number;
+      const yt = y[t] as number;
+      const isValid = !Number.isNaN(yt);
+      const isZero = zero[t] === 1;
+      const d = dow[t] as number;
+      const p = pos[t] as number;
+      const seasonal = (weekday[d] as number) + (month[p] as number);
+      let level = this.shortLevel(t, valid);
+
+      // Feedback "expected"/"planned" on a deviation that is still going on: adopt it now.
+      if (pendingFrom >= 0 && isValid && !Number.isNaN(level)) {
+        const dev = yt - (level + seasonal);
+        if (Math.sign(dev) === pendingDir && Math.abs(dev) >= 0.5 * pendingDev) {
+          this.regimeStart = pendingFrom;
+          level = this.shortLevel(t, valid);
+        }
+        pendingFrom = -1;
+      }
+
+      if (expected) expected[t] = !Number.isNaN(level) ? Math.expm1(level + seasonal) : Number.NaN;
+      if (!Number.isNaN(level) && (isValid || isZero)) {
+        // A regular pattern whose size varies (month-end batches) is judged on its own spread.
+        const sigma = Math.max(this.sigma, weekdaySpread[d] as number, monthSpread[p] as number);
+        const expShort = level + seasonal;
+        const long = !Number.isNaN(this.longLevel) ? this.longLevel + this.slope * (t - this.longCenter) + seasonal : expShort;
+        const expUp = Math.max(expShort, long);
+        const expDown = Math.min(expShort, long);
+        const obs = isValid ? yt : 0;
+        if (isValid) e[t] = yt - expShort;
+        const judge = valid >= MIN_HISTORY && !Number.isNaN(sigma);
+        const zShort = (obs - expShort) / sigma;
+        const zUp = (obs - expUp) / sigma;
+        const zDown = (obs - expDown) / sigma;
+
+        if (isValid) {
+          upStreak = zUp >= o.zPersist ? upStreak + 1 : 0;
+          downStreak = zDown <= -o.zPersist ? downStreak + 1 : 0;
+          zeroRun = 0;
+        } else {
+          upStreak = 0;
+          zeroRun++;
+          // Zero days only count as drops in dense series, and a week of zeros is the new norm.
+          downStreak = this.zeroFraction < INTERMITTENT_ZERO_FRACTION ? downStreak + 1 : 0;
+        }
+        if (judge) {
+          const hint = monthHint[p] as number;
+          if (
+            isValid &&
+            (zUp >= o.zSingle || upStreak >= o.persistDays) &&
+            (tolUp === 0 || yt - expUp > TOLERANCE_MARGIN * tolUp) &&
+            !repeatsHint(yt - expUp, hint)
+          ) {
+            this.emitIfMaterial(sink, t, 1, Math.expm1(expUp), cost, zUp);
+          }
+          const zeroIsDrop = isZero && this.zeroFraction < INTERMITTENT_ZERO_FRACTION && zeroRun < o.confirmDays;
+          if (
+            (isValid || zeroIsDrop) &&
+            (zDown <= -o.zSingle || downStreak >= o.persistDays) &&
+            (tolDown === 0 || expDown - obs > TOLERANCE_MARGIN * tolDown) &&
+            !repeatsHint(obs - expDown, hint)
+          ) {
+            this.emitIfMaterial(sink, t, -1, Math.expm1(expDown), isValid ? cost : 0, zDown);
+          }
+
+          // Confirmed level shift: the run's first day starts a new regime.
+          if (isValid) {
+            if (zShort >= o.zConfirm) {
+              if (confirmUp === 0) runStart = t;
+              confirmUp++;
+            } else confirmUp = 0;
+            if (zShort <= -o.zConfirm) {
+              if (confirmDown === 0) runStart = t;
+              confirmDown++;
+            } else confirmDown = 0;
+            if (confirmUp >= o.confirmDays || confirmDown >= o.confirmDays) {
+              this.regimeStart = runStart;
+              confirmUp = 0;
+              confirmDown = 0;
+            }
+          }
+        }
+
+        const code = feedback?.[t] ?? 0;
+        if (code !== 0) {
+          const dev = obs - expShort;
+          if (code === FEEDBACK_UNEXPECTED) {
+            tolUp = 0;
+            tolDown = 0;
+            y[t] = Number.NaN;
+            e[t] = Number.NaN;
+          } else {
+            if (dev > 0) tolUp = Math.max(tolUp, dev);
+            else tolDown = Math.max(tolDown, -dev);
+            pendingFrom = t;
+            pendingDir = Math.sign(dev);
+            pendingDev = Math.abs(dev);
+          }
+        }
+      }
+      const yFinal = y[t] as number;
+      if (!Number.isNaN(yFinal)) {
+        valid++;
+        zs[t] = yFinal - seasonal;
+      }
+      this.updateCentredResidual(t - 3, t);
+    }
+  }
+
+  private emitIfMaterial(sink: FlagSink, t: number, dir: 1 | -1, expected: number, actual: number, z: number): void {
+    const o = this.o;
+    const impact = Math.abs(actual - expected);
+    if (impact < o.minImpactUsd) return;
+    if (impact < o.impactThresholdUsd && impact < o.percentThreshold * Math.max(expected, 0)) return;
+    sink(t, dir, expected, actual, z);
+  }
+
+  private prepare(startDay: number, costs: ArrayLike<number>, n: number): void {
+    if (this.y.length < n) {
+      const size = Math.max(n, 2 * this.y.length);
+      this.y = new Float64Array(size);
+      this.zs = new Float64Array(size);
+      this.r = new Float64Array(size);
+      this.e = new Float64Array(size);
+      this.dow = new Uint8Array(size);
+      this.pos = new Uint8Array(size);
+      this.zero = new Uint8Array(size);
+    }
+    const { y, zs, r, e, dow, pos, zero } = this;
+    let { year, month, day } = civilFromDays(startDay);
+    let dim = daysInMonth(year, month);
+    let wd = weekdayOf(startDay);
+    for (let i = 0; i < n; i++) {
+      const c = costs[i] as number;
+      if (c > 0) {
+        y[i] = Math.log1p(c);
+        zero[i] = 0;
+      } else {
+        y[i] = Number.NaN;
+        zero[i] = c <= 0 ? 1 : 0;
+      }
+      zs[i] = Number.NaN;
+      r[i] = Number.NaN;
+      e[i] = Number.NaN;
+      dow[i] = wd;
+      pos[i] = dim - day < 3 ? 28 + dim - day : day - 1;
+      wd = wd === 6 ? 0 : wd + 1;
+      if (++day > dim) {
+        day = 1;
+        if (++month > 12) {
+          month = 1;
+          year++;
+        }
+        dim = daysInMonth(year, month);
+      }
+    }
+    this.weekday.fill(0);
+    this.month.fill(0);
+    this.weekdaySpread.fill(0);
+    this.monthSpread.fill(0);
+    this.monthHint.fill(0);
+    this.wdCount.fill(0);
+    this.moCount.fill(0);
+    this.window.reset();
+    this.sigma = Number.NaN;
+    this.slope = 0;
+    this.longLevel = Number.NaN;
+    this.longCenter = 0;
+    this.zeroFraction = 0;
+    this.regimeStart = 0;
+  }
+
+  /** Level for day t from days < t of the current regime; NaN while warming up. */
+  private shortLevel(t: number, valid: number): number {
+    if (valid < MIN_SHORT_VALUES) return Number.NaN;
+    const w = this.window;
+    w.slide(this.zs, Math.max(this.regimeStart, t - SHORT_WINDOW), t);
+    if (w.size < (this.regimeStart > 0 ? 1 : MIN_SHORT_VALUES)) return Number.NaN;
+    return w.median() + this.slope * (t - w.meanIndex());
+  }
+
+  /**
+   * Residual of day s against the median of the other valid days in [s−3, s+3] (all ≤ t), pushed
+   * into the weekday and month-position rings. The day itself is left out so that sparse series,
+   * with few neighbours, do not get residuals of zero.
+   */
+  private updateCentredResidual(s: number, t: number): void {
+    if (s < 0) return;
+    const { y, small } = this;
+    const ys = y[s] as number;
+    if (Number.isNaN(ys)) return;
+    let m = 0;
+    for (let k = s > 3 ? s - 3 : 0; k <= t; k++) {
+      const v = y[k] as number;
+      if (k !== s && !Number.isNaN(v)) small[m++] = v;
+    }
+    if (m < 2) return;
+    const rs = ys - smallMedian(small, m);
+    this.r[s] = rs;
+    const d = this.dow[s] as number;
+    const wc = this.wdCount[d] as number;
+    this.wdRing[d * WEEKDAY_SAMPLES + (wc % WEEKDAY_SAMPLES)] = rs;
+    this.wdCount[d] = wc + 1;
+    const p = this.pos[s] as number;
+    const mc = this.moCount[p] as number;
+    this.moRing[p * MONTH_SAMPLES + (mc % MONTH_SAMPLES)] = rs;
+    this.moRingDow[p * MONTH_SAMPLES + (mc % MONTH_SAMPLES)] = d;
+    this.moCount[p] = mc + 1;
+  }
+
+  /** Fortnightly re-estimation of profiles, scale, trend and the established level from days < t. */
+  private recompute(t: number): void {
+    const { r, e, y, zs, zero, buf, small, weekday, month, dow, pos, wdRing, wdCount, moRing, moRingDow, moCount } = this;
+    let m = this.collectRecent(e, t, SCALE_WINDOW);
+    let gate = this.sigma;
+    if (m < 14) {
+      // Early on, the centred residuals stand in for the one-step residuals.
+      const mr = this.collectRecent(r, t, SCALE_WINDOW);
+      if (mr < 7) return;
+      gate = Math.max(tailAwareScale(buf, mr), SCALE_FLOOR);
+      this.sigma = gate;
+    } else {
+      this.sigma = Math.max(tailAwareScale(buf, m), SCALE_FLOOR);
+      if (Number.isNaN(gate)) gate = this.sigma;
+    }
+
+    let changed = false;
+    for (let k = 0; k < 7; k++) {
+      const c = Math.min(wdCount[k] as number, WEEKDAY_SAMPLES);
+      for (let i = 0; i < c; i++) small[i] = wdRing[k * WEEKDAY_SAMPLES + i] as number;
+      this.robustEffect(c, WEEKDAY_GATE * gate);
+      if (weekday[k] !== this.effect) changed = true;
+      weekday[k] = this.effect;
+      this.weekdaySpread[k] = this.spread;
+    }
+    for (let p = 0; p < MONTH_POSITIONS; p++) {
+      const c = Math.min(moCount[p] as number, MONTH_SAMPLES);
+      for (let i = 0; i < c; i++) small[i] = (moRing[p * MONTH_SAMPLES + i] as number) - (weekday[moRingDow[p * MONTH_SAMPLES + i] as number] as number);
+      const only = small[0] as number;
+      this.robustEffect(c, MONTH_GATE * gate);
+      if (month[p] !== this.effect) changed = true;
+      month[p] = this.effect;
+      this.monthSpread[p] = this.spread;
+      this.monthHint[p] = c === 1 && Math.abs(only) >= MONTH_GATE * gate ? only : 0;
+    }
+
+    // Re-deseasonalise the history the windows below look at, under the new profiles (sparse
+    // series look further back to find enough billed days).
+    const from = Math.max(0, t - (this.zeroFraction > 0.5 ? 2 * LONG_WINDOW : LONG_WINDOW));
+    if (changed) {
+      for (let s = from; s < t; s++) {
+        const v = y[s] as number;
+        zs[s] = !Number.isNaN(v) ? v - (weekday[dow[s] as number] as number) - (month[pos[s] as number] as number) : Number.NaN;
+      }
+      this.window.invalidate();
+    }
+
+    // Trend within the current regime: two half-window medians, kept only when significant. A
+    // regime too young to measure keeps the previous trend (growth continues across a level change).
+    const half = Math.min(SHORT_WINDOW, Math.floor((t - this.regimeStart) / 2));
+    if (half >= 14) {
+      this.slope = 0;
+      const recent = this.windowMedian(t - half, t);
+      const before = this.windowMedian(t - 2 * half, t - half);
+      const se = 1.25 * this.sigma * Math.sqrt(2 / half);
+      if (!Number.isNaN(recent) && !Number.isNaN(before) && Math.abs(recent - before) >= 2 * se) this.slope = (recent - before) / half;
+    }
+
+    // Established level (≥ LONG_WINDOW days, longer for sparse series) and the share of zero days.
+    let zeros = 0;
+    let sumIdx = 0;
+    m = 0;
+    for (let s = t - 1; s >= from && (s >= t - LONG_WINDOW || m < 14); s--) {
+      if (zero[s] === 1 && s >= t - LONG_WINDOW) zeros++;
+      const v = zs[s] as number;
+      if (!Number.isNaN(v)) {
+        buf[m++] = v;
+        sumIdx += s;
+      }
+    }
+    this.zeroFraction = zeros / Math.max(1, zeros + Math.min(m, LONG_WINDOW));
+    this.longLevel = m >= 14 ? medianOf(buf, m) : Number.NaN;
+    this.longCenter = m > 0 ? sumIdx / m : 0;
+  }
+
+  /** Copies the last `count` valid values of arr before t (looking back ≤ 3 × count days) into buf. */
+  private collectRecent(arr: Float64Array, t: number, count: number): number {
+    const buf = this.buf;
+    let m = 0;
+    for (let s = t - 1; s >= 0 && s >= t - 3 * count && m < count; s--) {
+      const v = arr[s] as number;
+      if (!Number.isNaN(v)) buf[m++] = v;
+    }
+    return m;
+  }
+
+  /**
+   * A seasonal effect from its c samples in `small`: the median, kept only when it is larger than
+   * `gate` and at least two thirds of the samples (and at least two) agree with it in sign and half
+   * its size, so one anomaly on a weekday or a date is never learned as a pattern. Also sets
+   * `spread`, the samples' robust standard deviation (batch sizes vary month to month).
+   */
+  private robustEffect(c: number, gate: number): void {
+    this.effect = 0;
+    this.spread = 0;
+    if (c < 2) return;
+    const small = this.small;
+    // The median is no larger than the largest sample: most positions exit here without sorting.
+    let largest = 0;
+    for (let i = 0; i < c; i++) largest = Math.max(largest, Math.abs(small[i] as number));
+    if (largest < gate) return;
+    const med = smallMedian(small, c); // sorts small[0..c)
+    if (Math.abs(med) < gate) return;
+    let agree = 0;
+    for (let i = 0; i < c; i++) {
+      const v = small[i] as number;
+      if (Math.sign(v) === Math.sign(med) && Math.abs(v) >= 0.5 * Math.abs(med)) agree++;
+    }
+    if (3 * agree < 2 * c) return;
+    this.effect = med;
+    for (let i = 0; i < c; i++) small[i] = Math.abs((small[i] as number) - med);
+    this.spread = MAD_TO_SIGMA * smallMedian(small, c);
+  }
+
+  /** Median deseasonalised value over [from, to), NaN when fewer than a third are valid. */
+  private windowMedian(from: number, to: number): number {
+    const { buf, zs } = this;
+    let m = 0;
+    for (let s = Math.max(0, from); s < to; s++) {
+      const v = zs[s] as number;
+      if (!Number.isNaN(v)) buf[m++] = v;
+    }
+    return 3 * m >= to - from ? medianOf(buf, m) : Number.NaN;
+  }
+}
+
+/**
+ * True when a deviation repeats the one earlier occurrence seen at the same month position (same
+ * sign, between half and twice its size on the log scale): the second sighting of a monthly fee or
+ * batch in a young series is a pattern forming, not an anomaly.
+ */
+function repeatsHint(dev: number, hint: number): boolean {
+  if (hint === 0 || Math.sign(dev) !== Math.sign(hint)) return false;
+  const ratio = dev / hint;
+  return ratio >= 0.5 && ratio <= 2;
+}

@@ -1,0 +1,231 @@
+import { dayOfWeek, monthPosition } from "./calendar.js";
+import { mean, median, quantile, robustSigma, theilSenSlope } from "./robust-stats.js";
+
+/**
+ * Point model for daily cloud-cost series: a robust decomposition
+ *   cost(t) = (level + damped trend) x weekday factor + calendar-day effect
+ * where the calendar-day effect is an extra amount, proportional to the level, on a day of the
+ * month (day-1 fees, the 15th) or a day counted back from month end (month-end batches). Every estimate is a median or a
+ * Theil-Sen slope so that anomalies in the history do not bend the forecast; the level is
+ * re-anchored on the last weeks so a persisting level shift becomes the new normal.
+ */
+
+const SEASON_WINDOW = 112; // days used for weekday factors (16 weeks)
+const CALENDAR_WINDOW = 366; // days searched for calendar-day effects
+const TREND_WEEKS = 26; // weekly medians used for the trend
+const DAMPING = 0.97; // per-day damping of the trend (Gardner & McKenzie damped trend)
+const SPARSE_ZERO_SHARE = 0.4; // share of zero days above which a series is treated as intermittent
+const SPARSE_WINDOW = 56;
+
+export interface DailyCostModel {
+  /** Point forecasts for the `horizon` days after the last observed day. */
+  forecast(horizon: number): number[];
+  /** Typical deseasonalised daily level at the origin: the scale errors are measured against. */
+  readonly scale: number;
+  /** Intermittent series are forecast by their recent mean and empirical daily quantiles. */
+  readonly intermittent: boolean;
+  /** Recent non-zero daily values (intermittent series take their intervals from these). */
+  readonly recent: readonly number[];
+  /** Share of days with a charge (1 for regular series). */
+  readonly occurrence: number;
+  /** Robust sigma of the week-over-week change of the level, relative to the level (0 if unknown). */
+  readonly levelStepRel: number;
+}
+
+/** Calendar slots a day belongs to: its day of month and its distance to month end (0 and 1 only). */
+function calendarSlots(day: number): [string, string | null] {
+  const p = monthPosition(day);
+  return [`d${p.dayOfMonth}`, p.daysToMonthEnd <= 1 ? `e${p.daysToMonthEnd}` : null];
+}
+
+/**
+ * Rolling 7-day median, centred inside the series and on the nearest full week at the ends.
+ * A median (not a mean) so that a day-1 fee or a spike does not leak into its neighbours' base.
+ */
+function weeklyBase(z: readonly number[]): number[] {
+  const n = z.length;
+  const base: number[] = [];
+  const win = new Float64Array(7);
+  for (let t = 0; t < n; t++) {
+    const start = Math.min(Math.max(0, t - 3), Math.max(0, n - 7));
+    const len = Math.min(n, start + 7) - start;
+    // Insertion sort of at most 7 values: far cheaper than a general sort in this hot loop.
+    for (let i = 0; i < len; i++) {
+      const v = z[start + i] ?? 0;
+      let j = i - 1;
+      while (j >= 0 && (win[j] ?? 0) > v) {
+        win[j + 1] = win[j] ?? 0;
+        j--;
+      }
+      win[j + 1] = v;
+    }
+    const mid = len >> 1;
+    base.push(len % 2 ? (win[mid] ?? 0) : ((win[mid - 1] ?? 0) + (win[mid] ?? 0)) / 2);
+  }
+  return base;
+}
+
+function weekdayFactors(z: readonly number[], base: readonly number[], startDay: number): number[] {
+  const n = z.length;
+  const ratios: number[][] = [[], [], [], [], [], [], []];
+  for (let t = Math.max(0, n - SEASON_WINDOW); t < n; t++) {
+    const b = base[t] ?? 0;
+    if (b > 1e-9) ratios[dayOfWeek(startDay + t)]?.push((z[t] ?? 0) / b);
+  }
+  // Raw factors are relative to the median base (which sits at a typical day, not the weekly mean).
+  return ratios.map((r) => (r.length >= 3 ? Math.max(0, median(r)) : 1));
+}
+
+/** Factors normalised to average 1 over the week, so the level is a mean daily cost. */
+function normalise(raw: readonly number[]): number[] {
+  const avg = mean(raw);
+  return avg > 1e-9 ? raw.map((f) => f / avg) : raw.map(() => 1);
+}
+
+/**
+ * Calendar-day effects, stored relative to the local base level: a fee or batch that grows with
+ * usage (support plans, proportional batches) then follows level shifts and trend. A slot counts
+ * only when it recurs: at least three occurrences, and at least two thirds of them beyond two
+ * noise sigmas in the same direction, so a single anomaly never becomes a "monthly pattern". Its
+ * size is the median of the last three occurrences, so a changed fee is picked up quickly.
+ */
+function calendarEffects(u: readonly number[], base: readonly number[], startDay: number): Map<string, number> {
+  const n = u.length;
+  const from = Math.max(0, n - CALENDAR_WINDOW);
+  const sigma = robustSigma(u.slice(from));
+  const bySlot = new Map<string, { abs: number[]; rel: number[] }>();
+  for (let t = from; t < n; t++) {
+    for (const slot of calendarSlots(startDay + t)) {
+      if (slot === null) continue;
+      const entry = bySlot.get(slot) ?? { abs: [], rel: [] };
+      entry.abs.push(u[t] ?? 0);
+      entry.rel.push((u[t] ?? 0) / Math.max(base[t] ?? 0, 1e-9));
+      bySlot.set(slot, entry);
+    }
+  }
+  const effects = new Map<string, number>();
+  for (const [slot, { abs, rel }] of bySlot) {
+    if (abs.length < 3) continue;
+    const threshold = 2 * sigma;
+    const up = abs.filter((x) => x > threshold).length;
+    const down = abs.filter((x) => x < -threshold).length;
+    if (up >= (2 / 3) * abs.length || down >= (2 / 3) * abs.length) effects.set(slot, median(rel.slice(-3)));
+  }
+  return effects;
+}
+
+/** The relative effect of a day: the stronger of its day-of-month and month-end slots. */
+function effectOn(effects: ReadonlyMap<string, number>, day: number): number {
+  let best = 0;
+  for (const slot of calendarSlots(day)) {
+    if (slot === null) continue;
+    const e = effects.get(slot) ?? 0;
+    if (Math.abs(e) > Math.abs(best)) best = e;
+  }
+  return best;
+}
+
+/**
+ * Intermittent series, TSB-style (Teunter, Syntetos & Babai 2011): demand occurrence and demand
+ * size are estimated separately. Occurrence is a slow property of the workload, so it is measured
+ * over the whole history (up to a year); size follows the recent non-zero days. The forecast is
+ * their product, and the band is the quantile of the zero-or-size mixture.
+ */
+function intermittentModel(values: readonly number[]): DailyCostModel {
+  const history = values.slice(-CALENDAR_WINDOW);
+  const nonZero = history.filter((v) => v > 0);
+  const occurrence = nonZero.length / Math.max(1, history.length);
+  const sizes = nonZero.slice(-28);
+  const level = occurrence * mean(sizes);
+  return {
+    forecast: (horizon) => Array.from({ length: horizon }, () => level),
+    scale: Math.max(level, 1e-9),
+    intermittent: true,
+    recent: sizes,
+    occurrence,
+    levelStepRel: 0,
+  };
+}
+
+/** Fits the model to `values`, the daily costs from epoch day `startDay` on (no gaps). */
+export function fitDailyCostModel(values: readonly number[], startDay: number): DailyCostModel {
+  const n = values.length;
+  const y = values.map((v) => Math.max(0, v));
+  const zeroShare = (xs: readonly number[]) => xs.filter((v) => v <= 0).length / Math.max(1, xs.length);
+  if (n < 14 || zeroShare(y.slice(-SPARSE_WINDOW)) > SPARSE_ZERO_SHARE || zeroShare(y.slice(-CALENDAR_WINDOW)) > SPARSE_ZERO_SHARE) {
+    return intermittentModel(y);
+  }
+
+  // Alternate weekday factors and calendar effects: a day-1 fee inflates the first weekly base,
+  // so the second pass estimates the weekly shape with the fee removed.
+  let effects = new Map<string, number>();
+  let factors = [1, 1, 1, 1, 1, 1, 1];
+  let base: number[] = y.map(() => 0);
+  let baseToLevel = 1; // level (weekly mean) = base (rolling median) x this
+  for (let pass = 0; pass < 3; pass++) {
+    const prevBase = base;
+    const z = y.map((v, t) => v - effectOn(effects, startDay + t) * (prevBase[t] ?? 0));
+    base = weeklyBase(z);
+    const raw = weekdayFactors(z, base, startDay);
+    baseToLevel = mean(raw) > 1e-9 ? mean(raw) : 1;
+    factors = normalise(raw);
+    const u = y.map((v, t) => v - (base[t] ?? 0) * (raw[dayOfWeek(startDay + t)] ?? 1));
+    effects = n >= 56 ? calendarEffects(u, base, startDay) : new Map();
+  }
+
+  // Deseasonalised series; weekdays with a factor near zero (closed weekends) carry no level information.
+  const d: number[] = [];
+  const dT: number[] = [];
+  for (let t = Math.max(0, n - TREND_WEEKS * 7); t < n; t++) {
+    const f = factors[dayOfWeek(startDay + t)] ?? 1;
+    if (f < 0.2) continue;
+    d.push(((y[t] ?? 0) - effectOn(effects, startDay + t) * (base[t] ?? 0)) / f);
+    dT.push(t);
+  }
+  const sigma = robustSigma(d);
+
+  // Trend: Theil-Sen over weekly means, kept only when it stands out from the weekly noise.
+  const weeks: number[] = [];
+  for (let end = n; end - 7 >= Math.max(0, n - TREND_WEEKS * 7); end -= 7) {
+    const vals = d.filter((_, i) => (dT[i] ?? -1) >= end - 7 && (dT[i] ?? -1) < end);
+    if (vals.length > 0) weeks.unshift(median(vals));
+  }
+  let slope = weeks.length >= 4 ? theilSenSlope(weeks) / 7 : 0;
+  const weekStep = robustSigma(weeks.slice(1).map((w, i) => w - (weeks[i] ?? 0)));
+  const weekNoise = weekStep / Math.SQRT2;
+  if (Math.abs(slope) * 7 * weeks.length < 2 * weekNoise) slope = 0;
+
+  // Level: median of the last two weeks, each moved to the origin along the trend; if the last
+  // week alone disagrees strongly (a level shift in progress), the last week wins.
+  const levelAt = (days: number) => {
+    const vals: number[] = [];
+    for (let i = 0; i < d.length; i++) {
+      const t = dT[i] ?? 0;
+      if (t >= n - days) vals.push((d[i] ?? 0) + slope * (n - 1 - t));
+    }
+    return median(vals);
+  };
+  const level14 = levelAt(14);
+  const level7 = levelAt(7);
+  const level = Math.abs(level7 - level14) > 3 * sigma * Math.sqrt(2 / 7) ? level7 : level14;
+
+  return {
+    forecast(horizon: number): number[] {
+      const out: number[] = [];
+      let damp = 0;
+      for (let h = 1; h <= horizon; h++) {
+        damp += DAMPING ** h;
+        const day = startDay + n - 1 + h;
+        const lvl = level + slope * damp;
+        const f = lvl * (factors[dayOfWeek(day)] ?? 1) + (effectOn(effects, day) * lvl) / baseToLevel;
+        out.push(Math.max(0, f));
+      }
+      return out;
+    },
+    scale: Math.max(Math.abs(level), quantile(y.slice(-28), 0.5), 1e-9),
+    intermittent: false,
+    recent: y.slice(-SPARSE_WINDOW),
+    occurrence: 1,
+    levelStepRel: weeks.length >= 4 ? weekStep / Math.max(Math.abs(level), 1e-9) : 0,
+  };
+}

@@ -1,0 +1,6 @@
+export { forecastSeries, forecastDense, densify, MAX_HORIZON } from "./forecast-series.js";
+export { projectPeriod, daysUntilBreach } from "./period-projection.js";
+export type { PeriodProjection, PeriodWindow } from "./period-projection.js";
+export type { DailyPoint, ForecastPoint } from "./types.js";
+export { backtestSeries } from "./backtest.js";
+export type { BacktestTotals } from "./backtest.js";

@@ -1,0 +1,55 @@
+import { z } from "zod";
+import type { DocumentData, DocumentStore } from "../ports.js";
+import { notFound } from "./api-error.js";
+import { Cursor, DocId, type ListPage, listTenantDocs, PageSize } from "./documents.js";
+
+/** Reads and triages `tenants/{t}/anomalies/{id}`; the analysis stage owns their content. */
+export const ListAnomaliesInput = z.strictObject({
+  status: z.enum(["open", "acknowledged", "resolved"]).optional(),
+  severity: z.enum(["critical", "high", "medium", "low", "info"]).optional(),
+  limit: PageSize,
+  cursor: Cursor,
+});
+
+export const UpdateAnomalyInput = z
+  .strictObject({
+    id: DocId,
+    acknowledge: z.boolean().optional(),
+    feedback: z.enum(["expected", "unexpected", "planned"]).nullable().optional(),
+    note: z.string().max(2000).optional(),
+  })
+  .refine((u) => u.acknowledge !== undefined || u.feedback !== undefined || u.note !== undefined, {
+    message: "nothing to update: give acknowledge, feedback or note",
+  });
+
+export async function listAnomalies(
+  store: DocumentStore,
+  tenantId: string,
+  q: z.output<typeof ListAnomaliesInput>,
+): Promise<ListPage<DocumentData>> {
+  const where: [string, "==", unknown][] = [];
+  if (q.status) where.push(["status", "==", q.status]);
+  if (q.severity) where.push(["severity", "==", q.severity]);
+  return listTenantDocs(store, tenantId, "anomalies", { limit: q.limit, cursor: q.cursor, where });
+}
+
+/** Acknowledge and feedback (expected / unexpected / planned) feed the detector's next run. */
+export async function updateAnomaly(
+  store: DocumentStore,
+  tenantId: string,
+  u: z.output<typeof UpdateAnomalyInput>,
+  by: string,
+  now: Date,
+): Promise<DocumentData & { id: string }> {
+  const updated = await store.update<DocumentData>(`tenants/${tenantId}/anomalies/${u.id}`, (cur) => {
+    if (!cur) return null;
+    const next: DocumentData = { ...cur, updatedAt: now.toISOString(), updatedBy: by };
+    if (u.acknowledge === true && cur.status === "open") next.status = "acknowledged";
+    if (u.acknowledge === false && cur.status === "acknowledged") next.status = "open";
+    if (u.feedback !== undefined) next.feedback = u.feedback;
+    if (u.note !== undefined) next.note = u.note;
+    return next;
+  });
+  if (!updated) throw notFound(`anomaly ${u.id}`);
+  return { ...updated, id: u.id };
+}

@@ -1,0 +1,27 @@
+import { z } from "zod";
+import { BudgetSchema } from "../analysis/budgets/budget.js";
+import type { DocumentData, DocumentStore } from "../ports.js";
+import { notFound } from "./api-error.js";
+import { Cursor, DocId, listTenantDocs, PageSize } from "./documents.js";
+
+/** Budgets at `tenants/{t}/budgets/{id}`; the budget stage adds `state`, which upserts keep. */
+export const UpsertBudgetInput = BudgetSchema;
+export const ListBudgetsInput = z.strictObject({ limit: PageSize, cursor: Cursor });
+export const DeleteBudgetInput = z.strictObject({ id: DocId });
+
+export async function upsertBudget(store: DocumentStore, tenantId: string, budget: z.output<typeof BudgetSchema>, by: string, now: Date) {
+  const doc = { ...budget, updatedAt: now.toISOString(), updatedBy: by };
+  await store.set(`tenants/${tenantId}/budgets/${budget.id}`, doc, { merge: true });
+  return doc;
+}
+
+export async function listBudgets(store: DocumentStore, tenantId: string, q: z.output<typeof ListBudgetsInput>) {
+  return listTenantDocs<DocumentData>(store, tenantId, "budgets", { limit: q.limit, cursor: q.cursor });
+}
+
+export async function deleteBudget(store: DocumentStore, tenantId: string, id: string): Promise<{ id: string; deleted: true }> {
+  const path = `tenants/${tenantId}/budgets/${id}`;
+  if (!(await store.get(path))) throw notFound(`budget ${id}`);
+  await store.delete(path);
+  return { id, deleted: true };
+}

@@ -1,0 +1,114 @@
+import type {
+  Expression,
+  GetCostAndUsageCommandInput,
+  GetCostAndUsageCommandOutput,
+  GetCostForecastCommandInput,
+  GetCostForecastCommandOutput,
+} from "@aws-sdk/client-cost-explorer";
+import { nextUtcDay } from "../../normalize/utc-day.js";
+import type { DayWindow } from "../../ports.js";
+import { readRetryPolicy, UnreadableBodyError } from "../collection.js";
+import { type CostAndUsageResponse, CostAndUsageResponseSchema } from "./mapper.js";
+
+/**
+ * The slice of the Cost Explorer SDK client the collector uses. The aggregated `CostExplorer`
+ * client satisfies it; tests may pass the same client pointed at a local replay server.
+ * Type-only imports: the domain never constructs SDK objects (adapters/billing does).
+ */
+export interface CostExplorerApi {
+  getCostAndUsage(input: GetCostAndUsageCommandInput): Promise<GetCostAndUsageCommandOutput>;
+  getCostForecast(input: GetCostForecastCommandInput): Promise<GetCostForecastCommandOutput>;
+}
+
+/** Metrics from issue 5: billed (unblended) and the two amortized views for effective cost. */
+export const METRICS = ["UnblendedCost", "AmortizedCost", "NetAmortizedCost"] as const;
+
+/** Credits and refunds are pulled apart so they never hide inside usage (DESIGN.md §4). */
+const CREDIT_RECORD_TYPES = ["Credit", "Refund"];
+
+export type AwsQueryKind = "usage" | "credits";
+
+/**
+ * GetCostAndUsage request for one window: DAILY, grouped by SERVICE and LINKED_ACCOUNT.
+ * Cost Explorer's End is exclusive, so the day after the window's last day.
+ */
+export function buildCostAndUsageRequest(
+  window: DayWindow,
+  kind: AwsQueryKind,
+  linkedAccountIds: readonly string[] | undefined,
+): GetCostAndUsageCommandInput {
+  const recordType: Expression = { Dimensions: { Key: "RECORD_TYPE", Values: CREDIT_RECORD_TYPES } };
+  const parts: Expression[] = [kind === "credits" ? recordType : { Not: recordType }];
+  if (linkedAccountIds && linkedAccountIds.length > 0) {
+    parts.push({ Dimensions: { Key: "LINKED_ACCOUNT", Values: [...linkedAccountIds] } });
+  }
+  const filter: Expression = parts.length === 1 ? (parts[0] as Expression) : { And: parts };
+  return {
+    TimePeriod: { Start: window.start, End: nextUtcDay(window.end) },
+    Granularity: "DAILY",
+    Metrics: [...METRICS],
+    GroupBy: [
+      { Type: "DIMENSION", Key: "SERVICE" },
+      { Type: "DIMENSION", Key: "LINKED_ACCOUNT" },
+    ],
+    Filter: filter,
+  };
+}
+
+export interface PagedResult {
+  pages: CostAndUsageResponse[];
+  /** HTTP attempts, retries included (from the SDK's $metadata.attempts). */
+  attempts: number;
+}
+
+/**
+ * Follows NextPageToken to the end (GetCostAndUsage has no SDK paginator). Each page is
+ * validated; a body that is not a Cost Explorer response throws, so nothing partial escapes.
+ */
+export async function fetchAllPages(api: CostExplorerApi, request: GetCostAndUsageCommandInput): Promise<PagedResult> {
+  const pages: CostAndUsageResponse[] = [];
+  let attempts = 0;
+  let token: string | undefined;
+  const seen = new Set<string>();
+  const reads = readRetryPolicy();
+  do {
+    const pageToken = token;
+    const page = await reads.execute(async () => {
+      let out: GetCostAndUsageCommandOutput;
+      try {
+        out = await api.getCostAndUsage({ ...request, NextPageToken: pageToken });
+      } catch (err) {
+        // SDK errors (service and deserialization alike) carry the attempts they used.
+        attempts += (err as { $metadata?: { attempts?: number } }).$metadata?.attempts ?? 1;
+        throw err;
+      }
+      attempts += out.$metadata?.attempts ?? 1;
+      const parsed = CostAndUsageResponseSchema.safeParse(out);
+      if (!parsed.success) {
+        throw new UnreadableBodyError(`malformed GetCostAndUsage page: ${parsed.error.issues[0]?.message ?? "invalid"}`);
+      }
+      return parsed;
+    });
+    pages.push(page.data);
+    token = page.data.NextPageToken || undefined;
+    if (token !== undefined) {
+      // A provider that hands back a token twice would loop forever; treat it as a bad response.
+      if (seen.has(token)) throw new TypeError("GetCostAndUsage returned a NextPageToken twice");
+      seen.add(token);
+    }
+  } while (token !== undefined);
+  return { pages, attempts };
+}
+
+/** GetCostForecast request: daily UNBLENDED_COST with an 80% prediction interval. */
+export function buildForecastRequest(window: DayWindow, linkedAccountIds?: readonly string[]): GetCostForecastCommandInput {
+  return {
+    TimePeriod: { Start: window.start, End: nextUtcDay(window.end) },
+    Granularity: "DAILY",
+    Metric: "UNBLENDED_COST",
+    PredictionIntervalLevel: 80,
+    ...(linkedAccountIds && linkedAccountIds.length > 0
+      ? { Filter: { Dimensions: { Key: "LINKED_ACCOUNT", Values: [...linkedAccountIds] } } }
+      : {}),
+  };
+}

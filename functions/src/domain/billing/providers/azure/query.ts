@@ -1,0 +1,83 @@
+import type { QueryDefinition } from "@azure/arm-costmanagement";
+import type { DayWindow } from "../../ports.js";
+import { readRetryPolicy, UnreadableBodyError } from "../collection.js";
+import { parseQueryResult, type QueryResultBody } from "./mapper.js";
+
+/**
+ * What the collector needs from the Cost Management SDK client. `usage` is the SDK's
+ * `query.usage`; `next` POSTs a `nextLink` with the same body through the same client pipeline
+ * (the SDK has no pager for Query_Usage). adapters/billing/azure-cost-management-client.ts builds it.
+ */
+export interface CostManagementQueryApi {
+  usage(scope: string, parameters: QueryDefinition): Promise<unknown>;
+  next(nextLink: string, parameters: QueryDefinition): Promise<unknown>;
+  /** HTTP attempts so far, retries included, when the adapter can count them. */
+  attempts?(): number;
+}
+
+/** Grouping the SDK accepts: at most 2 items (QueryDataset.grouping MaxItems 2 in its mappers). */
+export const GROUPING = ["ServiceName", "ResourceLocation"] as const;
+
+/**
+ * Query_Usage body for one window: ActualCost (billed) or AmortizedCost (effective: reservation
+ * and savings-plan purchases spread over the days that use them), Daily, Custom time period covering whole UTC
+ * days, summed Cost grouped by ServiceName and ResourceLocation. At billing-account scope the
+ * tenant's subscriptions are a SubscriptionId filter, so the query never reads beyond them.
+ */
+export function buildQueryDefinition(
+  window: DayWindow,
+  subscriptionIds?: readonly string[],
+  type: "ActualCost" | "AmortizedCost" = "ActualCost",
+): QueryDefinition {
+  return {
+    type,
+    timeframe: "Custom",
+    timePeriod: { from: new Date(`${window.start}T00:00:00Z`), to: new Date(`${window.end}T23:59:59Z`) },
+    dataset: {
+      granularity: "Daily",
+      aggregation: { totalCost: { name: "Cost", function: "Sum" } },
+      grouping: GROUPING.map((name) => ({ type: "Dimension", name })),
+      ...(subscriptionIds && subscriptionIds.length > 0
+        ? { filter: { dimensions: { name: "SubscriptionId", operator: "In", values: [...subscriptionIds] } } }
+        : {}),
+    },
+  };
+}
+
+/** Follows nextLink to the end; every page is validated before any of it is used. */
+export async function fetchAllPages(
+  api: CostManagementQueryApi,
+  scope: string,
+  parameters: QueryDefinition,
+  maxPages = 1_000,
+): Promise<{ pages: QueryResultBody[]; requests: number }> {
+  const pages: QueryResultBody[] = [];
+  let requests = 0;
+  const reads = readRetryPolicy();
+  // Query_Usage is a read: POSTing the same body (or nextLink) again is safe.
+  const read = (call: () => Promise<unknown>) =>
+    reads.execute(async () => {
+      requests += 1;
+      const body = await call();
+      // A 204 (no content) comes back as an empty object: no rows.
+      if (body === undefined || (typeof body === "object" && body !== null && Object.keys(body).length === 0)) {
+        return { columns: [], rows: [], nextLink: null };
+      }
+      try {
+        return parseQueryResult(body);
+      } catch (err) {
+        throw new UnreadableBodyError((err as Error).message);
+      }
+    });
+  let page: QueryResultBody = await read(() => api.usage(scope, parameters));
+  const seen = new Set<string>();
+  for (;;) {
+    pages.push(page);
+    const link = page.nextLink;
+    if (!link) break;
+    if (seen.has(link) || pages.length >= maxPages) throw new TypeError("query nextLink loops or never ends");
+    seen.add(link);
+    page = await read(() => api.next(link, parameters));
+  }
+  return { pages, requests };
+}

@@ -1,0 +1,77 @@
+import { type CostRecord, recordKey } from "../../cost-record.js";
+import { add } from "../../money.js";
+import { intersectTags } from "../../normalize/tags.js";
+import { nextUtcDay } from "../../normalize/utc-day.js";
+import type { CostLine } from "./cost-line.js";
+
+export interface AggregateContext {
+  tenantId: string;
+  source: string;
+  ingestedAt: string;
+}
+
+/**
+ * Sums cost lines into daily CostRecords keyed by recordKey(identity). Money is summed exactly.
+ * Quantities add up only while every line has the same PricingUnit; otherwise the record's
+ * quantity becomes null and its unit "" (adding hours to GB would be meaningless).
+ */
+export class DailyAggregator {
+  private readonly byKey = new Map<string, CostRecord>();
+  private readonly mixedUnits = new Set<string>();
+
+  constructor(private readonly ctx: AggregateContext) {}
+
+  /** Adds a line; returns why it cannot be merged (currency differs from the record's), or null. */
+  add(line: CostLine): string | null {
+    const identity = { tenant_id: this.ctx.tenantId, ...line.identity };
+    const key = recordKey(identity);
+    const prev = this.byKey.get(key);
+    if (!prev) {
+      this.byKey.set(key, {
+        ...identity,
+        charge_period_end: nextUtcDay(identity.charge_period_start),
+        billed_cost: line.billed_cost,
+        effective_cost: line.effective_cost,
+        list_cost: line.list_cost,
+        billing_currency: line.billing_currency,
+        pricing_quantity: line.pricing_quantity,
+        pricing_unit: line.pricing_unit,
+        tags: { ...line.tags },
+        source: this.ctx.source,
+        ingested_at: this.ctx.ingestedAt,
+        record_key: key,
+      });
+      return null;
+    }
+    if (prev.billing_currency !== line.billing_currency) {
+      return `BillingCurrency ${line.billing_currency} differs from ${prev.billing_currency} of earlier rows of the same record`;
+    }
+    prev.billed_cost = add(prev.billed_cost, line.billed_cost);
+    prev.effective_cost = add(prev.effective_cost, line.effective_cost);
+    prev.list_cost = add(prev.list_cost, line.list_cost);
+    this.mergeQuantity(key, prev, line);
+    prev.tags = intersectTags(prev.tags, line.tags);
+    return null;
+  }
+
+  private mergeQuantity(key: string, prev: CostRecord, line: CostLine): void {
+    if (this.mixedUnits.has(key)) return;
+    if (prev.pricing_unit !== line.pricing_unit) {
+      this.mixedUnits.add(key);
+      prev.pricing_unit = "";
+      prev.pricing_quantity = null;
+      return;
+    }
+    if (line.pricing_quantity === null) return;
+    prev.pricing_quantity = prev.pricing_quantity === null ? line.pricing_quantity : add(prev.pricing_quantity, line.pricing_quantity);
+  }
+
+  /** The records, ordered by day then record_key so that output is deterministic. */
+  records(): CostRecord[] {
+    return [...this.byKey.values()].sort((a, b) =>
+      a.charge_period_start === b.charge_period_start
+        ? a.record_key.localeCompare(b.record_key)
+        : a.charge_period_start.localeCompare(b.charge_period_start),
+    );
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * Masks secret-like values before config (or anything) is logged (DESIGN.md §10, after
+ * firebase/extensions). A key is secret-like when its name contains key, token, secret, password,
+ * credential, webhook or routing; its value becomes "****" (empty values stay empty so "not set"
+ * remains visible). Walks nested objects and arrays; returns a copy.
+ */
+export const SECRET_KEY = /(key|token|secret|passw(or)?d|credential|webhook|routing)/i;
+
+/** Keys that contain a secret-like word but hold no secret. */
+const NOT_SECRET = new Set(["api_key_prefix"]);
+
+export const MASK = "****";
+
+export function isSecretKey(key: string): boolean {
+  return SECRET_KEY.test(key) && !NOT_SECRET.has(key);
+}
+
+export function maskSecrets<T>(value: T): T {
+  return mask(value, new WeakSet()) as T;
+}
+
+function mask(value: unknown, seen: WeakSet<object>): unknown {
+  if (Array.isArray(value)) {
+    if (seen.has(value)) return "[Circular]";
+    seen.add(value);
+    return value.map((v) => mask(v, seen));
+  }
+  if (value !== null && typeof value === "object") {
+    if (seen.has(value)) return "[Circular]";
+    seen.add(value);
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      if (isSecretKey(k) && v !== "" && v !== null && v !== undefined) {
+        out[k] = typeof v === "object" ? maskAll(v) : MASK;
+      } else {
+        out[k] = mask(v, seen);
+      }
+    }
+    return out;
+  }
+  return value;
+}
+
+/** Under a secret key, every leaf is secret (e.g. `credentials: {user, pass}`). */
+function maskAll(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(maskAll);
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskAll(v)]));
+  }
+  return MASK;
+}

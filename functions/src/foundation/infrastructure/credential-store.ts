@@ -1,0 +1,143 @@
+import { inspect } from "node:util";
+import { type Clock, type SecretStore, systemClock } from "../../domain/ports.js";
+
+/**
+ * F6 cloud credentials (issue 4, DESIGN.md §10 "secrets are prefetched at cold start and cached
+ * with a max age", after Powertools/middy). Stored as JSON at `cloud-creds/{tenant}/{provider}`
+ * in the SecretStore; fetched on first use; cached per instance for `maxAgeMs`.
+ *
+ * Never returned or logged: only `get` hands values out, and what it hands out, like the store
+ * itself, prints as "[REDACTED]" through JSON.stringify, util.inspect and console.log. Property
+ * access and spreading still work, so an SDK client can be built from it.
+ */
+export type Credentials = Record<string, string>;
+
+export interface CredentialRef {
+  tenantId: string;
+  provider: string;
+}
+
+export interface CredentialStore {
+  get(tenantId: string, provider: string): Promise<Credentials | null>;
+  put(tenantId: string, provider: string, creds: Credentials): Promise<void>;
+  delete(tenantId: string, provider: string): Promise<void>;
+  /** Best effort warm-up at cold start; failures are left for `get` to surface. */
+  prefetch(pairs: CredentialRef[]): Promise<void>;
+}
+
+export interface CredentialStoreOptions {
+  /** Cache lifetime; default 5 minutes. */
+  maxAgeMs?: number;
+  clock?: Clock;
+}
+
+const TENANT_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
+const PROVIDER = /^[a-z][a-z0-9-]{0,31}$/;
+
+/** Rejects names that could escape `cloud-creds/{tenant}/{provider}` (slashes, dots, empty). */
+export function credentialSecretName(tenantId: string, provider: string): string {
+  if (typeof tenantId !== "string" || !TENANT_ID.test(tenantId)) {
+    throw new TypeError("invalid tenant id for credentials (letters, digits, '_' and '-' only)");
+  }
+  if (typeof provider !== "string" || !PROVIDER.test(provider)) {
+    throw new TypeError("invalid provider name for credentials (lower-case letters, digits and '-')");
+  }
+  return `cloud-creds/${tenantId}/${provider}`;
+}
+
+const REDACTED = "[REDACTED]";
+
+/** Makes an object print as [REDACTED] without changing its enumerable contents. */
+function redactOnPrint<T extends object>(target: T, label = REDACTED): T {
+  Object.defineProperty(target, "toJSON", { value: () => label, enumerable: false });
+  Object.defineProperty(target, inspect.custom, { value: () => label, enumerable: false });
+  Object.defineProperty(target, "toString", { value: () => label, enumerable: false });
+  return target;
+}
+
+function parseCredentials(name: string, raw: string): Credentials {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    // Never include `raw` or the parser's message (it quotes the input).
+    throw new Error(`credentials at ${name} are not valid JSON`);
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    throw new Error(`credentials at ${name} are not a JSON object`);
+  }
+  const out: Credentials = {};
+  for (const [k, v] of Object.entries(parsed)) {
+    if (typeof v !== "string") throw new Error(`credentials at ${name}: field "${k}" is not a string`);
+    out[k] = v;
+  }
+  return out;
+}
+
+function checkCredentials(creds: Credentials): void {
+  if (typeof creds !== "object" || creds === null || Array.isArray(creds) || Object.keys(creds).length === 0) {
+    throw new TypeError("credentials must be a non-empty object of strings");
+  }
+  for (const [k, v] of Object.entries(creds)) {
+    if (typeof v !== "string") throw new TypeError(`credentials field "${k}" must be a string`);
+  }
+}
+
+interface CacheEntry {
+  value: Credentials;
+  fetchedAtMs: number;
+}
+
+export function createCredentialStore(secrets: SecretStore, opts: CredentialStoreOptions = {}): CredentialStore {
+  const clock = opts.clock ?? systemClock;
+  const maxAgeMs = opts.maxAgeMs ?? 5 * 60_000;
+  if (!(maxAgeMs >= 0)) throw new RangeError("maxAgeMs must be >= 0");
+  const cache = new Map<string, CacheEntry>();
+  const inFlight = new Map<string, Promise<Credentials | null>>();
+
+  /** A fresh copy per call, so a caller mutating it cannot poison the cache. */
+  const handOut = (value: Credentials): Credentials => redactOnPrint({ ...value });
+
+  async function fetch(name: string): Promise<Credentials | null> {
+    const raw = await secrets.get(name);
+    if (raw === null) {
+      cache.delete(name);
+      return null;
+    }
+    const value = parseCredentials(name, raw);
+    cache.set(name, { value, fetchedAtMs: clock.now().getTime() });
+    return value;
+  }
+
+  const store: CredentialStore = {
+    async get(tenantId, provider) {
+      const name = credentialSecretName(tenantId, provider);
+      const hit = cache.get(name);
+      if (hit && clock.now().getTime() - hit.fetchedAtMs < maxAgeMs) return handOut(hit.value);
+      // Concurrent first uses share one fetch.
+      let pending = inFlight.get(name);
+      if (!pending) {
+        pending = fetch(name).finally(() => inFlight.delete(name));
+        inFlight.set(name, pending);
+      }
+      const value = await pending;
+      return value ? handOut(value) : null;
+    },
+    async put(tenantId, provider, creds) {
+      const name = credentialSecretName(tenantId, provider);
+      checkCredentials(creds);
+      const value = { ...creds };
+      await secrets.put(name, JSON.stringify(value));
+      cache.set(name, { value, fetchedAtMs: clock.now().getTime() });
+    },
+    async delete(tenantId, provider) {
+      const name = credentialSecretName(tenantId, provider);
+      cache.delete(name);
+      await secrets.delete(name);
+    },
+    async prefetch(pairs) {
+      await Promise.allSettled(pairs.map((p) => store.get(p.tenantId, p.provider)));
+    },
+  };
+  return redactOnPrint(store, "[CredentialStore]");
+}

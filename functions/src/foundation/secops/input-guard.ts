@@ -1,0 +1,67 @@
+import { filterXSS } from "xss";
+import { INJECTION_RULES } from "./injection-rules.js";
+
+export { InputError, type InputIssue } from "./input-errors.js";
+export { strictParse } from "./strict-parse.js";
+export { INJECTION_RULES, type InjectionRule } from "./injection-rules.js";
+
+export interface InjectionFinding {
+  kind: "sql" | "prompt";
+  rule: string;
+}
+
+/** Zero-width and bidi controls that attackers use to split keywords past a regex. */
+const INVISIBLE = /[\u200B-\u200F\u202A-\u202E\u2060-\u2064\uFEFF]/g;
+
+function normalize(text: string): string {
+  return text.normalize("NFKC").replace(INVISIBLE, "").replace(/\/\*\*\//g, " ");
+}
+
+/** First rule of {@link INJECTION_RULES} that matches `text`, or null. */
+export function findInjection(text: string): InjectionFinding | null {
+  const normalized = normalize(text);
+  for (const r of INJECTION_RULES) {
+    if (r.pattern.test(normalized)) return { kind: r.kind, rule: r.rule };
+  }
+  return null;
+}
+
+/**
+ * Walks every string in a parsed input (objects and arrays) and returns the first injection
+ * found with its dotted path. For checking all free-text fields of a callable's input at once.
+ */
+export function findInjectionIn(value: unknown, path = ""): (InjectionFinding & { path: string }) | null {
+  if (typeof value === "string") {
+    const hit = findInjection(value);
+    return hit ? { ...hit, path } : null;
+  }
+  if (Array.isArray(value)) {
+    for (const [i, item] of value.entries()) {
+      const hit = findInjectionIn(item, path ? `${path}.${i}` : String(i));
+      if (hit) return hit;
+    }
+    return null;
+  }
+  if (value !== null && typeof value === "object") {
+    for (const [k, v] of Object.entries(value)) {
+      const hit = findInjectionIn(v, path ? `${path}.${k}` : k);
+      if (hit) return hit;
+    }
+  }
+  return null;
+}
+
+/**
+ * Makes user text safe to store and later render as HTML: no tags are allowed, script and style
+ * bodies are removed, other tags are stripped, and `<`/`>` left over are escaped (the `xss` package).
+ */
+export function sanitizeText(text: string): string {
+  // A "<" that cannot open a tag ("a < b") is escaped first, else the parser would treat
+  // "< b and c >" as a tag and drop ordinary words.
+  const escapedLoneLt = text.replace(/<(?![A-Za-z/!?])/g, "&lt;");
+  return filterXSS(escapedLoneLt, {
+    whiteList: {},
+    stripIgnoreTag: true,
+    stripIgnoreTagBody: ["script", "style"],
+  });
+}

@@ -1,0 +1,86 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadDemoConfig } from "../../functions/src/adapters/demo/demo-config.js";
+import { createProgress } from "../../functions/src/cli/progress.js";
+import { openLocalRuntime } from "../../functions/src/cli/nightly/local-runtime.js";
+import { type NightlyResult, runNightly } from "../../functions/src/cli/nightly/run-nightly.js";
+import { seedDemoTenants } from "../../functions/src/cli/nightly/seed-demo-tenants.js";
+import { repoRoot } from "../support/shared-data.js";
+
+const cfg = await loadDemoConfig(join(repoRoot, "config/demo/tenants.yaml"));
+const progress = createProgress({ quiet: true });
+
+async function nightly(dataDir: string, runDate: string) {
+  const rt = await openLocalRuntime({ dataDir, progress });
+  try {
+    await seedDemoTenants(rt.store, cfg);
+    const result = await runNightly(rt, cfg, { runDate, dataDir, progress });
+    const totals = Object.fromEntries(
+      await Promise.all(cfg.tenants.map(async (t) => [t.id, await rt.warehouse.totals(t.id)] as const)),
+    );
+    const deliveries = (await rt.store.list("alert_deliveries")).docs.length;
+    return { result, totals, deliveries };
+  } finally {
+    await rt.close();
+  }
+}
+
+describe("npm run nightly on the embedded default", () => {
+  const dataDir = mkdtempSync(join(tmpdir(), "nightly-"));
+  let first: Awaited<ReturnType<typeof nightly>>;
+  let second: Awaited<ReturnType<typeof nightly>>;
+
+  beforeAll(async () => {
+    first = await nightly(dataDir, cfg.today);
+    second = await nightly(dataDir, cfg.today);
+  }, 180_000);
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  const tenant = (r: NightlyResult, id: string) => r.tenants.find((t) => t.tenantId === id)!;
+
+  it("backfills 13 months for every demo tenant and analyzes each", () => {
+    expect(first.result.tenants.map((t) => t.tenantId).sort()).toEqual(cfg.tenants.map((t) => t.id).sort());
+    for (const t of first.result.tenants) {
+      expect(t.failedPages).toBe(0);
+      expect(t.pages).toBe(14 * cfg.tenants.find((c) => c.id === t.tenantId)!.accounts.length);
+      expect(t.inserted).toBeGreaterThan(1000);
+      expect(t.analysis).not.toBeNull();
+      expect(first.totals[t.tenantId]!.rows).toBe(t.inserted);
+    }
+  });
+
+  it("finds the injected spike with its dollar impact and root cause", () => {
+    const acme = tenant(first.result, "acme-retail").analysis!;
+    const spike = acme.anomalies.find((a) => a.seriesKey === "gcp|acme-shop-prod|BigQuery");
+    expect(spike?.direction).toBe("increase");
+    expect(spike?.start).toBe("2026-11-18");
+    expect(Number(spike?.impactUsd)).toBeGreaterThan(500);
+  });
+
+  it("reports the budget breach and a month-end forecast", () => {
+    const initech = tenant(first.result, "initech").analysis!;
+    const monthly = initech.budgets.find((b) => b.budgetId === "initech-monthly")!;
+    expect(monthly.projectedPercent).toBeGreaterThan(100);
+    expect(monthly.newCrossings).toContain("forecast:100");
+    expect(initech.forecasts.find((f) => f.seriesKey === "total")).toBeDefined();
+  });
+
+  it("sends alerts on the first run", () => {
+    const sent = first.result.tenants.reduce((s, t) => s + t.alerts.total.sent, 0);
+    expect(sent).toBeGreaterThan(0);
+    expect(first.deliveries).toBeGreaterThan(0);
+  });
+
+  it("changes nothing when the same day runs again: same rows and totals, no new alert", () => {
+    expect(second.totals).toEqual(first.totals);
+    for (const t of second.result.tenants) {
+      expect(t.inserted).toBe(0);
+      expect(t.updated).toBe(0);
+      expect(t.deleted).toBe(0);
+      expect(t.alerts.total.sent).toBe(0);
+    }
+    expect(second.deliveries).toBe(first.deliveries);
+  });
+});

@@ -1,0 +1,116 @@
+import { describe, expect, it } from "vitest";
+import {
+  buildRecords,
+  CollectionError,
+  daysInWindow,
+  type RecordDraft,
+  splitWindow,
+} from "../../../../functions/src/domain/billing/providers/collection.js";
+import { backfillInPages } from "../../../../functions/src/domain/billing/providers/backfill.js";
+import type { BillingSource, CollectRequest, DayWindow } from "../../../../functions/src/domain/billing/ports.js";
+
+const draft = (patch: Partial<RecordDraft> = {}): RecordDraft => ({
+  provider: "aws",
+  billing_account_id: "999999999999",
+  sub_account_id: "111111111111",
+  service_name: "Amazon Simple Storage Service",
+  service_category: "Storage",
+  region_id: "",
+  resource_id: "",
+  charge_category: "Usage",
+  charge_period_start: "2026-10-01",
+  billed_cost: "1.1",
+  effective_cost: "1.0",
+  list_cost: "1.2",
+  billing_currency: "USD",
+  pricing_quantity: "2",
+  pricing_unit: "GB",
+  tags: { env: "prod", team: "a" },
+  ...patch,
+});
+const ctx = { tenantId: "t1", ingestedAt: "2026-11-23T00:00:00Z" };
+
+describe("splitWindow", () => {
+  it.each<[DayWindow, number, number]>([
+    [{ start: "2025-10-01", end: "2026-10-31" }, 31, 13],
+    [{ start: "2026-01-01", end: "2026-01-01" }, 31, 1],
+    [{ start: "2024-02-01", end: "2024-03-01" }, 7, 5],
+  ])("covers %j in pages of %i days without gaps or overlaps", (window, maxDays, count) => {
+    // Act
+    const pages = splitWindow(window, maxDays);
+
+    // Assess
+    expect(pages).toHaveLength(count);
+    expect(pages.flatMap(daysInWindow)).toEqual(daysInWindow(window));
+  });
+});
+
+describe("buildRecords", () => {
+  it("merges drafts with one identity: money summed exactly, tags intersected, units kept when equal", () => {
+    // Act
+    const [r, ...rest] = buildRecords([draft(), draft({ billed_cost: "0.2", tags: { env: "prod" } })], ctx, "aws-cost-explorer");
+
+    // Assess
+    expect(rest).toHaveLength(0);
+    expect(r).toMatchObject({ billed_cost: "1.3", effective_cost: "2", list_cost: "2.4", pricing_quantity: "4", tags: { env: "prod" } });
+    expect(r?.charge_period_end).toBe("2026-10-02");
+  });
+
+  it("refuses to merge two currencies into one record", () => {
+    expect(() => buildRecords([draft(), draft({ billing_currency: "EUR" })], ctx, "x")).toThrow(/mix currencies/);
+  });
+});
+
+describe("backfillInPages", () => {
+  it("pulls a failed page again whole and hands each page over only when complete", async () => {
+    // Prepare: the second page fails twice with a retryable CollectionError.
+    const attempts = new Map<string, number>();
+    const source: BillingSource = {
+      provider: "aws",
+      async collect(req: CollectRequest) {
+        const n = (attempts.get(req.window.start) ?? 0) + 1;
+        attempts.set(req.window.start, n);
+        if (req.window.start === "2026-01-11" && n < 3) {
+          throw new CollectionError(req.account, req.window, "throttled", { retryable: true });
+        }
+        return { records: [], incompleteDays: [], calls: 1 };
+      },
+    };
+    const stored: DayWindow[] = [];
+    const account = { tenantId: "t1", accountId: "a1", provider: "aws" as const, scope: {}, environment: "prod" as const };
+
+    // Act
+    const summary = await backfillInPages({
+      source,
+      account,
+      window: { start: "2026-01-01", end: "2026-01-25" },
+      pageDays: 10,
+      initialDelayMs: 1,
+      maxDelayMs: 2,
+      store: async (page) => {
+        stored.push(page);
+      },
+    });
+
+    // Assess
+    expect(stored.map((p) => p.start)).toEqual(["2026-01-01", "2026-01-11", "2026-01-21"]);
+    expect(summary.pageRetries).toBe(2);
+    expect(summary.calls).toBe(3);
+  });
+
+  it("gives up with the CollectionError when a page fails permanently", async () => {
+    // Prepare
+    const source: BillingSource = {
+      provider: "aws",
+      async collect(req) {
+        throw new CollectionError(req.account, req.window, "access denied", { retryable: false });
+      },
+    };
+    const account = { tenantId: "t1", accountId: "a1", provider: "aws" as const, scope: {}, environment: "prod" as const };
+
+    // Act / Assess
+    await expect(
+      backfillInPages({ source, account, window: { start: "2026-01-01", end: "2026-01-02" }, store: async () => {} }),
+    ).rejects.toThrow(/tenant t1, account a1, window 2026-01-01\.\.2026-01-02: access denied/);
+  });
+});

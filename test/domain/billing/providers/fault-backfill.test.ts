@@ -1,0 +1,29 @@
+import { describe, expect, it } from "vitest";
+import { runBackfill } from "../../../support/replay/backfill.js";
+
+/**
+ * The smaller sibling of bench/providers/fault-backfill.ts: a 2-month backfill of GCP, AWS and
+ * Azure through their SDK clients and replay servers, with 30% of provider calls failing
+ * transiently (seeded), must land exactly the ledger of the fault-free run.
+ */
+describe("backfill of three providers under 30% transient faults", () => {
+  it("ends with the same ledger and totals as the fault-free run", async () => {
+    // Prepare
+    const common = { end: "2026-10-31", months: 2, seed: 11, pageDays: 16 };
+
+    // Act
+    const clean = await runBackfill({ ...common, faultRatePercent: 0 });
+    const faulty = await runBackfill({ ...common, faultRatePercent: 30 });
+
+    // Assess
+    for (const p of ["gcp", "aws", "azure"] as const) {
+      const a = clean.providers[p];
+      const b = faulty.providers[p];
+      expect(b.faultsInjected, `${p} saw faults`).toBeGreaterThan(0);
+      expect(b.billedTotal, `${p} total`).toBe(a.billedTotal);
+      expect(a.billedTotal, `${p} truth`).toBe(a.truthTotal);
+      expect([...b.ledger], `${p} ledger`).toEqual([...a.ledger]);
+      expect(b.records).toBe(a.records);
+    }
+  });
+});

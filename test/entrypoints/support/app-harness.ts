@@ -1,0 +1,110 @@
+import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
+import { getTestServer } from "@google-cloud/functions-framework/testing";
+import { configureDeps, type DepsOverrides } from "../../../functions/src/deps.js";
+import type { Clock } from "../../../functions/src/domain/ports.js";
+import { MemoryCostWarehouse } from "../../fakes/memory-cost-warehouse.js";
+import { MemoryDocumentStore } from "../../fakes/memory-document-store.js";
+import { MemorySecretStore } from "../../fakes/memory-secret-store.js";
+
+/**
+ * Serves the real entry points (functions/src/index.ts) in-process with functions-framework's
+ * getTestServer on 127.0.0.1, over in-memory stores, and speaks the callable protocol with fetch.
+ */
+export interface CallResult {
+  status: number;
+  body: { result?: unknown; error?: { status: string; message: string; details?: unknown } };
+  headers: Headers;
+}
+
+export class MutableClock implements Clock {
+  constructor(private t = Date.parse("2026-03-01T12:00:00Z")) {}
+  now(): Date {
+    return new Date(this.t);
+  }
+  advance(ms: number): void {
+    this.t += ms;
+  }
+}
+
+export interface App {
+  documents: MemoryDocumentStore;
+  warehouse: MemoryCostWarehouse;
+  secrets: MemorySecretStore;
+  clock: MutableClock;
+  logs: string[];
+  url(name: string): Promise<string>;
+  call(name: string, data: unknown, headers?: Record<string, string>): Promise<CallResult>;
+  raw(name: string, init: RequestInit): Promise<Response>;
+  close(): Promise<void>;
+}
+
+export async function startApp(over: Partial<DepsOverrides> = {}, env: Record<string, string> = {}): Promise<App> {
+  const documents = new MemoryDocumentStore();
+  const warehouse = new MemoryCostWarehouse();
+  const secrets = new MemorySecretStore();
+  const clock = new MutableClock();
+  const logs: string[] = [];
+  configureDeps({
+    documents,
+    warehouse,
+    secrets,
+    clock,
+    logSink: (line) => logs.push(line),
+    env: { COSTMON_ENV: "dev", COSTMON_LOGGING_LEVEL: "debug", ...env },
+    ...over,
+  });
+  await import("../../../functions/src/index.js");
+  const servers = new Map<string, Promise<{ server: Server; url: string }>>();
+  function serve(name: string) {
+    let s = servers.get(name);
+    if (!s) {
+      s = new Promise((resolve, reject) => {
+        const server = getTestServer(name);
+        server.once("error", reject);
+        server.listen(0, "127.0.0.1", () => {
+          const { port } = server.address() as AddressInfo;
+          resolve({ server, url: `http://127.0.0.1:${port}/` });
+        });
+      });
+      servers.set(name, s);
+    }
+    return s;
+  }
+  async function raw(name: string, init: RequestInit) {
+    const { url } = await serve(name);
+    return fetch(url, init);
+  }
+  return {
+    documents,
+    warehouse,
+    secrets,
+    clock,
+    logs,
+    url: async (name) => (await serve(name)).url,
+    raw,
+    async call(name, data, headers = {}) {
+      const res = await raw(name, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...headers },
+        body: JSON.stringify({ data }),
+      });
+      const text = await res.text();
+      let body: CallResult["body"];
+      try {
+        body = JSON.parse(text) as CallResult["body"];
+      } catch {
+        body = { error: { status: `NON_JSON(${res.status})`, message: text.slice(0, 200) } };
+      }
+      return { status: res.status, body, headers: res.headers };
+    },
+    async close() {
+      for (const s of servers.values()) {
+        const { server } = await s;
+        server.closeAllConnections();
+        await new Promise<void>((r) => server.close(() => r()));
+      }
+      servers.clear();
+    },
+  };
+}

@@ -1,0 +1,54 @@
+import { type CostRecord, recordKey } from "../../../functions/src/domain/billing/cost-record.js";
+import type { DocumentStore } from "../../../functions/src/domain/ports.js";
+
+/** A small, valid ledger row for tenant `t` (money as decimal strings). */
+export function costRow(t: string, day: string, over: Partial<CostRecord> = {}): CostRecord {
+  const base = {
+    tenant_id: t,
+    provider: "gcp" as const,
+    billing_account_id: `ba-${t}`,
+    sub_account_id: `proj-${t}`,
+    service_name: "Compute Engine",
+    service_category: "Compute",
+    region_id: "us-central1",
+    resource_id: "",
+    charge_category: "Usage" as const,
+    charge_period_start: day,
+    charge_period_end: day,
+    billed_cost: "10.5",
+    effective_cost: "9.25",
+    list_cost: "11",
+    billing_currency: "USD",
+    pricing_quantity: null,
+    pricing_unit: "",
+    tags: {},
+    source: "test",
+    ingested_at: "2026-01-01T00:00:00Z",
+    ...over,
+  };
+  return { ...base, record_key: recordKey(base) } as CostRecord;
+}
+
+/** Documents every callable can find for tenant `t`: an anomaly, forecast, budget, account, channel, view. */
+export async function seedTenantDocs(store: DocumentStore, t: string): Promise<void> {
+  await store.set(`tenants/${t}`, { name: t, status: "active" });
+  await store.set(`tenants/${t}/anomalies/anom-${t}`, {
+    seriesKey: "tenant",
+    start: "2026-01-10",
+    end: "2026-01-10",
+    direction: "increase",
+    expectedUsd: "10",
+    actualUsd: "50",
+    impactUsd: "40",
+    score: 5,
+    severity: "high",
+    rootCauses: [],
+    status: "open",
+    feedback: null,
+  });
+  await store.set(`tenants/${t}/forecasts/tenant`, { seriesKey: "tenant", points: [{ date: "2026-02-01", mean: "10" }] });
+  await store.set(`tenants/${t}/budgets/budget-${t}`, { id: `budget-${t}`, name: `Budget ${t}`, amount: "100", currency: "USD", period: "monthly", scope: {}, thresholds: [] });
+  await store.set(`tenants/${t}/cloud_accounts/acct-${t}`, { provider: "gcp", displayName: "", billingAccountId: "b", subAccountId: "s", environment: "prod", scope: {}, status: "active", secretRef: `cloud-creds/${t}/gcp` });
+  await store.set(`tenants/${t}/alert_channels/chan-${t}`, { id: `chan-${t}`, tenantId: t, kind: "console", enabled: true, rules: [] });
+  await store.set(`tenants/${t}/workspaces/ws-${t}`, { id: `ws-${t}`, tenantId: t, ownerId: `owner-${t}`, name: "private view", visibility: "private", sharedWith: [], view: {}, createdAt: "2026-01-01T00:00:00Z", updatedAt: "2026-01-01T00:00:00Z" });
+}

@@ -1,0 +1,18 @@
+import type { DocumentData } from "../../../functions/src/domain/ports.js";
+import type { App } from "./app-harness.js";
+
+const COLLECTIONS = ["anomalies", "forecasts", "budgets", "cloud_accounts", "alert_channels", "workspaces", "api_keys", "llm_usage_daily", "sessions", "memory"];
+
+/**
+ * Everything a callable could have written for tenant `t`: its documents (not the audit log,
+ * which records refused calls by design), its secrets and its ledger, as one comparable string.
+ */
+export async function tenantSnapshot(app: App, t: string, secretNames: string[] = []): Promise<string> {
+  const docs: Record<string, DocumentData | null> = { [`tenants/${t}`]: await app.documents.get(`tenants/${t}`) };
+  for (const c of COLLECTIONS) {
+    for (const d of (await app.documents.list(`tenants/${t}/${c}`, { limit: 10_000 })).docs) docs[d.path] = d.data;
+  }
+  const keyIndex = (await app.documents.list("api_key_index", { limit: 10_000 })).docs.filter((d) => d.data.tenantId === t).map((d) => d.data);
+  const secrets = await Promise.all([`cloud-creds/${t}/gcp`, `cloud-creds/${t}/aws`, ...secretNames].map((s) => app.secrets.get(s)));
+  return JSON.stringify({ docs, keyIndex, secrets, totals: await app.warehouse.totals(t), days: await app.warehouse.days(t) });
+}

@@ -1,0 +1,163 @@
+import stringify from "safe-stable-stringify";
+import { compareStrings } from "../../functions/src/adapters/local/document-values.js";
+import {
+  canonicalMoney,
+  checkRecordsInScope,
+  prepareRecords,
+  validateCostQuery,
+  validateScope,
+  validateTenantId,
+  validateWindow,
+} from "../../functions/src/adapters/local/warehouse-input.js";
+import type { CostRecord } from "../../functions/src/domain/billing/cost-record.js";
+import { addDecimals, compareDecimals } from "../../functions/src/domain/billing/money.js";
+import type {
+  CostQuery,
+  CostRow,
+  CostTotals,
+  CostWarehouse,
+  DayWindow,
+  UpsertStats,
+  WindowScope,
+} from "../../functions/src/domain/billing/ports.js";
+
+const MONEY = ["billed_cost", "effective_cost", "list_cost"] as const;
+const TEXT = [
+  "provider",
+  "billing_account_id",
+  "sub_account_id",
+  "service_name",
+  "service_category",
+  "region_id",
+  "resource_id",
+  "charge_category",
+  "charge_period_start",
+  "charge_period_end",
+  "billing_currency",
+  "pricing_unit",
+  "source",
+] as const;
+
+/** Same rule as the DuckDB adapter: equal in every column but ingested_at, money by value. */
+function sameRow(a: CostRecord, b: CostRecord): boolean {
+  if (TEXT.some((k) => a[k] !== b[k])) return false;
+  if (MONEY.some((k) => compareDecimals(a[k], b[k]) !== 0)) return false;
+  if ((a.pricing_quantity === null) !== (b.pricing_quantity === null)) return false;
+  if (a.pricing_quantity !== null && b.pricing_quantity !== null && compareDecimals(a.pricing_quantity, b.pricing_quantity) !== 0) {
+    return false;
+  }
+  return stringify(a.tags) === stringify(b.tags);
+}
+
+function inWindow(r: CostRecord, w: DayWindow): boolean {
+  return r.charge_period_start >= w.start && r.charge_period_start <= w.end;
+}
+
+/** In-memory CostWarehouse that passes the same conformance suite as DuckDB. */
+export class MemoryCostWarehouse implements CostWarehouse {
+  private readonly tenants = new Map<string, Map<string, CostRecord>>();
+
+  async upsert(tenantId: string, records: CostRecord[]): Promise<UpsertStats> {
+    return this.write(tenantId, prepareRecords(tenantId, records));
+  }
+
+  async replaceWindow(scope: WindowScope, window: DayWindow, records: CostRecord[]): Promise<UpsertStats> {
+    const s = validateScope(scope);
+    const w = validateWindow(window);
+    const rows = prepareRecords(s.tenantId, records);
+    checkRecordsInScope(s, w, rows);
+    const stats = this.write(s.tenantId, rows);
+    const keep = new Set(rows.map((r) => r.record_key));
+    const table = this.table(s.tenantId);
+    for (const [key, r] of table) {
+      const owned =
+        r.provider === s.provider &&
+        r.source === s.source &&
+        (!s.subAccountIds || s.subAccountIds.includes(r.sub_account_id)) &&
+        inWindow(r, w);
+      if (owned && !keep.has(key)) {
+        table.delete(key);
+        stats.deleted++;
+      }
+    }
+    return stats;
+  }
+
+  async queryDaily(tenantId: string, query: CostQuery): Promise<CostRow[]> {
+    validateTenantId(tenantId);
+    const q = validateCostQuery(query);
+    const groups = new Map<string, { row: CostRow; billed: string[]; effective: string[] }>();
+    for (const r of this.table(tenantId).values()) {
+      if (!inWindow(r, q.window)) continue;
+      const filters = Object.entries(q.filter ?? {}) as [keyof CostRecord, string[]][];
+      if (!filters.every(([col, values]) => values.includes(String(r[col])))) continue;
+      const dims: CostRow["dims"] = {};
+      for (const d of q.groupBy) dims[d] = r[d];
+      const key = JSON.stringify([r.charge_period_start, ...q.groupBy.map((d) => r[d])]);
+      let g = groups.get(key);
+      if (!g) {
+        g = { row: { date: r.charge_period_start, dims, billed_cost: "0", effective_cost: "0" }, billed: [], effective: [] };
+        groups.set(key, g);
+      }
+      g.billed.push(r.billed_cost);
+      g.effective.push(r.effective_cost);
+    }
+    const rows = [...groups.values()].map((g) => ({
+      ...g.row,
+      billed_cost: canonicalMoney(addDecimals(g.billed)),
+      effective_cost: canonicalMoney(addDecimals(g.effective)),
+    }));
+    const sortKey = (r: CostRow) => [r.date, ...q.groupBy.map((d) => r.dims[d] ?? "")];
+    return rows.sort((a, b) => {
+      const ka = sortKey(a);
+      const kb = sortKey(b);
+      for (let i = 0; i < ka.length; i++) {
+        const c = compareStrings(ka[i] as string, kb[i] as string);
+        if (c !== 0) return c;
+      }
+      return 0;
+    });
+  }
+
+  async totals(tenantId: string, window?: DayWindow): Promise<CostTotals> {
+    validateTenantId(tenantId);
+    const w = window ? validateWindow(window) : null;
+    const rows = [...this.table(tenantId).values()].filter((r) => !w || inWindow(r, w));
+    return {
+      rows: rows.length,
+      billed_cost: canonicalMoney(addDecimals(rows.map((r) => r.billed_cost))),
+      effective_cost: canonicalMoney(addDecimals(rows.map((r) => r.effective_cost))),
+    };
+  }
+
+  async days(tenantId: string): Promise<string[]> {
+    validateTenantId(tenantId);
+    return [...new Set([...this.table(tenantId).values()].map((r) => r.charge_period_start))].sort();
+  }
+
+  async close(): Promise<void> {}
+
+  private table(tenantId: string): Map<string, CostRecord> {
+    let t = this.tenants.get(tenantId);
+    if (!t) {
+      t = new Map();
+      this.tenants.set(tenantId, t);
+    }
+    return t;
+  }
+
+  private write(tenantId: string, rows: CostRecord[]): UpsertStats {
+    const table = this.table(tenantId);
+    const stats: UpsertStats = { inserted: 0, updated: 0, unchanged: 0, deleted: 0 };
+    for (const r of rows) {
+      const old = table.get(r.record_key);
+      if (!old) stats.inserted++;
+      else if (sameRow(old, r)) {
+        stats.unchanged++;
+        continue;
+      } else stats.updated++;
+      table.set(r.record_key, structuredClone(r));
+    }
+    return stats;
+  }
+}

@@ -1,0 +1,92 @@
+import { parseCollectionPath, parseDocPath } from "../../functions/src/adapters/local/document-paths.js";
+import { runListQuery } from "../../functions/src/adapters/local/document-query.js";
+import { toStoredData } from "../../functions/src/adapters/local/document-values.js";
+import type { Doc, DocumentData, DocumentStore, ListQuery, Page } from "../../functions/src/domain/ports.js";
+
+interface Stored {
+  collection: string;
+  id: string;
+  data: DocumentData;
+}
+
+/**
+ * In-memory DocumentStore with Firestore semantics (path model, query rules and cursors from
+ * adapters/local/document-query.ts). Data is copied in and out, so callers cannot alias it.
+ * Everything here is synchronous between awaits, which makes create and update atomic.
+ */
+export class MemoryDocumentStore implements DocumentStore {
+  private readonly docs = new Map<string, Stored>();
+  private closed = false;
+
+  /** Number of stored documents, for assertions in tests. */
+  get size(): number {
+    return this.docs.size;
+  }
+
+  async get<T extends DocumentData = DocumentData>(path: string): Promise<T | null> {
+    this.open();
+    parseDocPath(path);
+    const d = this.docs.get(path);
+    return d ? (structuredClone(d.data) as T) : null;
+  }
+
+  async set(path: string, data: DocumentData, opts?: { merge?: boolean }): Promise<void> {
+    this.open();
+    const p = parseDocPath(path);
+    const incoming = toStoredData(data);
+    const existing = this.docs.get(path);
+    const next = opts?.merge && existing ? { ...existing.data, ...incoming } : incoming;
+    this.docs.set(path, { collection: p.collection, id: p.id, data: next });
+  }
+
+  async create(path: string, data: DocumentData): Promise<boolean> {
+    this.open();
+    const p = parseDocPath(path);
+    const stored = toStoredData(data);
+    if (this.docs.has(path)) return false;
+    this.docs.set(path, { collection: p.collection, id: p.id, data: stored });
+    return true;
+  }
+
+  async delete(path: string): Promise<void> {
+    this.open();
+    parseDocPath(path);
+    this.docs.delete(path);
+  }
+
+  async list<T extends DocumentData = DocumentData>(collectionPath: string, query?: ListQuery): Promise<Page<T>> {
+    this.open();
+    parseCollectionPath(collectionPath);
+    const children: Doc<T>[] = [];
+    for (const [path, d] of this.docs) {
+      if (d.collection === collectionPath) children.push({ id: d.id, path, data: d.data as T });
+    }
+    const page = runListQuery(children, query);
+    return { ...page, docs: page.docs.map((d) => ({ ...d, data: structuredClone(d.data) })) };
+  }
+
+  async update<T extends DocumentData = DocumentData>(
+    path: string,
+    fn: (current: T | null) => T | null,
+  ): Promise<T | null> {
+    this.open();
+    const p = parseDocPath(path);
+    const current = this.docs.get(path);
+    const next = fn(current ? (structuredClone(current.data) as T) : null);
+    if (next === null) {
+      this.docs.delete(path);
+      return null;
+    }
+    const stored = toStoredData(next);
+    this.docs.set(path, { collection: p.collection, id: p.id, data: stored });
+    return structuredClone(stored) as T;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+
+  private open(): void {
+    if (this.closed) throw new Error("MemoryDocumentStore is closed");
+  }
+}

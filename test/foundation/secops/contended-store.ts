@@ -1,0 +1,46 @@
+import type { DocumentData, DocumentStore } from "../../../functions/src/domain/ports.js";
+
+/**
+ * Wraps a DocumentStore so that `update` behaves like a Firestore transaction under contention:
+ * read, yield to other callers, and rerun `fn` if someone wrote the document meanwhile.
+ * Lets the audit-log tests show that concurrent appends never fork the chain.
+ */
+export function contendedStore(inner: DocumentStore): DocumentStore & { retries: () => number } {
+  const versions = new Map<string, number>();
+  let retries = 0;
+  const bump = (path: string) => versions.set(path, (versions.get(path) ?? 0) + 1);
+  return {
+    get: (path) => inner.get(path),
+    list: (path, q) => inner.list(path, q),
+    create: (path, data) => inner.create(path, data),
+    close: () => inner.close(),
+    async set(path, data, opts) {
+      bump(path);
+      await inner.set(path, data, opts);
+    },
+    async delete(path) {
+      bump(path);
+      await inner.delete(path);
+    },
+    async update<T extends DocumentData = DocumentData>(path: string, fn: (current: T | null) => T | null) {
+      for (;;) {
+        const version = versions.get(path) ?? 0;
+        const current = await inner.get<T>(path);
+        await new Promise((r) => setImmediate(r));
+        if ((versions.get(path) ?? 0) !== version) {
+          retries += 1;
+          continue;
+        }
+        const next = fn(current);
+        bump(path);
+        if (next === null) {
+          await inner.delete(path);
+          return null;
+        }
+        await inner.set(path, next);
+        return next;
+      }
+    },
+    retries: () => retries,
+  };
+}

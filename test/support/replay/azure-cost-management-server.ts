@@ -1,0 +1,163 @@
+import Big from "big.js";
+import { generate } from "selfsigned";
+import { z } from "zod";
+import { daysInWindow } from "../../../functions/src/domain/billing/providers/collection.js";
+import type { TruthRow } from "./billing-dataset.js";
+import { type FaultPlan, noFaults } from "./faults.js";
+import { hang, type ReplayServer, reset, sendJson, startReplayServer } from "./http-server.js";
+
+/**
+ * Cost Management Query_Usage over its real wire format (api-version 2025-03-01, examples in
+ * ../shared/data/azure-cost-management-2025-03-01): `POST {scope}/providers/Microsoft.CostManagement/query`,
+ * a columnar `properties.{columns,rows,nextLink}` body with UsageDate as yyyymmdd numbers, and
+ * 429s that carry only the `x-ms-ratelimit-microsoft.costmanagement-*-retry-after` headers.
+ * HTTPS with a self-signed certificate, because the SDK's bearer policy refuses plain http.
+ */
+export interface AzureReplayOptions {
+  rows: TruthRow[];
+  faults?: FaultPlan;
+  rowsPerPage?: number;
+  /** Seconds in the rate-limit headers of a throttled answer. */
+  retryAfterSeconds?: number;
+  hangMs?: number;
+}
+
+export interface AzureReplayServer extends ReplayServer {
+  /** PEM to trust in the client. */
+  ca: string;
+  setRows(rows: TruthRow[]): void;
+  calls: { path: string; fault: string | null; clientType: string | undefined }[];
+  /** nextLink requests whose body differed from the first page's. */
+  bodyMismatches: number;
+}
+
+const Body = z.object({
+  type: z.string(),
+  timeframe: z.string(),
+  timePeriod: z.object({ from: z.string(), to: z.string() }),
+  dataset: z.object({
+    granularity: z.literal("Daily"),
+    grouping: z.array(z.object({ type: z.string(), name: z.string() })).max(2),
+    filter: z.object({ dimensions: z.object({ name: z.string(), operator: z.string(), values: z.array(z.string()) }) }).optional(),
+  }),
+});
+
+const THROTTLE_HEADERS = ["qpu", "entity", "tenant", "client"];
+
+let certificate: Promise<{ key: string; cert: string }> | undefined;
+function selfSigned() {
+  certificate ??= generate([{ name: "commonName", value: "127.0.0.1" }], {
+    keySize: 2048,
+    algorithm: "sha256",
+    extensions: [{ name: "subjectAltName", altNames: [{ type: 7, ip: "127.0.0.1" }] }],
+  }).then((p) => ({ key: p.private, cert: p.cert }));
+  return certificate;
+}
+
+export async function startAzureCostManagementReplay(opts: AzureReplayOptions): Promise<AzureReplayServer> {
+  const tls = await selfSigned();
+  let rows = opts.rows;
+  const faults = opts.faults ?? noFaults;
+  const rowsPerPage = opts.rowsPerPage ?? 50;
+  const calls: AzureReplayServer["calls"] = [];
+  const firstBodies = new Map<string, string>();
+  let index = 0;
+  let throttles = 0;
+  const state = { bodyMismatches: 0 };
+  let base = "";
+
+  const server = await startReplayServer((req, res) => {
+    // Collapse leading slashes: "//subscriptions/..." must not parse as a host name.
+    const url = new URL(req.url.replace(/^\/+/, "/"), base);
+    const fault = faults(index++);
+    calls.push({ path: url.pathname, fault, clientType: req.headers.clienttype as string | undefined });
+    switch (fault) {
+      case "throttle": {
+        const which = THROTTLE_HEADERS[throttles++ % THROTTLE_HEADERS.length];
+        return sendJson(
+          res,
+          429,
+          { error: { code: "429", message: "Too many requests. Please retry." } },
+          { [`x-ms-ratelimit-microsoft.costmanagement-${which}-retry-after`]: String(opts.retryAfterSeconds ?? 0) },
+        );
+      }
+      case "server-error":
+        return sendJson(res, 503, { error: { code: "ServiceUnavailable", message: "Service unavailable" } });
+      case "timeout":
+        return hang(res, opts.hangMs ?? 1_000);
+      case "reset":
+        return reset(res);
+      case "malformed":
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end('{"properties":{"columns":[{"name":"Cost","type":"Num');
+        return;
+      default:
+        break;
+    }
+    if (url.searchParams.get("api-version") !== "2025-03-01") {
+      return sendJson(res, 400, { error: { code: "BadRequest", message: "api-version 2025-03-01 expected" } });
+    }
+    const parsed = Body.safeParse(JSON.parse(req.body || "{}"));
+    if (!parsed.success) return sendJson(res, 400, { error: { code: "BadRequest", message: parsed.error.message } });
+    const body = parsed.data;
+    const skip = url.searchParams.get("$skiptoken");
+    const bodyKey = url.pathname;
+    if (skip === null) firstBodies.set(bodyKey, req.body);
+    else if (firstBodies.get(bodyKey) !== req.body) state.bodyMismatches += 1;
+
+    const path = url.pathname.replace(/\/providers\/Microsoft\.CostManagement\/query$/i, "");
+    const sub = /^\/subscriptions\/([^/]+)/i.exec(path)?.[1];
+    const rg = /\/resourceGroups\/([^/]+)/i.exec(path)?.[1];
+    const filterSubs = body.dataset.filter?.dimensions.name === "SubscriptionId" ? body.dataset.filter.dimensions.values : undefined;
+    const days = new Set(daysInWindow({ start: body.timePeriod.from.slice(0, 10), end: body.timePeriod.to.slice(0, 10) }));
+    const groups = new Map<string, { cost: Big; date: string; service: string; location: string; currency: string }>();
+    for (const r of rows) {
+      if (!days.has(r.date)) continue;
+      if (sub !== undefined && r.account.toLowerCase() !== sub.toLowerCase()) continue;
+      if (rg !== undefined && r.resourceGroup.toLowerCase() !== decodeURIComponent(rg).toLowerCase()) continue;
+      if (filterSubs && !filterSubs.includes(r.account)) continue;
+      const k = `${r.date}\u001f${r.service}\u001f${r.region}`;
+      const g = groups.get(k) ?? { cost: new Big(0), date: r.date, service: r.service, location: r.region, currency: r.currency };
+      g.cost = g.cost.plus(body.type === "AmortizedCost" ? r.effective : r.cost);
+      groups.set(k, g);
+    }
+    const all = [...groups.values()].map((g) => [Number(g.cost.toFixed()), Number(g.date.replaceAll("-", "")), g.service, g.location, g.currency]);
+    const offset = skip === null ? 0 : Number(Buffer.from(skip, "base64").toString("utf8"));
+    const page = all.slice(offset, offset + rowsPerPage);
+    const nextOffset = offset + rowsPerPage;
+    const nextLink =
+      nextOffset < all.length
+        ? `${base}${url.pathname}?api-version=2025-03-01&$skiptoken=${encodeURIComponent(Buffer.from(String(nextOffset)).toString("base64"))}`
+        : null;
+    return sendJson(res, 200, {
+      id: `${path}/providers/Microsoft.CostManagement/query/00000000-0000-0000-0000-000000000000`,
+      name: "00000000-0000-0000-0000-000000000000",
+      type: "Microsoft.CostManagement/query",
+      properties: {
+        nextLink,
+        columns: [
+          { name: "Cost", type: "Number" },
+          { name: "UsageDate", type: "Number" },
+          { name: "ServiceName", type: "String" },
+          { name: "ResourceLocation", type: "String" },
+          { name: "Currency", type: "String" },
+        ],
+        rows: page,
+      },
+    });
+  }, tls);
+  base = server.url;
+  return {
+    url: server.url,
+    requests: server.requests,
+    close: server.close,
+    ca: tls.cert,
+    setRows(next: TruthRow[]) {
+      rows = next;
+    },
+    calls,
+    get bodyMismatches() {
+      return state.bodyMismatches;
+    },
+  };
+}
