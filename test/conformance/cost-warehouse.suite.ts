@@ -336,6 +336,21 @@ export function describeCostWarehouseConformance(name: string, makeWarehouse: ()
         ]);
       });
 
+      it("queryDaily keeps only rows whose tags hold every requested pair", async () => {
+        const day = "2026-05-02";
+        await wh.upsert(A, [
+          costRecord({ tenant_id: A, charge_period_start: day, charge_period_end: "2026-05-03", service_name: "t1", billed_cost: "4", tags: { team: "ml", env: "prod" } }),
+          costRecord({ tenant_id: A, charge_period_start: day, charge_period_end: "2026-05-03", service_name: "t2", billed_cost: "3", tags: { team: "ml", env: "dev" } }),
+          costRecord({ tenant_id: A, charge_period_start: day, charge_period_end: "2026-05-03", service_name: "t3", billed_cost: "2", tags: {} }),
+        ]);
+        const sum = async (tags: Record<string, string>) =>
+          (await wh.queryDaily(A, { window: { start: day, end: day }, groupBy: [], tags })).map((r) => r.billed_cost);
+        expect(await sum({ team: "ml" })).toEqual(["7"]);
+        expect(await sum({ team: "ml", env: "prod" })).toEqual(["4"]);
+        expect(await sum({ team: "ops" })).toEqual([]);
+        expect(await sum({ "team\" OR 1=1 --": "ml" }).catch((e: Error) => e.message)).toMatch(/invalid cost query[\s\S]*tags/);
+      });
+
       it("totals over a window, and days newest last", async () => {
         await seed();
         expect(await wh.totals(A, { start: "2026-04-02", end: "2026-04-03" })).toEqual({

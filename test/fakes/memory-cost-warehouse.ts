@@ -91,6 +91,7 @@ export class MemoryCostWarehouse implements CostWarehouse {
       if (!inWindow(r, q.window)) continue;
       const filters = Object.entries(q.filter ?? {}) as [keyof CostRecord, string[]][];
       if (!filters.every(([col, values]) => values.includes(String(r[col])))) continue;
+      if (!Object.entries(q.tags ?? {}).every(([k, v]) => r.tags[k] === v)) continue;
       const dims: CostRow["dims"] = {};
       for (const d of q.groupBy) dims[d] = r[d];
       const key = JSON.stringify([r.charge_period_start, ...q.groupBy.map((d) => r[d])]);

@@ -31,8 +31,12 @@ export class DuckDbDocumentStore implements DocumentStore {
   /** Opens `<dataDir>/documents.duckdb` (default .data), or `{ file: ":memory:" }`. */
   static async open(loc: DuckDbLocation = {}): Promise<DuckDbDocumentStore> {
     const db = await openDuckDb(loc, "documents.duckdb");
-    await db.connection.run(SCHEMA);
-    await db.connection.run("CREATE INDEX IF NOT EXISTS documents_collection ON documents (collection)");
+    // Schema creation joins the file's write queue: two stores opening one file at once would
+    // otherwise race on CREATE TABLE and fail with a catalog write-write conflict.
+    await queueForFile(db.file).run(async () => {
+      await db.connection.run(SCHEMA);
+      await db.connection.run("CREATE INDEX IF NOT EXISTS documents_collection ON documents (collection)");
+    });
     return new DuckDbDocumentStore(db);
   }
 

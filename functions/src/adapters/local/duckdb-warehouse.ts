@@ -111,6 +111,10 @@ export class DuckDbCostWarehouse implements CostWarehouse {
       params.push(values);
       conds.push(`list_contains($${params.length}, ${col})`);
     }
+    for (const [key, value] of Object.entries(q.tags ?? {})) {
+      params.push(`$."${key}"`, value);
+      conds.push(`json_extract_string(tags, $${params.length - 1}) = $${params.length}`);
+    }
     const dims = q.groupBy;
     const sql = `
       SELECT CAST(charge_period_start AS VARCHAR) AS day,

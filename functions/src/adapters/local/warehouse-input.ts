@@ -36,6 +36,8 @@ const CostQuerySchema = z
     window: DayWindowSchema,
     groupBy: z.array(Dimension).refine((g) => new Set(g).size === g.length, "groupBy lists a dimension twice"),
     filter: z.partialRecord(FilterKey, z.array(z.string())).optional(),
+    // Keys are restricted so they can sit inside a JSON path; values always travel as parameters.
+    tags: z.record(z.string().regex(/^[A-Za-z0-9_.:/@ -]{1,128}$/, "tag keys are letters, digits and _.:/@- "), z.string().max(256)).optional(),
   })
   .strict();
 

@@ -56,6 +56,8 @@ export interface CostQuery {
   groupBy: CostDimension[];
   /** Exact-match filters on dimensions. */
   filter?: Partial<Record<CostDimension | "charge_category", string[]>>;
+  /** Only rows whose tags hold every one of these key/value pairs (budget tag scopes). */
+  tags?: Record<string, string>;
 }
 
 export interface CostRow {

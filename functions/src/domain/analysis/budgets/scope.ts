@@ -1,7 +1,7 @@
 import type { CostQuery } from "../../billing/ports.js";
 import type { BudgetScope } from "./budget.js";
 
-/** Translates a budget scope into warehouse filters (tags are matched by the caller). */
+/** Translates a budget scope's dimensions into warehouse filters; its tags go in `CostQuery.tags`. */
 export function scopeToFilter(scope: BudgetScope): NonNullable<CostQuery["filter"]> {
   const filter: NonNullable<CostQuery["filter"]> = {};
   if (scope.provider?.length) filter.provider = scope.provider;

@@ -49,7 +49,7 @@ export async function runBudgetStage(
     const budget: Budget = parsed.data;
     const period = periodFor(budget, asOf);
     if (!period) continue;
-    const series = await readDaily(deps.warehouse, tenantId, asOf, scopeToFilter(budget.scope));
+    const series = await readDaily(deps.warehouse, tenantId, asOf, scopeToFilter(budget.scope), budget.scope.tags);
     const actual = sumBetween(series, period.start, asOf);
     const hasHistory = series.points.length > 0 && period.end > asOf;
     const projection = hasHistory ? projectPeriod(series.points, { periodStart: period.start, periodEnd: period.end, asOf }) : null;

@@ -37,11 +37,13 @@ export async function readDaily(
   tenantId: string,
   asOf: string,
   filter: CostQuery["filter"] = {},
+  tags?: Record<string, string>,
 ): Promise<DailySeries> {
   const rows = await warehouse.queryDaily(tenantId, {
     window: { start: addDays(asOf, -HISTORY_DAYS + 1), end: asOf },
     groupBy: [],
     filter,
+    ...(tags ? { tags } : {}),
   });
   return toDailySeries(rows);
 }
