@@ -3,7 +3,8 @@ import { mkdir, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { stringify } from "csv-stringify/sync";
 import type { DemoAccount, DemoConfig, DemoTenant } from "./demo-config.js";
-import { addDays, type DemoLine, generateAccountLines } from "./history-generator.js";
+import { addDays } from "../../domain/billing/collection/windows.js";
+import { type DemoLine, generateAccountLines } from "./history-generator.js";
 
 /** FOCUS 1.2 ProviderName values the generator writes, as real exports spell them. */
 const PROVIDER_NAME: Record<string, string> = { gcp: "Google Cloud", aws: "AWS", azure: "Microsoft", oci: "Oracle" };

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { addDays, monthsBefore } from "../../domain/billing/collection/windows.js";
 import { fromNumber } from "../../domain/billing/money.js";
 import type { DemoAccount, DemoAnomaly, DemoConfig, DemoService, DemoTenant } from "./demo-config.js";
 
@@ -14,15 +15,8 @@ export interface DemoLine {
 
 const DAY_MS = 86_400_000;
 
-export function addDays(date: string, days: number): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
-}
-
-/** First day of the month `months` before `date`'s month: the start of the demo history. */
-export function historyStart(today: string, months: number): string {
-  const d = new Date(`${today}T00:00:00Z`);
-  return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - months, 1)).toISOString().slice(0, 10);
-}
+/** First day of the demo history: the same backfill start the collectors use for a new account. */
+export const historyStart = monthsBefore;
 
 /**
  * Uniform numbers in [0,1) from a hash of (seed, key, day, salt): each day is generated on its own,
