@@ -1,50 +1,26 @@
 #!/usr/bin/env node
 // Emits the deployable functions (functions/lib: an ESM bundle with code splitting, so SDK
 // clients imported lazily load only when first used) and the bundled CLI (dist/cli).
-// SDKs with native parts, protos or large dynamic trees stay external and are listed in the
-// generated functions/lib/package.json, which Cloud Functions installs at deploy time.
+// External packages (scripts/functions-bundle.mjs) are listed in the generated
+// functions/lib/package.json, which Cloud Functions installs at deploy time.
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { build } from "esbuild";
+import { bundleFunctions, COMMON_OPTIONS, FUNCTIONS_EXTERNAL } from "./functions-bundle.mjs";
 
 const root = JSON.parse(readFileSync("package.json", "utf8"));
-const EXTERNAL = [
-  "firebase-admin",
-  "@google-cloud/*",
-  "@aws-sdk/*",
-  "@smithy/*",
-  "@azure/*",
-  "@duckdb/*",
-  "google-auth-library",
-  "hyparquet",
-];
+const duckdbApi = JSON.parse(readFileSync("node_modules/@duckdb/node-api/package.json", "utf8"));
+// The bundled DuckDB API needs its native binding package, at the version it was built against.
+const installed = { ...root.dependencies, ...duckdbApi.dependencies };
 const externalDeps = Object.fromEntries(
-  Object.entries(root.dependencies).filter(([name]) =>
-    EXTERNAL.some((p) => (p.endsWith("/*") ? name.startsWith(p.slice(0, -1)) : name === p)),
-  ),
+  Object.entries(installed)
+    .filter(([name]) => FUNCTIONS_EXTERNAL.some((p) => (p.endsWith("/*") ? name.startsWith(p.slice(0, -1)) : name === p)))
+    .sort(([a], [b]) => a.localeCompare(b)),
 );
-
-const common = {
-  bundle: true,
-  platform: "node",
-  target: "node20",
-  format: "esm",
-  sourcemap: true,
-  external: EXTERNAL,
-  logLevel: "info",
-  // ESM output still meets CommonJS dependencies that call require().
-  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-};
 
 rmSync("functions/lib", { recursive: true, force: true });
 rmSync("dist", { recursive: true, force: true });
 
-await build({
-  ...common,
-  entryPoints: { index: "functions/src/index.ts" },
-  outdir: "functions/lib",
-  splitting: true,
-  outExtension: { ".js": ".mjs" },
-});
+await bundleFunctions("functions/lib");
 writeFileSync(
   "functions/lib/package.json",
   `${JSON.stringify(
@@ -61,5 +37,13 @@ writeFileSync(
   )}\n`,
 );
 
-await build({ ...common, entryPoints: { main: "functions/src/cli/main.ts" }, outdir: "dist/cli", splitting: true, outExtension: { ".js": ".mjs" } });
+await build({
+  ...COMMON_OPTIONS,
+  entryPoints: { main: "functions/src/cli/main.ts" },
+  outdir: "dist/cli",
+  splitting: true,
+  sourcemap: true,
+  outExtension: { ".js": ".mjs" },
+  logLevel: "info",
+});
 console.log("built functions/lib and dist/cli");

@@ -38,7 +38,8 @@ export interface ColdStart {
 
 async function once(script: string, env: NodeJS.ProcessEnv, headers: Record<string, string>, body: unknown): Promise<ColdStart> {
   const t0 = performance.now();
-  const child = fork(script, [], { env, stdio: ["ignore", "ignore", "inherit", "ipc"] });
+  // execArgv: [] so the child is a plain Node process, as deployed, not one under this bench's tsx loader.
+  const child = fork(script, [], { env, execArgv: [], stdio: ["ignore", "ignore", "inherit", "ipc"] });
   try {
     const port = await new Promise<number>((res, rej) => {
       child.once("message", (m) => res((m as { port: number }).port));
@@ -57,14 +58,18 @@ async function once(script: string, env: NodeJS.ProcessEnv, headers: Record<stri
     });
     return { ms, rssMb: rss / 1048576 };
   } finally {
+    // Wait for the exit: a stopping instance closes its stores (instance-lifecycle.ts), and the
+    // next measured start must not share the CPU with that.
+    const exited = new Promise((r) => child.once("exit", r));
     child.kill();
+    await exited;
   }
 }
 
 export async function measureColdStart(runs: number): Promise<{ bare: ColdStart[]; full: ColdStart[] }> {
   rmSync(OUT, { recursive: true, force: true });
   mkdirSync(OUT, { recursive: true });
-  const bundle = await bundleFunctions(join(OUT, "lib"));
+  const bundle = await bundleFunctions(join(OUT, "lib"), { logLevel: "warning" });
   const dataDir = join(OUT, "data");
   // Seed the local stores the function will open: one API key and a month of costs.
   const docs = await DuckDbDocumentStore.open({ dataDir });
@@ -75,7 +80,7 @@ export async function measureColdStart(runs: number): Promise<{ bare: ColdStart[
   await wh.close();
   writeFileSync(join(OUT, "bare.mjs"), BARE);
   writeFileSync(join(OUT, "full.mjs"), FULL(bundle));
-  const env = { ...process.env, NODE_ENV: "production", COSTMON_ENV: "prod", COSTMON_DATA_DIR: dataDir, COSTMON_PROJECT_ID: "bench", METADATA_SERVER_DETECTION: "none" };
+  const env = { ...process.env, FUNCTION_TARGET: "getCostSummary", NODE_ENV: "production", COSTMON_ENV: "prod", COSTMON_DATA_DIR: dataDir, COSTMON_PROJECT_ID: "bench", METADATA_SERVER_DETECTION: "none" };
   const bare: ColdStart[] = [];
   const full: ColdStart[] = [];
   for (let i = 0; i < runs; i++) {

@@ -3,7 +3,7 @@ import { measurePerCall } from "./per-call.js";
 
 /**
  * Middleware benchmark (issue 4): prints one JSON object.
- *   npx tsx bench/middleware/run.ts [--cold-runs 5] [--rounds 10] [--calls 500]
+ *   npx tsx bench/middleware/run.ts [--cold-runs 11] [--rounds 10] [--calls 500]
  * Goals: cold start ≤ 2× the bare handler's; middleware adds ≤ 2 ms at p99.
  */
 function arg(name: string, fallback: number): number {
@@ -17,7 +17,7 @@ const round = (x: number, d = 3) => Number(x.toFixed(d));
 
 // Per-call first, while this process is quiet; then the cold starts in child processes.
 const perCall = await measurePerCall(arg("rounds", 10), arg("calls", 500));
-const cold = await measureColdStart(arg("cold-runs", 5));
+const cold = await measureColdStart(arg("cold-runs", 11));
 const coldBare = median(cold.bare.map((c) => c.ms));
 const coldFull = median(cold.full.map((c) => c.ms));
 const result = {

@@ -62,6 +62,16 @@ let overrides: DepsOverrides = {};
 let depsPromise: Promise<AppDeps> | undefined;
 let servicesPromise: Promise<PipelineServices> | undefined;
 
+/** A store that can close synchronously (the local DuckDB adapters). */
+interface ClosableNow {
+  closeNow(): void;
+}
+let ownedStores: ClosableNow[] = [];
+
+function isClosableNow(s: unknown): s is ClosableNow {
+  return typeof s === "object" && s !== null && typeof (s as Partial<ClosableNow>).closeNow === "function";
+}
+
 /** Replaces adapters (tests, local run). Must run before the first request of the instance. */
 export function configureDeps(o: DepsOverrides): void {
   overrides = o;
@@ -100,6 +110,9 @@ async function build(): Promise<AppDeps> {
     o.secrets ?? secretModule?.then((m) => new m.FileSecretStore(`${config.data_dir}/secrets.json`)),
   ]);
   if (!docs || !wh || !secrets) throw new Error("adapters failed to load");
+  // Only what this build opened is ours to close at shutdown; overrides belong to their caller.
+  const opened: unknown[] = [o.documents ? undefined : docs, o.warehouse ? undefined : wh];
+  ownedStores = opened.filter(isClosableNow);
   createLogger({ sink: o.logSink ?? stdoutSink, labels: { scope: "instance" } }).debug("config loaded", {
     config: maskSecrets(config) as unknown as Record<string, unknown>,
   });
@@ -130,6 +143,16 @@ export function getDeps(): Promise<AppDeps> {
     throw err;
   });
   return depsPromise;
+}
+
+/**
+ * Process shutdown: closes the stores this instance opened, synchronously, so that a SIGTERM
+ * handler can run it before the process exits. Nothing is written after this.
+ */
+export function closeDepsNow(): void {
+  const stores = ownedStores;
+  ownedStores = [];
+  for (const s of stores) s.closeNow();
 }
 
 /** The middleware pipeline's services, from the same deps and config. */

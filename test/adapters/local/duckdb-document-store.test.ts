@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -22,6 +22,23 @@ describe("DuckDbDocumentStore on a file", () => {
     await second.close();
     // Assess
     expect(read).toEqual({ amount: "10.00" });
+  });
+
+  it("closeNow checkpoints the WAL into the file at once, keeps the data and refuses later calls", async () => {
+    // Prepare
+    const loc = { dataDir: join(dir, "shutdown") };
+    const store = await DuckDbDocumentStore.open(loc);
+    await store.set("tenants/t1/budgets/b1", { amount: "12.50" });
+    const wal = join(dir, "shutdown", "documents.duckdb.wal");
+    expect(existsSync(wal)).toBe(true);
+    // Act
+    store.closeNow();
+    // Assess
+    expect(existsSync(wal)).toBe(false);
+    await expect(store.get("tenants/t1/budgets/b1")).rejects.toThrow(/closed/);
+    const reopened = await DuckDbDocumentStore.open(loc);
+    expect(await reopened.get("tenants/t1/budgets/b1")).toEqual({ amount: "12.50" });
+    await reopened.close();
   });
 
   it("two stores on one file see each other's writes and serialize updates together", async () => {

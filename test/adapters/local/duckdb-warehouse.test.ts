@@ -26,6 +26,23 @@ describe("DuckDbCostWarehouse on a file", () => {
     expect(totals).toEqual({ rows: 2, billed_cost: "0.3", effective_cost: "2" });
   });
 
+  it("closeNow checkpoints the WAL at once and keeps the rows", async () => {
+    // Prepare
+    const loc = { dataDir: join(dir, "shutdown") };
+    const wh = await DuckDbCostWarehouse.open(loc);
+    await wh.upsert("t1", [costRecord({ tenant_id: "t1", billed_cost: "0.7" })]);
+    const wal = join(dir, "shutdown", "warehouse.duckdb.wal");
+    expect(existsSync(wal)).toBe(true);
+    // Act
+    wh.closeNow();
+    // Assess
+    expect(existsSync(wal)).toBe(false);
+    await expect(wh.totals("t1")).rejects.toThrow(/closed/);
+    const reopened = await DuckDbCostWarehouse.open(loc);
+    expect((await reopened.totals("t1")).billed_cost).toBe("0.7");
+    await reopened.close();
+  });
+
   it("refuses calls after close", async () => {
     const wh = await DuckDbCostWarehouse.open({ file: ":memory:" });
     await wh.close();

@@ -1,12 +1,12 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parse, stringify } from "yaml";
+import { CORE_SCHEMA, dump, load } from "js-yaml";
 import { repoRoot } from "../../support/shared-data.js";
 
 /** The shipped config/base.yaml as an object, for building test variants of it. */
 export function shippedBase(): Record<string, unknown> {
-  return parse(readFileSync(join(repoRoot, "config", "base.yaml"), "utf8")) as Record<string, unknown>;
+  return load(readFileSync(join(repoRoot, "config", "base.yaml"), "utf8"), { schema: CORE_SCHEMA }) as Record<string, unknown>;
 }
 
 export const shippedConfigDir = join(repoRoot, "config");
@@ -18,7 +18,7 @@ export function tempConfigDir(files: Record<string, Record<string, unknown> | st
 } {
   const dir = mkdtempSync(join(tmpdir(), "costmon-config-"));
   for (const [name, content] of Object.entries(files)) {
-    writeFileSync(join(dir, name), typeof content === "string" ? content : stringify(content));
+    writeFileSync(join(dir, name), typeof content === "string" ? content : dump(content));
   }
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }

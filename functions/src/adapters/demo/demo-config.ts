@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { parse as parseYaml } from "yaml";
+import { CORE_SCHEMA, load as loadYaml } from "js-yaml";
 import { z } from "zod";
 import { PROVIDERS } from "../../domain/billing/cost-record.js";
 import { isDecimal } from "../../domain/billing/money.js";
@@ -96,7 +96,7 @@ export type DemoAnomaly = DemoTenant["anomalies"][number];
 
 /** Loads and validates the demo tenants file; errors name the path and the offending key. */
 export async function loadDemoConfig(path: string): Promise<DemoConfig> {
-  const raw = parseYaml(await readFile(path, "utf8")) as unknown;
+  const raw = loadYaml(await readFile(path, "utf8"), { schema: CORE_SCHEMA, filename: path }) as unknown;
   const parsed = DemoConfigSchema.safeParse(raw);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `  ${i.path.join(".") || "(root)"}: ${i.message}`).join("\n");

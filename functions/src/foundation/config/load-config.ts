@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { parse as parseYaml } from "yaml";
+import { CORE_SCHEMA, load as loadYaml } from "js-yaml";
 import { ConfigError } from "./config-error.js";
 import { type Layer, type Tree, isPlainObject, mergeLayers, pathKey, setPath, sourceOfPath } from "./config-layers.js";
 import { type AppConfig, AppConfigSchema } from "./config-schema.js";
@@ -88,7 +88,8 @@ async function yamlLayer(file: string, label: string, required: boolean, problem
   }
   let doc: unknown;
   try {
-    doc = parseYaml(text, { prettyErrors: true });
+    // YAML 1.2 core schema: dates and other YAML 1.1 forms stay strings for the zod schema to judge.
+    doc = loadYaml(text, { schema: CORE_SCHEMA, filename: label });
   } catch (e) {
     problems.push(`${label}: YAML syntax error: ${(e as Error).message.split("\n")[0]}`);
     return { source: label, values: {} };

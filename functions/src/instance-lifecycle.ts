@@ -1,0 +1,29 @@
+import { closeDepsNow, getPipelineServices } from "./deps.js";
+
+/**
+ * The life of a deployed instance (Cloud Functions sets FUNCTION_TARGET; tests and the CLI import
+ * the entry points without it and stay lazy).
+ *
+ * Start: build the adapters and the pipeline's services as soon as the module loads, as Google's
+ * cold-start advice suggests for state every request needs, so that opening the stores overlaps
+ * the framework's start-up and the first request's network time. A failure here is dropped on
+ * purpose: getDeps forgets a rejected build, so the first request retries it and reports it.
+ *
+ * Stop: on SIGTERM (Cloud Run gives 10 s before SIGKILL) close the stores synchronously. DuckDB
+ * then checkpoints its WAL, so nothing written is left to replay and the next cold start opens
+ * the file quickly. functions-framework's own SIGTERM handler exits the process after ours; when
+ * it is not installed (a test server), we exit ourselves.
+ */
+export function startInstance(env: NodeJS.ProcessEnv = process.env): Promise<void> | undefined {
+  if (!env.FUNCTION_TARGET) return undefined;
+  process.once("SIGTERM", onSigterm);
+  return getPipelineServices().then(
+    () => undefined,
+    () => undefined,
+  );
+}
+
+function onSigterm(): void {
+  closeDepsNow();
+  if (process.listenerCount("SIGTERM") === 0) process.exit(0);
+}
