@@ -5,7 +5,7 @@ import { createLogger } from "../../../functions/src/foundation/observability/lo
 import { createMetrics } from "../../../functions/src/foundation/observability/metrics.js";
 import { redact } from "../../../functions/src/foundation/observability/redact.js";
 import { currentLogger, runInRequestScope } from "../../../functions/src/foundation/observability/request-context.js";
-import { parseTraceContext } from "../../../functions/src/foundation/observability/trace-context.js";
+import { parseTraceContext, randomHex } from "../../../functions/src/foundation/observability/trace-context.js";
 
 describe("trace context", () => {
   it.each([
@@ -20,6 +20,16 @@ describe("trace context", () => {
     const t = parseTraceContext({ traceparent: "zz", "x-cloud-trace-context": "nope" });
     expect(t.traceId).toMatch(/^[0-9a-f]{32}$/);
     expect(t.spanId).toMatch(/^[0-9a-f]{16}$/);
+  });
+
+  it("randomHex gives the asked number of hex digits, every digit position varying", () => {
+    // Prepare
+    const draws = Array.from({ length: 400 }, () => randomHex(32));
+    // Assess: right shape, no repeats, and no fixed digit (a UUID's version "4" must not leak in).
+    for (const d of draws) expect(d).toMatch(/^[0-9a-f]{32}$/);
+    expect(new Set(draws).size).toBe(draws.length);
+    for (let i = 0; i < 32; i++) expect(new Set(draws.map((d) => d[i])).size).toBeGreaterThan(8);
+    expect(randomHex(12)).toMatch(/^[0-9a-f]{12}$/);
   });
 });
 

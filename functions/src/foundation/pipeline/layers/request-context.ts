@@ -1,7 +1,6 @@
-import { randomBytes } from "node:crypto";
 import { createLogger } from "../../observability/logger.js";
 import { runInRequestScope } from "../../observability/request-context.js";
-import { parseTraceContext } from "../../observability/trace-context.js";
+import { parseTraceContext, randomHex } from "../../observability/trace-context.js";
 import type { BaseContext, ConfigContext, ObservedContext } from "../context.js";
 import type { Middleware } from "../middleware.js";
 
@@ -18,7 +17,7 @@ export function requestContext(): Middleware<BaseContext & ConfigContext, Observ
     const { config, logSink } = ctx.services;
     const trace = parseTraceContext(ctx.request.headers);
     const header = ctx.request.headers["function-execution-id"];
-    const executionId = (Array.isArray(header) ? header[0] : header)?.slice(0, 64) || randomBytes(6).toString("hex");
+    const executionId = (Array.isArray(header) ? header[0] : header)?.slice(0, 64) || randomHex(12);
     const labels = { function: ctx.decl.name, execution_id: executionId };
     const log = createLogger({ sink: logSink, level: config.logLevel, projectId: config.projectId, trace, labels });
     return runInRequestScope({ functionName: ctx.decl.name, executionId, trace, log, labels }, () =>
