@@ -2,8 +2,9 @@ import type { Doc, DocumentData, DocumentStore, ListQuery, Page } from "../../do
 import { parseCollectionPath, parseDocPath } from "./document-paths.js";
 import { runListQuery } from "./document-query.js";
 import { toStoredData } from "./document-values.js";
-import { closeDuckDb, type DuckDbHandle, type DuckDbLocation, openDuckDb } from "./duckdb-open.js";
-import { queueForFile, type SerialQueue } from "./serial-queue.js";
+import { type DuckDbHandle, type DuckDbLocation, openDuckDb } from "./duckdb-open.js";
+import { DuckDbStore } from "./duckdb-store.js";
+import { queueForFile } from "./serial-queue.js";
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS documents (
@@ -20,12 +21,9 @@ CREATE TABLE IF NOT EXISTS documents (
  * All operations go through the file's SerialQueue, so create and update are atomic in this process
  * (even with two stores on one file).
  */
-export class DuckDbDocumentStore implements DocumentStore {
-  private readonly queue: SerialQueue;
-  private closed = false;
-
-  private constructor(private readonly db: DuckDbHandle) {
-    this.queue = queueForFile(db.file);
+export class DuckDbDocumentStore extends DuckDbStore implements DocumentStore {
+  private constructor(db: DuckDbHandle) {
+    super(db, "DuckDbDocumentStore");
   }
 
   /** Opens `<dataDir>/documents.duckdb` (default .data), or `{ file: ":memory:" }`. */
@@ -106,27 +104,6 @@ export class DuckDbDocumentStore implements DocumentStore {
     });
   }
 
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    await this.queue.run(async () => closeDuckDb(this.db));
-  }
-
-  /**
-   * Closes at once, without waiting for queued work: for process shutdown (SIGTERM), where only
-   * synchronous work is sure to run. Closing checkpoints the WAL into the file, so the next cold
-   * start opens the file without replaying it.
-   */
-  closeNow(): void {
-    if (this.closed) return;
-    this.closed = true;
-    closeDuckDb(this.db);
-  }
-
-  private exec<T>(task: () => Promise<T>): Promise<T> {
-    if (this.closed) return Promise.reject(new Error("DuckDbDocumentStore is closed"));
-    return this.queue.run(task);
-  }
 
   private async read<T extends DocumentData>(path: string): Promise<T | null> {
     const reader = await this.db.connection.runAndReadAll("SELECT data FROM documents WHERE path = $1", [path]);

@@ -10,8 +10,8 @@ import type {
   UpsertStats,
   WindowScope,
 } from "../../domain/billing/ports.js";
-import { closeDuckDb, type DuckDbHandle, type DuckDbLocation, openDuckDb } from "./duckdb-open.js";
-import { queueForFile, type SerialQueue } from "./serial-queue.js";
+import { type DuckDbHandle, type DuckDbLocation, openDuckDb } from "./duckdb-open.js";
+import { DuckDbStore } from "./duckdb-store.js";
 import {
   canonicalMoney,
   checkRecordsInScope,
@@ -74,12 +74,9 @@ function cell(r: CostRecord, c: ColumnName): string | null {
  * against the table, then one INSERT ... SELECT ... ON CONFLICT DO UPDATE, all in one transaction.
  * Every query is parameterized and filtered by tenant. Operations run one at a time (SerialQueue).
  */
-export class DuckDbCostWarehouse implements CostWarehouse {
-  private readonly queue: SerialQueue;
-  private closed = false;
-
-  private constructor(private readonly db: DuckDbHandle) {
-    this.queue = queueForFile(db.file);
+export class DuckDbCostWarehouse extends DuckDbStore implements CostWarehouse {
+  private constructor(db: DuckDbHandle) {
+    super(db, "DuckDbCostWarehouse");
   }
 
   static async open(loc: DuckDbLocation = {}): Promise<DuckDbCostWarehouse> {
@@ -180,27 +177,6 @@ export class DuckDbCostWarehouse implements CostWarehouse {
     });
   }
 
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    await this.queue.run(async () => closeDuckDb(this.db));
-  }
-
-  /**
-   * Closes at once, without waiting for queued work: for process shutdown (SIGTERM), where only
-   * synchronous work is sure to run. Closing checkpoints the WAL into the file, so the next cold
-   * start opens the file without replaying it.
-   */
-  closeNow(): void {
-    if (this.closed) return;
-    this.closed = true;
-    closeDuckDb(this.db);
-  }
-
-  private exec<T>(task: () => Promise<T>): Promise<T> {
-    if (this.closed) return Promise.reject(new Error("DuckDbCostWarehouse is closed"));
-    return this.queue.run(task);
-  }
 
   /** Stages `rows` (unique keys), upserts them and, for replaceWindow, deletes what vanished. */
   private async write(

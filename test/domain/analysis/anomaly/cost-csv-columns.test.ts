@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseIsoDay } from "../../../../functions/src/domain/analysis/anomaly/calendar.js";
+import { parseIsoDay } from "../../../../functions/src/domain/analysis/calendar.js";
 import { CostCsvColumns, CsvRowError } from "../../../../functions/src/domain/analysis/anomaly/cost-csv-columns.js";
 
 const enc = new TextEncoder();

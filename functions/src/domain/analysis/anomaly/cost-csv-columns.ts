@@ -1,4 +1,4 @@
-import { daysFromCivil, daysInMonth } from "./calendar.js";
+import { daysFromCivil, daysInMonth } from "../calendar.js";
 
 /**
  * Streaming parser for the `detect` input (DESIGN.md §8): a `series_id,date,cost` CSV, into

@@ -1,4 +1,4 @@
-export { isoFromDays, parseIsoDay } from "./calendar.js";
+export { isoFromDays, parseIsoDay } from "../calendar.js";
 export {
   DEFAULT_DETECTION_CONFIG,
   type DetectionConfig,

@@ -1,6 +1,8 @@
 /**
- * Calendar arithmetic on epoch day numbers (days since 1970-01-01, UTC), the only time unit the
- * detector uses. Civil conversions follow H. Hinnant, "chrono-compatible low-level date algorithms".
+ * Calendar arithmetic on epoch day numbers (days since 1970-01-01, UTC), the time unit of the
+ * detector and the forecaster: cost days are calendar days, never local time. Civil conversions
+ * follow H. Hinnant, "chrono-compatible low-level date algorithms", without allocating a Date
+ * (the models call them millions of times).
  */
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
