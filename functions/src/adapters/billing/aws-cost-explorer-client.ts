@@ -5,6 +5,7 @@ import { z } from "zod";
 import type { CostExplorerApi } from "../../domain/billing/providers/aws/query.js";
 import type { CloudAccountRef } from "../../domain/billing/ports.js";
 import type { SecretStore } from "../../domain/ports.js";
+import { perAccount, readCredentialSecret } from "./account-clients.js";
 
 /**
  * Builds Cost Explorer SDK clients. Retries (LimitExceededException, throttling, 5xx, timeouts)
@@ -78,23 +79,8 @@ export function costExplorerClientFactory(
   secrets: SecretStore,
   base: Omit<CostExplorerClientOptions, "credentials"> = {},
 ): (account: CloudAccountRef) => Promise<CostExplorerApi> {
-  const cache = new Map<string, CostExplorer>();
-  return async (account) => {
-    const cacheKey = `${account.tenantId}\u001f${account.accountId}`;
-    const cached = cache.get(cacheKey);
-    if (cached) return cached;
-    const name = awsSecretName(account.tenantId);
-    const raw = await secrets.get(name);
-    if (raw === null) throw new Error(`secret ${name} is missing`);
-    let json: unknown;
-    try {
-      json = JSON.parse(raw);
-    } catch {
-      throw new Error(`secret ${name} is not JSON`);
-    }
-    const parsed = AwsCredentialSecretSchema.safeParse(json);
-    if (!parsed.success) throw new Error(`secret ${name} holds neither a roleArn nor access keys`);
-    const s = parsed.data;
+  return perAccount(async (account) => {
+    const s = await readCredentialSecret(secrets, awsSecretName(account.tenantId), AwsCredentialSecretSchema, "holds neither a roleArn nor access keys");
     const credentials =
       "roleArn" in s
         ? fromTemporaryCredentials({
@@ -106,8 +92,6 @@ export function costExplorerClientFactory(
             },
           })
         : { accessKeyId: s.accessKeyId, secretAccessKey: s.secretAccessKey, sessionToken: s.sessionToken };
-    const client = createCostExplorerClient({ ...base, region: s.region ?? base.region, credentials });
-    cache.set(cacheKey, client);
-    return client;
-  };
+    return createCostExplorerClient({ ...base, region: s.region ?? base.region, credentials });
+  });
 }

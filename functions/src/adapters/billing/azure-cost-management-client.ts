@@ -11,6 +11,7 @@ import { z } from "zod";
 import type { CloudAccountRef } from "../../domain/billing/ports.js";
 import type { CostManagementQueryApi } from "../../domain/billing/providers/azure/query.js";
 import type { SecretStore } from "../../domain/ports.js";
+import { perAccount, readCredentialSecret } from "./account-clients.js";
 
 /**
  * Builds the Cost Management SDK client with three pipeline policies the SDK lacks:
@@ -172,25 +173,8 @@ export function costManagementApiFactory(
   secrets: SecretStore,
   base: Omit<CostManagementClientOptions, "credential"> = {},
 ): (account: CloudAccountRef) => Promise<CostManagementQueryApi> {
-  const cache = new Map<string, CostManagementQueryApi>();
-  return async (account) => {
-    const cacheKey = `${account.tenantId}\u001f${account.accountId}`;
-    const cached = cache.get(cacheKey);
-    if (cached) return cached;
-    const name = azureSecretName(account.tenantId);
-    const raw = await secrets.get(name);
-    if (raw === null) throw new Error(`secret ${name} is missing`);
-    let json: unknown;
-    try {
-      json = JSON.parse(raw);
-    } catch {
-      throw new Error(`secret ${name} is not JSON`);
-    }
-    const parsed = AzureCredentialSecretSchema.safeParse(json);
-    if (!parsed.success) throw new Error(`secret ${name} lacks tenantId, clientId or clientSecret`);
-    const s = parsed.data;
-    const { api } = createCostManagementClient({ ...base, credential: new ClientSecretCredential(s.tenantId, s.clientId, s.clientSecret) });
-    cache.set(cacheKey, api);
-    return api;
-  };
+  return perAccount(async (account) => {
+    const s = await readCredentialSecret(secrets, azureSecretName(account.tenantId), AzureCredentialSecretSchema, "lacks tenantId, clientId or clientSecret");
+    return createCostManagementClient({ ...base, credential: new ClientSecretCredential(s.tenantId, s.clientId, s.clientSecret) }).api;
+  });
 }

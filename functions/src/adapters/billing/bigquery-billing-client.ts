@@ -5,6 +5,7 @@ import { z } from "zod";
 import type { CloudAccountRef } from "../../domain/billing/ports.js";
 import type { BigQueryApi, PageRequest, QueryJobApi } from "../../domain/billing/providers/gcp/query.js";
 import type { SecretStore } from "../../domain/ports.js";
+import { parseCredentialSecret, perAccount } from "./account-clients.js";
 
 /**
  * BigQuery client for the billing-export collector. Retries are the client's own
@@ -107,27 +108,11 @@ export function bigQueryApiFactory(
   secrets: SecretStore,
   base: Omit<BillingBigQueryOptions, "credentials"> & CallTimeoutOptions,
 ): (account: CloudAccountRef) => Promise<BigQueryApi> {
-  const cache = new Map<string, BigQueryApi>();
-  return async (account) => {
-    const cacheKey = `${account.tenantId}\u001f${account.accountId}`;
-    const cached = cache.get(cacheKey);
-    if (cached) return cached;
+  return perAccount(async (account) => {
     const name = `cloud-creds/${account.tenantId}/gcp`;
     const raw = await secrets.get(name);
-    let credentials: { client_email: string; private_key: string } | undefined;
-    if (raw !== null) {
-      let json: unknown;
-      try {
-        json = JSON.parse(raw);
-      } catch {
-        throw new Error(`secret ${name} is not JSON`);
-      }
-      const parsed = GcpCredentialSecretSchema.safeParse(json);
-      if (!parsed.success) throw new Error(`secret ${name} is not a service-account key`);
-      credentials = { client_email: parsed.data.client_email, private_key: parsed.data.private_key };
-    }
-    const api = bigQueryApi(createBillingBigQuery({ ...base, ...(credentials ? { credentials } : {}) }), base);
-    cache.set(cacheKey, api);
-    return api;
-  };
+    const key = raw === null ? undefined : parseCredentialSecret(name, raw, GcpCredentialSecretSchema, "is not a service-account key");
+    const credentials = key ? { client_email: key.client_email, private_key: key.private_key } : undefined;
+    return bigQueryApi(createBillingBigQuery({ ...base, ...(credentials ? { credentials } : {}) }), base);
+  });
 }
