@@ -1,12 +1,7 @@
 import { z } from "zod";
 import type { AlertChannel, ChannelMessage, SendContext, SendResult } from "../../domain/alerts/channel-port.js";
-import {
-  createSendRetryPolicy,
-  networkErrorReason,
-  parseRetryAfter,
-  type SendRetryOptions,
-  TransientSendError,
-} from "../../domain/alerts/send-retry.js";
+import { createSendRetryPolicy, parseRetryAfter, type SendRetryOptions, TransientSendError } from "../../domain/alerts/send-retry.js";
+import { type JsonPostOptions, postJsonWithRetry } from "../alert-http.js";
 import { pagerDutyBody } from "./pagerduty-event.js";
 
 /**
@@ -18,11 +13,9 @@ import { pagerDutyBody } from "./pagerduty-event.js";
 
 export const PAGERDUTY_EVENTS_URL = "https://events.pagerduty.com/v2/enqueue";
 
-export interface PagerDutyChannelOptions extends SendRetryOptions {
+export interface PagerDutyChannelOptions extends SendRetryOptions, JsonPostOptions {
   /** Events endpoint; a local receiver in tests. */
   url?: string;
-  fetch?: typeof fetch;
-  timeoutMs?: number;
 }
 
 const ErrorBody = z.object({
@@ -49,7 +42,6 @@ export function describePagerDutyError(status: number, text: string): string {
 }
 
 export function createPagerDutyChannel(options: PagerDutyChannelOptions = {}): AlertChannel {
-  const doFetch = options.fetch ?? fetch;
   const url = options.url ?? PAGERDUTY_EVENTS_URL;
   const policy = createSendRetryPolicy(options);
 
@@ -62,30 +54,12 @@ export function createPagerDutyChannel(options: PagerDutyChannelOptions = {}): A
       const routingKey = ctx.secret;
       if (!routingKey) return { ok: false, retryable: false, reason: "no routing key" };
       const body = JSON.stringify(pagerDutyBody(message.event, message.transition, routingKey));
-      try {
-        return await policy.execute(async (): Promise<SendResult> => {
-          let res: Response;
-          try {
-            res = await doFetch(url, {
-              method: "POST",
-              headers: { "content-type": "application/json" },
-              body,
-              signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
-            });
-          } catch (err) {
-            throw new TransientSendError(undefined, networkErrorReason(err));
-          }
-          const text = await res.text();
-          if (res.status === 202 || res.status === 200) return { ok: true, status: res.status };
-          const reason = describePagerDutyError(res.status, text);
-          if (res.status === 429 || res.status >= 500)
-            throw new TransientSendError(res.status, reason, parseRetryAfter(res.headers.get("retry-after")));
-          return { ok: false, retryable: false, status: res.status, reason };
-        });
-      } catch (err) {
-        if (err instanceof TransientSendError) return { ok: false, retryable: true, status: err.status, reason: err.message };
-        return { ok: false, retryable: true, reason: `unexpected: ${(err as Error).message}` };
-      }
+      return postJsonWithRetry(policy, url, body, options, (status, text, headers) => {
+        if (status === 202 || status === 200) return { ok: true, status };
+        const reason = describePagerDutyError(status, text);
+        if (status === 429 || status >= 500) return new TransientSendError(status, reason, parseRetryAfter(headers.get("retry-after")));
+        return { ok: false, retryable: false, status, reason };
+      });
     },
   };
 }

@@ -1,11 +1,6 @@
 import type { AlertChannel, ChannelMessage, SendContext, SendResult } from "../../domain/alerts/channel-port.js";
-import {
-  createSendRetryPolicy,
-  networkErrorReason,
-  parseRetryAfter,
-  type SendRetryOptions,
-  TransientSendError,
-} from "../../domain/alerts/send-retry.js";
+import { createSendRetryPolicy, parseRetryAfter, type SendRetryOptions, TransientSendError } from "../../domain/alerts/send-retry.js";
+import { type JsonPostOptions, postJsonWithRetry } from "../alert-http.js";
 import { slackAlertMessage, slackResolutionMessage } from "./slack-alert-message.js";
 import { slackDigestMessage } from "./slack-digest-message.js";
 import { type SlackWebhookPayload, slackLimitViolations } from "./slack-limits.js";
@@ -20,10 +15,7 @@ import { type SlackWebhookPayload, slackLimitViolations } from "./slack-limits.j
  * dispatcher, which queues it.
  */
 
-export interface SlackChannelOptions extends SendRetryOptions {
-  fetch?: typeof fetch;
-  timeoutMs?: number;
-}
+export interface SlackChannelOptions extends SendRetryOptions, JsonPostOptions {}
 
 export function slackPayloadFor(message: ChannelMessage): SlackWebhookPayload | null {
   if (message.kind === "digest") return slackDigestMessage(message.digest);
@@ -35,7 +27,6 @@ export function slackPayloadFor(message: ChannelMessage): SlackWebhookPayload | 
 const PERMANENT = new Set([400, 401, 403, 404, 410]);
 
 export function createSlackWebhookChannel(options: SlackChannelOptions = {}): AlertChannel {
-  const doFetch = options.fetch ?? fetch;
   const policy = createSendRetryPolicy(options);
 
   return {
@@ -51,29 +42,12 @@ export function createSlackWebhookChannel(options: SlackChannelOptions = {}): Al
       const url = ctx.secret;
       if (!url) return { ok: false, retryable: false, reason: "no webhook URL" };
       const body = JSON.stringify(payload);
-      try {
-        return await policy.execute(async (): Promise<SendResult> => {
-          let res: Response;
-          try {
-            res = await doFetch(url, {
-              method: "POST",
-              headers: { "content-type": "application/json" },
-              body,
-              signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
-            });
-          } catch (err) {
-            throw new TransientSendError(undefined, networkErrorReason(err));
-          }
-          const text = (await res.text()).slice(0, 200);
-          if (res.status === 200) return { ok: true, status: 200, detail: text };
-          if (res.status === 429 || res.status >= 500)
-            throw new TransientSendError(res.status, `Slack ${res.status} ${text}`, parseRetryAfter(res.headers.get("retry-after")));
-          return { ok: false, retryable: !PERMANENT.has(res.status), status: res.status, reason: `Slack ${res.status} ${text}` };
-        });
-      } catch (err) {
-        if (err instanceof TransientSendError) return { ok: false, retryable: true, status: err.status, reason: err.message };
-        return { ok: false, retryable: true, reason: `unexpected: ${(err as Error).message}` };
-      }
+      return postJsonWithRetry(policy, url, body, options, (status, fullText, headers) => {
+        const text = fullText.slice(0, 200);
+        if (status === 200) return { ok: true, status: 200, detail: text };
+        if (status === 429 || status >= 500) return new TransientSendError(status, `Slack ${status} ${text}`, parseRetryAfter(headers.get("retry-after")));
+        return { ok: false, retryable: !PERMANENT.has(status), status, reason: `Slack ${status} ${text}` };
+      });
     },
   };
 }
