@@ -63,6 +63,20 @@ export class CollectionError extends Error {
   }
 }
 
+/** The account's SDK client. Failing to build one (credentials missing or invalid) is not retryable. */
+export async function clientForAccount<T>(
+  clientFor: (account: CloudAccountRef) => Promise<T>,
+  account: CloudAccountRef,
+  window: DayWindow,
+  what: string,
+): Promise<T> {
+  try {
+    return await clientFor(account);
+  } catch (err) {
+    throw new CollectionError(account, window, `no ${what} client: ${describeError(err)}`, { cause: err, retryable: false });
+  }
+}
+
 /** Short, secret-free description of an SDK error for CollectionError messages. */
 export function describeError(err: unknown): string {
   if (err instanceof Error) {

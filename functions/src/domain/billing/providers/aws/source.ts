@@ -4,6 +4,7 @@ import { type Clock, systemClock } from "../../../ports.js";
 import type { BillingSource, CloudAccountRef, CollectRequest, CollectResult, DayWindow } from "../../ports.js";
 import {
   buildRecords,
+  clientForAccount,
   CollectionError,
   DayWindowSchema,
   daysInWindow,
@@ -66,15 +67,7 @@ export class AwsCostExplorerSource implements BillingSource {
     const { account } = req;
     const window = DayWindowSchema.parse(req.window);
     const scope = this.scopeOf(account, window);
-    let api: CostExplorerApi;
-    try {
-      api = await this.opts.clientFor(account);
-    } catch (err) {
-      throw new CollectionError(account, window, `no Cost Explorer client: ${describeError(err)}`, {
-        cause: err,
-        retryable: false,
-      });
-    }
+    const api = await clientForAccount(this.opts.clientFor, account, window, "Cost Explorer");
 
     const drafts: RecordDraft[] = [];
     const incomplete = new Set<string>();

@@ -3,6 +3,7 @@ import { type Clock, systemClock } from "../../../ports.js";
 import type { BillingSource, CloudAccountRef, CollectRequest, CollectResult } from "../../ports.js";
 import {
   buildRecords,
+  clientForAccount,
   CollectionError,
   DayWindowSchema,
   daysInWindow,
@@ -84,15 +85,7 @@ export class AzureCostManagementSource implements BillingSource {
     const scope = parsed.data;
     const subs = scope.scopeType === "billingAccount" ? scope.subscriptionIds : [scope.subscriptionId];
 
-    let api: CostManagementQueryApi;
-    try {
-      api = await this.opts.clientFor(account);
-    } catch (err) {
-      throw new CollectionError(account, window, `no Cost Management client: ${describeError(err)}`, {
-        cause: err,
-        retryable: false,
-      });
-    }
+    const api = await clientForAccount(this.opts.clientFor, account, window, "Cost Management");
 
     const drafts: RecordDraft[] = [];
     const before = api.attempts?.();
