@@ -22,7 +22,8 @@ import { createWorkspaceService, type WorkspaceService } from "./foundation/sess
 /**
  * Composition root (DESIGN.md §3): builds every adapter lazily, once per instance, from F7 config.
  * Nothing heavy is imported at module load: DuckDB and firebase-admin are loaded on first use, so a
- * cold start pays only for what the first request needs. Production adapters (Firestore, BigQuery,
+ * cold start pays only for what the first request needs (a deployed instance starts that first use
+ * as it loads, and closes what it opened on SIGTERM: instance-lifecycle.ts). Production adapters (Firestore, BigQuery,
  * Secret Manager) plug in here when they exist; until then the local DuckDB and file stores serve.
  */
 export interface AppDeps {
