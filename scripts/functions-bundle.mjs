@@ -53,14 +53,14 @@ export const COMMON_OPTIONS = {
 };
 
 /**
- * Builds functions/src/index.ts into `outdir` (index.mjs plus lazily loaded chunks). Minified,
+ * Builds functions/src/deploy.ts into `outdir` (index.mjs plus lazily loaded chunks). Minified,
  * because parsing less code is most of what a bundle can save at cold start; the source map keeps
  * stack traces readable.
  */
 export async function bundleFunctions(outdir, { logLevel = "info" } = {}) {
   await build({
     ...COMMON_OPTIONS,
-    entryPoints: { index: "functions/src/index.ts" },
+    entryPoints: { index: "functions/src/deploy.ts" },
     outdir,
     splitting: true,
     minify: true,

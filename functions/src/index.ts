@@ -2,8 +2,6 @@
  * Deployed entry points, nothing else (DESIGN.md §3). Importing a module registers its function
  * with functions-framework under the exported name.
  */
-import { startInstance } from "./instance-lifecycle.js";
-
 export { getCostSummary } from "./entrypoints/callable/get-cost-summary.js";
 export { listAnomalies } from "./entrypoints/callable/list-anomalies.js";
 export { updateAnomaly } from "./entrypoints/callable/update-anomaly.js";
@@ -27,6 +25,3 @@ export { listWorkspaces } from "./entrypoints/callable/list-workspaces.js";
 export { deleteWorkspace } from "./entrypoints/callable/delete-workspace.js";
 export { verifyAuditLog } from "./entrypoints/callable/verify-audit-log.js";
 export { health } from "./entrypoints/http/health.js";
-
-// Deployed instances open their stores now and close them on SIGTERM (instance-lifecycle.ts).
-void startInstance();

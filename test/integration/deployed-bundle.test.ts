@@ -12,15 +12,17 @@ import { repoRoot } from "../support/shared-data.js";
 /**
  * The bundle that ships (scripts/functions-bundle.mjs), run as a deployed instance: a plain Node
  * process with FUNCTION_TARGET set, serving getCostSummary through functions-framework on the
- * local DuckDB stores. Covers what only the bundle and a real process show: the bundled DuckDB API
- * finds its native binding, zod works with English alone, the instance opens its stores at start
- * and, on SIGTERM, closes them so that no WAL is left to replay.
+ * local DuckDB stores. Covers what only the bundle and a real process show: only the target's
+ * module is loaded, the bundled DuckDB API finds its native binding, zod works with English alone,
+ * the instance opens its stores at start and, on SIGTERM, closes them so that no WAL is left to replay.
  */
 const SERVER = (bundle: string) => `
 import "${bundle}";
 import { getTestServer } from "@google-cloud/functions-framework/testing";
+let others = true;
+try { getTestServer("listBudgets"); } catch { others = false; }
 const s = getTestServer("getCostSummary");
-s.listen(0, "127.0.0.1", () => process.send({ port: s.address().port }));
+s.listen(0, "127.0.0.1", () => process.send({ port: s.address().port, others }));
 `;
 
 describe("the deployed bundle as a Cloud Functions instance", () => {
@@ -44,11 +46,11 @@ describe("the deployed bundle as a Cloud Functions instance", () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  function start(): Promise<{ child: ChildProcess; port: number }> {
+  function start(): Promise<{ child: ChildProcess; port: number; others: boolean }> {
     const env = { ...process.env, FUNCTION_TARGET: "getCostSummary", NODE_ENV: "production", COSTMON_ENV: "prod", COSTMON_DATA_DIR: dataDir, COSTMON_PROJECT_ID: "bundle-test" };
     const child = fork(join(dir, "server.mjs"), [], { env, execArgv: [], stdio: ["ignore", "pipe", "pipe", "ipc"] });
     return new Promise((resolve, reject) => {
-      child.once("message", (m) => resolve({ child, port: (m as { port: number }).port }));
+      child.once("message", (m) => resolve({ child, ...(m as { port: number; others: boolean }) }));
       child.once("exit", (code) => reject(new Error(`server exited with ${code}`)));
     });
   }
@@ -69,9 +71,9 @@ describe("the deployed bundle as a Cloud Functions instance", () => {
     expect(code).not.toContain("Неверный ввод");
   });
 
-  it("answers getCostSummary with API-key authentication, refuses a wrong key, and leaves no WAL after SIGTERM", async () => {
+  it("loads only its target, answers getCostSummary with API-key authentication, refuses a wrong key, and leaves no WAL after SIGTERM", async () => {
     // Prepare
-    const { child, port } = await start();
+    const { child, port, others } = await start();
     const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
     // Act
     const ok = await call(port, key);
@@ -81,6 +83,7 @@ describe("the deployed bundle as a Cloud Functions instance", () => {
     child.kill("SIGTERM");
     const code = await exited;
     // Assess
+    expect(others).toBe(false);
     expect(ok.status).toBe(200);
     expect(okBody.result.rows.map((r) => r.period)).toEqual(["2026-02-01", "2026-02-02"]);
     expect(denied.status).toBe(401);

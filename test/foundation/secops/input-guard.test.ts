@@ -5,9 +5,9 @@ import {
   InputError,
   findInjection,
   findInjectionIn,
-  sanitizeText,
   strictParse,
 } from "../../../functions/src/foundation/secops/input-guard.js";
+import { sanitizeText } from "../../../functions/src/foundation/secops/sanitize-text.js";
 
 describe("findInjection: true positives", () => {
   it.each([

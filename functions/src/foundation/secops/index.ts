@@ -7,9 +7,9 @@ export {
   InputError,
   type InputIssue,
   type InjectionFinding,
-  sanitizeText,
   strictParse,
 } from "./input-guard.js";
+export { sanitizeText } from "./sanitize-text.js";
 export {
   type AuditEntry,
   type AuditLog,

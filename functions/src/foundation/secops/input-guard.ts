@@ -1,4 +1,3 @@
-import { filterXSS } from "xss";
 import { INJECTION_RULES } from "./injection-rules.js";
 
 export { InputError, type InputIssue } from "./input-errors.js";
@@ -49,19 +48,4 @@ export function findInjectionIn(value: unknown, path = ""): (InjectionFinding & 
     }
   }
   return null;
-}
-
-/**
- * Makes user text safe to store and later render as HTML: no tags are allowed, script and style
- * bodies are removed, other tags are stripped, and `<`/`>` left over are escaped (the `xss` package).
- */
-export function sanitizeText(text: string): string {
-  // A "<" that cannot open a tag ("a < b") is escaped first, else the parser would treat
-  // "< b and c >" as a tag and drop ordinary words.
-  const escapedLoneLt = text.replace(/<(?![A-Za-z/!?])/g, "&lt;");
-  return filterXSS(escapedLoneLt, {
-    whiteList: {},
-    stripIgnoreTag: true,
-    stripIgnoreTagBody: ["script", "style"],
-  });
 }
