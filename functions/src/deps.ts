@@ -23,8 +23,9 @@ import { createWorkspaceService, type WorkspaceService } from "./foundation/sess
  * Composition root (DESIGN.md §3): builds every adapter lazily, once per instance, from F7 config.
  * Nothing heavy is imported at module load: DuckDB and firebase-admin are loaded on first use, so a
  * cold start pays only for what the first request needs (a deployed instance starts that first use
- * as it loads, and closes what it opened on SIGTERM: instance-lifecycle.ts). Production adapters (Firestore, BigQuery,
- * Secret Manager) plug in here when they exist; until then the local DuckDB and file stores serve.
+ * as it loads, and closes what it opened on SIGTERM: instance-lifecycle.ts). Production adapters
+ * (Firestore, BigQuery, Secret Manager) plug in here when they exist; until then the local DuckDB
+ * and file stores serve.
  */
 export interface AppDeps {
   config: AppConfig;
@@ -67,11 +68,8 @@ let servicesPromise: Promise<PipelineServices> | undefined;
 interface ClosableNow {
   closeNow(): void;
 }
+/** The stores the last build opened itself; overrides belong to their caller. */
 let ownedStores: ClosableNow[] = [];
-
-function isClosableNow(s: unknown): s is ClosableNow {
-  return typeof s === "object" && s !== null && typeof (s as Partial<ClosableNow>).closeNow === "function";
-}
 
 /** Replaces adapters (tests, local run). Must run before the first request of the instance. */
 export function configureDeps(o: DepsOverrides): void {
@@ -105,15 +103,18 @@ async function build(): Promise<AppDeps> {
     ...(o.configDir ? { configDir: o.configDir } : {}),
   });
   const clock = o.clock ?? systemClock;
+  const opened: ClosableNow[] = [];
+  const own = <S extends ClosableNow>(store: S): S => {
+    opened.push(store);
+    return store;
+  };
   const [docs, wh, secrets] = await Promise.all([
-    o.documents ?? docModule?.then((m) => m.DuckDbDocumentStore.open({ dataDir: config.data_dir })),
-    o.warehouse ?? whModule?.then((m) => m.DuckDbCostWarehouse.open({ dataDir: config.data_dir })),
+    o.documents ?? docModule?.then((m) => m.DuckDbDocumentStore.open({ dataDir: config.data_dir })).then(own),
+    o.warehouse ?? whModule?.then((m) => m.DuckDbCostWarehouse.open({ dataDir: config.data_dir })).then(own),
     o.secrets ?? secretModule?.then((m) => new m.FileSecretStore(`${config.data_dir}/secrets.json`)),
   ]);
+  ownedStores = opened;
   if (!docs || !wh || !secrets) throw new Error("adapters failed to load");
-  // Only what this build opened is ours to close at shutdown; overrides belong to their caller.
-  const opened: unknown[] = [o.documents ? undefined : docs, o.warehouse ? undefined : wh];
-  ownedStores = opened.filter(isClosableNow);
   createLogger({ sink: o.logSink ?? stdoutSink, labels: { scope: "instance" } }).debug("config loaded", {
     config: maskSecrets(config) as unknown as Record<string, unknown>,
   });

@@ -104,7 +104,6 @@ export class DuckDbDocumentStore extends DuckDbStore implements DocumentStore {
     });
   }
 
-
   private async read<T extends DocumentData>(path: string): Promise<T | null> {
     const reader = await this.db.connection.runAndReadAll("SELECT data FROM documents WHERE path = $1", [path]);
     const row = reader.getRowsJS()[0];

@@ -177,7 +177,6 @@ export class DuckDbCostWarehouse extends DuckDbStore implements CostWarehouse {
     });
   }
 
-
   /** Stages `rows` (unique keys), upserts them and, for replaceWindow, deletes what vanished. */
   private async write(
     rows: CostRecord[],

@@ -5,7 +5,8 @@
  * (the models call them millions of times).
  */
 
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+/** `YYYY-MM-DD` in form only; {@link parseIsoDay} also checks that the day exists. */
+export const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** Days since 1970-01-01 for a proleptic Gregorian date (month 1..12). */
 export function daysFromCivil(year: number, month: number, day: number): number {

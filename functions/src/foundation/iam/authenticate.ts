@@ -2,7 +2,7 @@ import { AppError } from "../pipeline/errors.js";
 import type { ApiKeyService } from "./api-keys.js";
 import type { OidcVerifier } from "./google-oidc.js";
 import { type IdTokenVerifier, TokenRejected } from "./id-token.js";
-import { type Principal, type TrustLevel, UserClaimsSchema } from "./model.js";
+import { type Principal, servicePrincipal, type TrustLevel, UserClaimsSchema } from "./model.js";
 
 /**
  * F1 authentication: turns the presented credential into a {@link Principal}, or throws
@@ -105,18 +105,7 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
   async function viaOidc(token: string): Promise<Principal> {
     if (!deps.verifyOidc) throw fail("oidc-not-configured");
     try {
-      const id = await deps.verifyOidc(token);
-      return {
-        kind: "service",
-        id: id.email,
-        tenantId: null,
-        trustLevel: 4,
-        zones: ["nonprod", "prod"],
-        mfa: true,
-        skills: "all",
-        platformAdmin: false,
-        method: "oidc",
-      };
+      return servicePrincipal((await deps.verifyOidc(token)).email);
     } catch (err) {
       throw fail("invalid-oidc-token", err);
     }

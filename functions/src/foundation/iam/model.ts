@@ -62,6 +62,24 @@ export interface Principal {
   method: "id-token" | "api-key" | "oidc";
 }
 
+/**
+ * A platform service (Cloud Scheduler or Pub/Sub push with a verified Google OIDC token, or the
+ * local bus): no home tenant, every skill, top trust, both zones. The id is its e-mail or name.
+ */
+export function servicePrincipal(id: string): Principal {
+  return {
+    kind: "service",
+    id,
+    tenantId: null,
+    trustLevel: 4,
+    zones: ["nonprod", "prod"],
+    mfa: true,
+    skills: "all",
+    platformAdmin: false,
+    method: "oidc",
+  };
+}
+
 /** What an action touches: the tenant always; the owner and visibility for owned resources. */
 export interface ResourceRef {
   tenantId: string;

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { ZodType } from "zod";
-import type { Principal } from "../iam/model.js";
+import { type Principal, servicePrincipal } from "../iam/model.js";
 import { createLogger, type Logger } from "../observability/logger.js";
 import { runInRequestScope } from "../observability/request-context.js";
 import { parseTraceContext } from "../observability/trace-context.js";
@@ -59,17 +59,7 @@ interface Lease {
   messageId: string;
 }
 
-const BUS_PRINCIPAL: Principal = {
-  kind: "service",
-  id: "in-process-bus",
-  tenantId: null,
-  trustLevel: 4,
-  zones: ["nonprod", "prod"],
-  mfa: true,
-  skills: "all",
-  platformAdmin: false,
-  method: "oidc",
-};
+const BUS_PRINCIPAL: Principal = servicePrincipal("in-process-bus");
 
 /**
  * Event handlers run the same onion as callables minus the end-user parts (DESIGN.md §6):

@@ -1,12 +1,10 @@
-import { civilFromDays, daysInMonth, isoFromDays, parseIsoDay, weekdayOf } from "../calendar.js";
-
-/** The forecaster's view of the shared epoch-day calendar (../calendar.ts), with throwing parsers. */
-const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
+// The forecaster's view of the shared epoch-day calendar (../calendar.ts), with throwing parsers.
+import { civilFromDays, daysInMonth, ISO_DATE, isoFromDays, parseIsoDay, weekdayOf } from "../calendar.js";
 
 export function toEpochDay(date: string): number {
   const day = parseIsoDay(date);
   if (day !== undefined) return day;
-  throw new RangeError(ISO_DAY.test(date) ? `not a calendar date: ${JSON.stringify(date)}` : `not a YYYY-MM-DD date: ${JSON.stringify(date)}`);
+  throw new RangeError(ISO_DATE.test(date) ? `not a calendar date: ${JSON.stringify(date)}` : `not a YYYY-MM-DD date: ${JSON.stringify(date)}`);
 }
 
 /** True for a real YYYY-MM-DD calendar day (rejects 2025-02-30 and 2025-13-01). */
