@@ -3,7 +3,7 @@ import { z } from "zod";
 import { daysInWindow, shiftDay } from "../../../functions/src/domain/billing/providers/collection.js";
 import type { TruthRow } from "./billing-dataset.js";
 import { type FaultPlan, noFaults } from "./faults.js";
-import { hang, type ReplayServer, reset, sendJson, startReplayServer } from "./http-server.js";
+import { answerFault, type ReplayServer, sendJson, startReplayServer } from "./http-server.js";
 
 /**
  * Cost Explorer over its real protocol (awsJson1_1, ce-2017-10-25 model): `POST /` with
@@ -73,26 +73,17 @@ export async function startAwsCostExplorerReplay(opts: AwsReplayOptions): Promis
     const target = String(req.headers["x-amz-target"] ?? "");
     const fault = faults(index++);
     calls.push({ target, fault });
-    switch (fault) {
-      case "throttle":
-        return sendJson(res, 400, awsError("LimitExceededException", "Rate exceeded"), {
-          "x-amzn-errortype": "LimitExceededException",
-        });
-      case "server-error":
-        return sendJson(res, 503, awsError("ServiceUnavailableException", "Service Unavailable"), {
+    const answered = answerFault(res, fault, {
+      throttle: (r) =>
+        sendJson(r, 400, awsError("LimitExceededException", "Rate exceeded"), { "x-amzn-errortype": "LimitExceededException" }),
+      serverError: (r) =>
+        sendJson(r, 503, awsError("ServiceUnavailableException", "Service Unavailable"), {
           "x-amzn-errortype": "ServiceUnavailableException",
-        });
-      case "timeout":
-        return hang(res, opts.hangMs ?? 1_000);
-      case "reset":
-        return reset(res);
-      case "malformed":
-        res.writeHead(200, { "content-type": "application/x-amz-json-1.1" });
-        res.end('{"ResultsByTime":[{"TimePeriod":{"Start":"20');
-        return;
-      default:
-        break;
-    }
+        }),
+      malformed: { contentType: "application/x-amz-json-1.1", body: '{"ResultsByTime":[{"TimePeriod":{"Start":"20' },
+      hangMs: opts.hangMs ?? 1_000,
+    });
+    if (answered) return;
     const parsed = Body.safeParse(JSON.parse(req.body || "{}"));
     if (!parsed.success) {
       return sendJson(res, 400, awsError("ValidationException", parsed.error.message), {

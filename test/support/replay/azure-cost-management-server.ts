@@ -4,7 +4,7 @@ import { z } from "zod";
 import { daysInWindow } from "../../../functions/src/domain/billing/providers/collection.js";
 import type { TruthRow } from "./billing-dataset.js";
 import { type FaultPlan, noFaults } from "./faults.js";
-import { hang, type ReplayServer, reset, sendJson, startReplayServer } from "./http-server.js";
+import { answerFault, type ReplayServer, sendJson, startReplayServer } from "./http-server.js";
 
 /**
  * Cost Management Query_Usage over its real wire format (api-version 2025-03-01, examples in
@@ -71,29 +71,21 @@ export async function startAzureCostManagementReplay(opts: AzureReplayOptions): 
     const url = new URL(req.url.replace(/^\/+/, "/"), base);
     const fault = faults(index++);
     calls.push({ path: url.pathname, fault, clientType: req.headers.clienttype as string | undefined });
-    switch (fault) {
-      case "throttle": {
+    const answered = answerFault(res, fault, {
+      throttle: (r) => {
         const which = THROTTLE_HEADERS[throttles++ % THROTTLE_HEADERS.length];
-        return sendJson(
-          res,
+        sendJson(
+          r,
           429,
           { error: { code: "429", message: "Too many requests. Please retry." } },
           { [`x-ms-ratelimit-microsoft.costmanagement-${which}-retry-after`]: String(opts.retryAfterSeconds ?? 0) },
         );
-      }
-      case "server-error":
-        return sendJson(res, 503, { error: { code: "ServiceUnavailable", message: "Service unavailable" } });
-      case "timeout":
-        return hang(res, opts.hangMs ?? 1_000);
-      case "reset":
-        return reset(res);
-      case "malformed":
-        res.writeHead(200, { "content-type": "application/json" });
-        res.end('{"properties":{"columns":[{"name":"Cost","type":"Num');
-        return;
-      default:
-        break;
-    }
+      },
+      serverError: (r) => sendJson(r, 503, { error: { code: "ServiceUnavailable", message: "Service unavailable" } }),
+      malformed: { contentType: "application/json", body: '{"properties":{"columns":[{"name":"Cost","type":"Num' },
+      hangMs: opts.hangMs ?? 1_000,
+    });
+    if (answered) return;
     if (url.searchParams.get("api-version") !== "2025-03-01") {
       return sendJson(res, 400, { error: { code: "BadRequest", message: "api-version 2025-03-01 expected" } });
     }

@@ -2,7 +2,7 @@ import Big from "big.js";
 import { z } from "zod";
 import type { TruthRow } from "./billing-dataset.js";
 import { type FaultPlan, noFaults } from "./faults.js";
-import { hang, type ReplayServer, reset, sendJson, startReplayServer } from "./http-server.js";
+import { answerFault, type ReplayServer, sendJson, startReplayServer } from "./http-server.js";
 
 /**
  * BigQuery REST v2 as the Node client speaks it: `POST /bigquery/v2/projects/P/jobs` (jobs.insert
@@ -110,22 +110,13 @@ export async function startBigQueryReplay(opts: BigQueryReplayOptions): Promise<
     const url = new URL(req.url, "http://replay");
     const fault = faults(index++);
     calls.push({ method: req.method, path: url.pathname, fault });
-    switch (fault) {
-      case "throttle":
-        return bqError(res, 429, "rateLimitExceeded", "Exceeded rate limits: too many api requests per user per method");
-      case "server-error":
-        return bqError(res, 503, "backendError", "Error encountered during execution. Retrying may solve the problem.");
-      case "timeout":
-        return hang(res, opts.hangMs ?? 1_000);
-      case "reset":
-        return reset(res);
-      case "malformed":
-        res.writeHead(200, { "content-type": "application/json" });
-        res.end('{"kind":"bigquery#getQueryResultsResponse","schema":{"fie');
-        return;
-      default:
-        break;
-    }
+    const answered = answerFault(res, fault, {
+      throttle: (r) => bqError(r, 429, "rateLimitExceeded", "Exceeded rate limits: too many api requests per user per method"),
+      serverError: (r) => bqError(r, 503, "backendError", "Error encountered during execution. Retrying may solve the problem."),
+      malformed: { contentType: "application/json", body: '{"kind":"bigquery#getQueryResultsResponse","schema":{"fie' },
+      hangMs: opts.hangMs ?? 1_000,
+    });
+    if (answered) return;
     const insert = /^\/bigquery\/v2\/projects\/([^/]+)\/jobs$/.exec(url.pathname);
     if (req.method === "POST" && insert) {
       const body = InsertBody.safeParse(JSON.parse(req.body || "{}"));

@@ -1,6 +1,7 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo, Socket } from "node:net";
+import type { Fault } from "./faults.js";
 
 /** One request as the server saw it, for request-shape assertions. */
 export interface SeenRequest {
@@ -77,4 +78,41 @@ export function hang(res: ServerResponse, ms: number): void {
 /** A connection reset mid-request. */
 export function reset(res: ServerResponse): void {
   res.socket?.destroy();
+}
+
+/** How one provider renders the faults that differ between providers. */
+export interface FaultAnswers {
+  throttle(res: ServerResponse): void;
+  serverError(res: ServerResponse): void;
+  /** A truncated body in the provider's content type. */
+  malformed: { contentType: string; body: string };
+  hangMs: number;
+}
+
+/**
+ * Answers an injected fault the way the provider would and returns true; returns false when there
+ * is none to answer here (no fault, or one the server handles itself, such as BigQuery's
+ * "job-running"), so the server serves the request normally.
+ */
+export function answerFault(res: ServerResponse, fault: Fault | null, answers: FaultAnswers): boolean {
+  switch (fault) {
+    case "throttle":
+      answers.throttle(res);
+      return true;
+    case "server-error":
+      answers.serverError(res);
+      return true;
+    case "timeout":
+      hang(res, answers.hangMs);
+      return true;
+    case "reset":
+      reset(res);
+      return true;
+    case "malformed":
+      res.writeHead(200, { "content-type": answers.malformed.contentType });
+      res.end(answers.malformed.body);
+      return true;
+    default:
+      return false;
+  }
 }
