@@ -46,6 +46,12 @@ export const CostRecordSchema = z
  */
 export type CostRecord = z.infer<typeof CostRecordSchema>;
 
+/** The measures of a row: exact money, its currency and the priced quantity. */
+export type CostAmounts = Pick<
+  CostRecord,
+  "billed_cost" | "effective_cost" | "list_cost" | "billing_currency" | "pricing_quantity" | "pricing_unit"
+>;
+
 /** The columns that identify a row; everything else is a measure or lineage. */
 export type CostIdentity = Pick<
   CostRecord,

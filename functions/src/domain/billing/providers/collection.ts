@@ -1,6 +1,6 @@
 import { ExponentialBackoff, handleWhen, retry } from "cockatiel";
 import { z } from "zod";
-import { type CostIdentity, type CostRecord, recordKey } from "../cost-record.js";
+import { type CostAmounts, type CostIdentity, type CostRecord, recordKey } from "../cost-record.js";
 import { add } from "../money.js";
 import { intersectTags } from "../normalize/tags.js";
 import { nextUtcDay } from "../normalize/utc-day.js";
@@ -118,13 +118,7 @@ export function splitWindow(window: DayWindow, maxDays: number): DayWindow[] {
 }
 
 /** The fields a mapper supplies; the builder adds the period end, lineage and key. */
-export interface RecordDraft extends Omit<CostIdentity, "tenant_id"> {
-  billed_cost: string;
-  effective_cost: string;
-  list_cost: string;
-  billing_currency: string;
-  pricing_quantity: string | null;
-  pricing_unit: string;
+export interface RecordDraft extends Omit<CostIdentity, "tenant_id">, CostAmounts {
   tags: Record<string, string>;
   /** Exclusive end; defaults to the day after charge_period_start (a daily record). */
   charge_period_end?: string;
