@@ -1,6 +1,7 @@
 import Big from "big.js";
 import { z } from "zod";
-import { daysInWindow, shiftDay } from "../../../functions/src/domain/billing/providers/collection.js";
+import { addDays } from "../../../functions/src/domain/billing/normalize/utc-day.js";
+import { daysInWindow } from "../../../functions/src/domain/billing/providers/collection.js";
 import type { TruthRow } from "./billing-dataset.js";
 import { type FaultPlan, noFaults } from "./faults.js";
 import { answerFault, type ReplayServer, sendJson, startReplayServer } from "./http-server.js";
@@ -91,11 +92,11 @@ export async function startAwsCostExplorerReplay(opts: AwsReplayOptions): Promis
       });
     }
     const body = parsed.data;
-    const days = daysInWindow({ start: body.TimePeriod.Start, end: shiftDay(body.TimePeriod.End, -1) });
+    const days = daysInWindow({ start: body.TimePeriod.Start, end: addDays(body.TimePeriod.End, -1) });
     const filter = body.Filter as Expr | undefined;
 
     if (target.endsWith(".GetCostForecast")) {
-      const points = days.map((d) => ({ TimePeriod: { Start: d, End: shiftDay(d, 1) }, MeanValue: "10.5", PredictionIntervalLowerBound: "8.25", PredictionIntervalUpperBound: "12.75" }));
+      const points = days.map((d) => ({ TimePeriod: { Start: d, End: addDays(d, 1) }, MeanValue: "10.5", PredictionIntervalLowerBound: "8.25", PredictionIntervalUpperBound: "12.75" }));
       return sendJson(res, 200, {
         Total: { Amount: new Big("10.5").times(days.length).toFixed(), Unit: "USD" },
         ForecastResultsByTime: points,
@@ -124,7 +125,7 @@ export async function startAwsCostExplorerReplay(opts: AwsReplayOptions): Promis
         groups.set(k, g);
       }
       return {
-        TimePeriod: { Start: date, End: shiftDay(date, 1) },
+        TimePeriod: { Start: date, End: addDays(date, 1) },
         Total: {},
         Groups: [...groups.values()].map((g) => ({
           Keys: g.Keys,

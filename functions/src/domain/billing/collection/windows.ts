@@ -1,10 +1,9 @@
+import { addDays } from "../normalize/utc-day.js";
 import type { DayWindow } from "../ports.js";
 
-const DAY_MS = 86_400_000;
+export { addDays };
 
-export function addDays(date: string, days: number): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
-}
+const DAY_MS = 86_400_000;
 
 export function daysBetween(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);

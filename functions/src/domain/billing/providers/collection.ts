@@ -3,7 +3,7 @@ import { z } from "zod";
 import { type CostAmounts, type CostIdentity, type CostRecord, recordKey } from "../cost-record.js";
 import { add } from "../money.js";
 import { intersectTags } from "../normalize/tags.js";
-import { nextUtcDay } from "../normalize/utc-day.js";
+import { addDays, nextUtcDay } from "../normalize/utc-day.js";
 import type { CloudAccountRef, DayWindow } from "../ports.js";
 
 /**
@@ -93,11 +93,6 @@ export function daysInWindow(window: DayWindow): string[] {
   return days;
 }
 
-/** The day `n` days after (or before, n < 0) `day`. */
-export function shiftDay(dayText: string, n: number): string {
-  return new Date(Date.parse(`${dayText}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
-}
-
 /**
  * Splits a long window (a 13-month backfill) into pages of at most `maxDays` days, so that each
  * provider call stays small and a failure costs one page, not the whole history (DESIGN.md §2).
@@ -107,7 +102,7 @@ export function splitWindow(window: DayWindow, maxDays: number): DayWindow[] {
   const pages: DayWindow[] = [];
   let start = window.start;
   while (start <= window.end) {
-    const candidate = shiftDay(start, maxDays - 1);
+    const candidate = addDays(start, maxDays - 1);
     // ISO dates compare as strings; Math.min does not apply.
     let end = window.end;
     if (candidate < window.end) end = candidate;

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { DayWindow } from "../../ports.js";
-import { readRetryPolicy, shiftDay, UnreadableBodyError } from "../collection.js";
-import { nextUtcDay } from "../../normalize/utc-day.js";
+import { readRetryPolicy, UnreadableBodyError } from "../collection.js";
+import { addDays, nextUtcDay } from "../../normalize/utc-day.js";
 
 /**
  * BigQuery billing-export queries. Every value a tenant or provider controls (project ids,
@@ -118,8 +118,8 @@ export function buildCostQuery(opts: CostQueryOptions): BuiltQuery {
     authorized_projects: ["STRING"],
   };
   if (opts.kind !== "focus") {
-    params.partition_start = shiftDay(opts.window.start, -1);
-    params.partition_end = shiftDay(opts.window.end, 1 + (opts.lateDays ?? 10));
+    params.partition_start = addDays(opts.window.start, -1);
+    params.partition_end = addDays(opts.window.end, 1 + (opts.lateDays ?? 10));
     types.partition_start = "STRING";
     types.partition_end = "STRING";
   }

@@ -7,8 +7,8 @@ import {
   DayWindowSchema,
   daysInWindow,
   describeError,
-  shiftDay,
 } from "../collection.js";
+import { addDays } from "../../normalize/utc-day.js";
 import { draftsFromDailyRows, parseDailyRows } from "./mapper.js";
 import { type BigQueryApi, buildCostQuery, EXPORT_KINDS, fetchAllRows, TableRefSchema } from "./query.js";
 
@@ -97,7 +97,7 @@ export class GcpBillingExportSource implements BillingSource {
     const kept = drafts.filter((d) => inWindow.has(d.charge_period_start) && allowed.has(d.sub_account_id));
     const records = buildRecords(kept, { tenantId: account.tenantId, ingestedAt: clock.now().toISOString() }, "gcp-billing-export");
     const today = clock.now().toISOString().slice(0, 10);
-    const fresh = shiftDay(today, -(this.opts.incompleteDays ?? 2));
+    const fresh = addDays(today, -(this.opts.incompleteDays ?? 2));
     return { records, incompleteDays: days.filter((d) => d >= fresh), calls: requests };
   }
 }
