@@ -9,8 +9,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { parse } from "csv-parse";
-import { isoFromDays } from "../../functions/src/domain/analysis/calendar.js";
-import { CostCsvColumns } from "../../functions/src/domain/analysis/anomaly/cost-csv-columns.js";
+import { isoFromDays } from "#kernel/days.js";
+import { CostCsvColumns } from "#domain/analysis/anomaly/cost-csv-columns.js";
 
 const { values } = parseArgs({ options: { rows: { type: "string", default: "2000000" } } });
 const rows = Number(values.rows);

@@ -4,7 +4,7 @@
  * Prints {"series","anomalies"} on stdout; errors go to stderr with exit code 1.
  */
 import { parseArgs } from "node:util";
-import { runDetect } from "../../functions/src/cli/commands/detect.js";
+import { runDetect } from "#cli/commands/detect.js";
 
 try {
   const { values } = parseArgs({ options: { input: { type: "string" }, output: { type: "string" } } });

@@ -10,7 +10,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { isoFromDays, parseIsoDay } from "../../functions/src/domain/analysis/calendar.js";
+import { isoFromDays, parseIsoDay } from "#kernel/days.js";
 import { drawShape, KINDS, Rng, realise } from "./synthetic.js";
 
 const { values } = parseArgs({

@@ -5,8 +5,8 @@
  * from the official eval-detect.mjs.
  */
 import { parseArgs } from "node:util";
-import { parseDetectionConfig } from "../../functions/src/domain/analysis/anomaly/config.js";
-import { detectSeries } from "../../functions/src/domain/analysis/anomaly/index.js";
+import { parseDetectionConfig } from "#domain/analysis/anomaly/config.js";
+import { detectSeries } from "#domain/analysis/anomaly/index.js";
 import { loadSet, scoreFlags } from "./score-lib.js";
 
 const { values } = parseArgs({

@@ -5,7 +5,7 @@
  */
 import { uniformFloat64 } from "pure-rand/distribution/uniformFloat64";
 import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
-import { civilFromDays, daysInMonth } from "../../functions/src/domain/analysis/calendar.js";
+import { civilFromDays, daysInMonth } from "#kernel/days.js";
 
 export class Rng {
   private readonly g;

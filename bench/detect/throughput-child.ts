@@ -6,10 +6,10 @@
  */
 import { createReadStream } from "node:fs";
 import { parseArgs } from "node:util";
-import { runDetect } from "../../functions/src/cli/commands/detect.js";
-import { CostCsvColumns } from "../../functions/src/domain/analysis/anomaly/cost-csv-columns.js";
-import { createScanner, DEFAULT_DETECTION_CONFIG } from "../../functions/src/domain/analysis/anomaly/index.js";
-import { forEachDenseSeries } from "../../functions/src/domain/analysis/anomaly/series-groups.js";
+import { runDetect } from "#cli/commands/detect.js";
+import { CostCsvColumns } from "#domain/analysis/anomaly/cost-csv-columns.js";
+import { createScanner, DEFAULT_DETECTION_CONFIG } from "#domain/analysis/anomaly/index.js";
+import { forEachDenseSeries } from "#domain/analysis/anomaly/series-groups.js";
 import { zscoreFlags } from "./zscore-baseline.js";
 
 const { values } = parseArgs({ options: { input: { type: "string" }, output: { type: "string" } } });

@@ -11,7 +11,7 @@ import { createWriteStream, existsSync, renameSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { isoFromDays, parseIsoDay } from "../../functions/src/domain/analysis/calendar.js";
+import { isoFromDays, parseIsoDay } from "#kernel/days.js";
 import { drawShape, KINDS, Rng, realise } from "./synthetic.js";
 
 const { values } = parseArgs({

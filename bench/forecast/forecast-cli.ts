@@ -1,7 +1,7 @@
 // Benchmark entry for the `forecast` CLI contract until the real bin is wired:
 //   npx tsx bench/forecast/forecast-cli.ts --input {in} --horizon {h} --output {out}
 import { parseArgs } from "node:util";
-import { runForecast } from "../../functions/src/cli/commands/forecast.js";
+import { runForecast } from "#cli/commands/forecast.js";
 
 const { values } = parseArgs({
   options: { input: { type: "string" }, horizon: { type: "string" }, output: { type: "string" } },

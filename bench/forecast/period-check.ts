@@ -4,9 +4,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { parseCostCsv } from "../../functions/src/cli/commands/forecast.js";
-import { fromEpochDay, toEpochDay } from "../../functions/src/domain/analysis/forecast/calendar.js";
-import { projectPeriod } from "../../functions/src/domain/analysis/forecast/index.js";
+import { parseCostCsv } from "#cli/commands/forecast.js";
+import { isoFromDays, toEpochDay } from "#kernel/days.js";
+import { projectPeriod } from "#domain/analysis/forecast/index.js";
 
 const { values: args } = parseArgs({ options: { data: { type: "string" } } });
 if (!args.data) throw new Error("--data is required");
@@ -22,7 +22,7 @@ for (const [id, points] of history) {
   const future = truth.get(id);
   if (!future) continue;
   const last = points.reduce((m, p) => Math.max(m, toEpochDay(p.date)), Number.NEGATIVE_INFINITY);
-  const p = projectPeriod(points, { periodStart: fromEpochDay(last + 1), periodEnd: fromEpochDay(last + future.length), asOf: fromEpochDay(last) });
+  const p = projectPeriod(points, { periodStart: isoFromDays(last + 1), periodEnd: isoFromDays(last + future.length), asOf: isoFromDays(last) });
   const total = future.reduce((a, x) => a + x.cost, 0);
   n++;
   if (total >= p.lower80 && total <= p.upper80) in80++;

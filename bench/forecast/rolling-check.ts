@@ -4,8 +4,8 @@
 //   npx tsx bench/forecast/rolling-check.ts --input ../shared/data/synthetic-cost-anomalies-dev/series.csv [--cut 30,60,90]
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { parseCostCsv } from "../../functions/src/cli/commands/forecast.js";
-import { backtestSeries } from "../../functions/src/domain/analysis/forecast/index.js";
+import { parseCostCsv } from "#cli/commands/forecast.js";
+import { backtestSeries } from "#domain/analysis/forecast/index.js";
 
 const { values: args } = parseArgs({ options: { input: { type: "string" }, cut: { type: "string" } } });
 if (!args.input) throw new Error("--input is required");

@@ -1,10 +1,10 @@
 // Method exploration on the TRAIN holdout only (last h of each training series): prints OWA per candidate.
 //   npx tsx bench/m4/explore.ts [Weekly|Hourly]
 import { resolve } from "node:path";
-import { mase, owa, smape } from "../../functions/src/domain/analysis/forecast/accuracy-metrics.js";
-import * as B from "../../functions/src/domain/analysis/forecast/classical/benchmark-methods.js";
-import { indexedLevel, seasonalDrift, seasonalProfile } from "../../functions/src/domain/analysis/forecast/classical/seasonal-profile.js";
-import { hourlyMethod, weeklyMethod } from "../../functions/src/domain/analysis/forecast/classical/m4-candidates.js";
+import { mase, owa, smape } from "#domain/analysis/forecast/accuracy-metrics.js";
+import * as B from "#domain/analysis/forecast/classical/benchmark-methods.js";
+import { indexedLevel, seasonalDrift, seasonalProfile } from "#domain/analysis/forecast/classical/seasonal-profile.js";
+import { hourlyMethod, weeklyMethod } from "#domain/analysis/forecast/classical/m4-candidates.js";
 import { loadM4 } from "./load-m4.js";
 
 const freq = (process.argv[2] ?? "Weekly") as "Weekly" | "Hourly";

@@ -4,7 +4,7 @@
 // (used to choose methods without looking at the test set).
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { mase, owa, smape } from "../../functions/src/domain/analysis/forecast/accuracy-metrics.js";
+import { mase, owa, smape } from "#domain/analysis/forecast/accuracy-metrics.js";
 import {
   combine,
   damped,
@@ -16,8 +16,8 @@ import {
   seasonalNaive,
   ses,
   theta,
-} from "../../functions/src/domain/analysis/forecast/classical/benchmark-methods.js";
-import { hourlyMethod, weeklyMethod } from "../../functions/src/domain/analysis/forecast/classical/m4-candidates.js";
+} from "#domain/analysis/forecast/classical/benchmark-methods.js";
+import { hourlyMethod, weeklyMethod } from "#domain/analysis/forecast/classical/m4-candidates.js";
 import { type M4Series, loadM4, publishedRows } from "./load-m4.js";
 
 const { values: args } = parseArgs({

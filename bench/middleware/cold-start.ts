@@ -1,9 +1,9 @@
 import { fork } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { DuckDbCostWarehouse } from "../../functions/src/adapters/local/duckdb-warehouse.js";
-import { DuckDbDocumentStore } from "../../functions/src/adapters/local/duckdb-document-store.js";
-import { createApiKeyService } from "../../functions/src/foundation/iam/api-keys.js";
+import { DuckDbCostWarehouse } from "#adapters/local/duckdb-warehouse.js";
+import { DuckDbDocumentStore } from "#adapters/local/duckdb-document-store.js";
+import { createApiKeyService } from "#foundation/iam/api-keys.js";
 import { costRow } from "../../test/entrypoints/support/seed.js";
 import { bundleFunctions } from "./bundle.js";
 
@@ -25,7 +25,6 @@ process.on("message", () => process.send({ rss: process.memoryUsage().rss }));
 
 const FULL = (bundle: string) => `
 import "${bundle}";
-import { getTestServer } from "@google-cloud/functions-framework/testing";
 const s = getTestServer("getCostSummary");
 s.listen(0, "127.0.0.1", () => process.send({ port: s.address().port }));
 process.on("message", () => process.send({ rss: process.memoryUsage().rss }));

@@ -1,23 +1,23 @@
-import type { CostWarehouse } from "./domain/billing/ports.js";
-import type { ChannelTester } from "./domain/api/alert-channels.js";
-import { type Clock, type DocumentStore, type SecretStore, systemClock } from "./domain/ports.js";
-import type { AppConfig } from "./foundation/config/config-schema.js";
-import { loadConfig } from "./foundation/config/load-config.js";
-import { maskSecrets } from "./foundation/config/mask-secrets.js";
-import { createApiKeyService, type ApiKeyService } from "./foundation/iam/api-keys.js";
-import { createAuthenticator } from "./foundation/iam/authenticate.js";
-import { type OidcVerifier, googleOidcVerifier } from "./foundation/iam/google-oidc.js";
-import { firebaseIdTokenVerifier, type IdTokenVerifier } from "./foundation/iam/id-token.js";
-import { createCredentialStore, type CredentialStore } from "./foundation/infrastructure/credential-store.js";
-import { createLogger, type LogSink, type Severity, stdoutSink } from "./foundation/observability/logger.js";
-import { createMetrics, type Metrics } from "./foundation/observability/metrics.js";
-import { currentLogger } from "./foundation/observability/request-context.js";
-import type { PipelineServices } from "./foundation/pipeline/services.js";
-import { type AuditLog, createAuditLog } from "./foundation/secops/audit-log.js";
-import { createBruteForceGuard } from "./foundation/secops/brute-force.js";
-import { createRateLimiter } from "./foundation/secops/rate-limiter.js";
-import { createSessionManager, type SessionManager } from "./foundation/session/sessions.js";
-import { createWorkspaceService, type WorkspaceService } from "./foundation/session/workspaces.js";
+import type { CostWarehouse } from "#domain/billing/ports.js";
+import type { ChannelTester } from "#domain/api/alert-channels.js";
+import { type Clock, type DocumentStore, type SecretStore, systemClock } from "#kernel/ports.js";
+import type { AppConfig } from "#foundation/config/config-schema.js";
+import { loadConfig } from "#foundation/config/load-config.js";
+import { maskSecrets } from "#foundation/config/mask-secrets.js";
+import { createApiKeyService, type ApiKeyService } from "#foundation/iam/api-keys.js";
+import { createAuthenticator } from "#foundation/iam/authenticate.js";
+import { type OidcVerifier, googleOidcVerifier } from "#foundation/iam/google-oidc.js";
+import { firebaseIdTokenVerifier, type IdTokenVerifier } from "#foundation/iam/id-token.js";
+import { createCredentialStore, type CredentialStore } from "#foundation/infrastructure/credential-store.js";
+import { createLogger, type LogSink, type Severity, stdoutSink } from "#foundation/observability/logger.js";
+import { createMetrics, type Metrics } from "#foundation/observability/metrics.js";
+import { currentLogger } from "#foundation/observability/request-context.js";
+import type { PipelineServices } from "#foundation/pipeline/services.js";
+import { type AuditLog, createAuditLog } from "#foundation/secops/audit-log.js";
+import { createBruteForceGuard } from "#foundation/secops/brute-force.js";
+import { createRateLimiter } from "#foundation/secops/rate-limiter.js";
+import { createSessionManager, type SessionManager } from "#foundation/session/sessions.js";
+import { createWorkspaceService, type WorkspaceService } from "#foundation/session/workspaces.js";
 
 /**
  * Composition root (DESIGN.md §3): builds every adapter lazily, once per instance, from F7 config.
@@ -95,9 +95,9 @@ async function build(): Promise<AppDeps> {
   const o = overrides;
   // Start loading the adapters' modules (DuckDB's native binding is the slowest part of a cold
   // start) while config is read; nothing is opened until config says where.
-  const docModule = o.documents ? undefined : import("./adapters/local/duckdb-document-store.js");
-  const whModule = o.warehouse ? undefined : import("./adapters/local/duckdb-warehouse.js");
-  const secretModule = o.secrets ? undefined : import("./adapters/local/file-secret-store.js");
+  const docModule = o.documents ? undefined : import("#adapters/local/duckdb-document-store.js");
+  const whModule = o.warehouse ? undefined : import("#adapters/local/duckdb-warehouse.js");
+  const secretModule = o.secrets ? undefined : import("#adapters/local/file-secret-store.js");
   const config = await loadConfig({
     env: { ...process.env, ...o.env },
     ...(o.configDir ? { configDir: o.configDir } : {}),

@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runDetect } from "../../functions/src/cli/commands/detect.js";
-import { detectSeries } from "../../functions/src/domain/analysis/anomaly/index.js";
+import { runDetect } from "#cli/commands/detect.js";
+import { detectSeries } from "#domain/analysis/anomaly/index.js";
 import { makeSeries, scale } from "../domain/analysis/anomaly/synthetic-series.js";
 
 const dir = mkdtempSync(join(tmpdir(), "detect-cli-"));

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runForecast } from "../../functions/src/cli/commands/forecast.js";
+import { runForecast } from "#cli/commands/forecast.js";
 
 function csv(rows: string[]): string {
   const dir = mkdtempSync(join(tmpdir(), "fc-cli-"));

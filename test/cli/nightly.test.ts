@@ -2,11 +2,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadDemoConfig } from "../../functions/src/adapters/demo/demo-config.js";
-import { createProgress } from "../../functions/src/cli/progress.js";
-import { openLocalRuntime } from "../../functions/src/cli/nightly/local-runtime.js";
-import { type NightlyResult, runNightly } from "../../functions/src/cli/nightly/run-nightly.js";
-import { seedDemoTenants } from "../../functions/src/cli/nightly/seed-demo-tenants.js";
+import { loadDemoConfig } from "#adapters/demo/demo-config.js";
+import { createProgress } from "#cli/progress.js";
+import { openLocalRuntime } from "#cli/nightly/local-runtime.js";
+import { type NightlyResult, runNightly } from "#cli/nightly/run-nightly.js";
+import { seedDemoTenants } from "#cli/nightly/seed-demo-tenants.js";
 import { repoRoot } from "../support/shared-data.js";
 
 const cfg = await loadDemoConfig(join(repoRoot, "config/demo/tenants.yaml"));

@@ -1,4 +1,4 @@
-import { type CostRecord, recordKey } from "../../functions/src/domain/billing/cost-record.js";
+import { type CostRecord, recordKey } from "#domain/billing/cost-record.js";
 
 /** A valid CostRecord with its real record_key; identity fields in `over` change the key. */
 export function costRecord(over: Partial<Omit<CostRecord, "record_key">> = {}): CostRecord {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { CostRecord } from "../../functions/src/domain/billing/cost-record.js";
-import type { CostQuery, CostWarehouse, UpsertStats } from "../../functions/src/domain/billing/ports.js";
+import type { CostRecord } from "#domain/billing/cost-record.js";
+import type { CostQuery, CostWarehouse, UpsertStats } from "#domain/billing/ports.js";
 import { costRecord, nextDay } from "./cost-record-builder.js";
 
 const stats = (s: Partial<UpsertStats>): UpsertStats => ({ inserted: 0, updated: 0, unchanged: 0, deleted: 0, ...s });

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { DocumentData, DocumentStore, ListQuery } from "../../functions/src/domain/ports.js";
+import type { DocumentData, DocumentStore, ListQuery } from "#kernel/ports.js";
 
 /**
  * One behaviour for every DocumentStore: the memory fake, DuckDB, and Firestore (emulator).

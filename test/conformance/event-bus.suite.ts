@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { BusMessage, EventBus } from "../../functions/src/domain/ports.js";
+import type { BusMessage, EventBus } from "#kernel/ports.js";
 
 export interface EventBusSuiteOptions {
   /** True when drain() really waits for delivery (local bus); production buses resolve at once. */

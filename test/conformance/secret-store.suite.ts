@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { SecretStore } from "../../functions/src/domain/ports.js";
+import type { SecretStore } from "#kernel/ports.js";
 
 export interface SecretStoreSuiteOptions {
   /** False for stores that only read (environment variables). */

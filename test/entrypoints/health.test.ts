@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { SecretStore } from "../../functions/src/domain/ports.js";
+import type { SecretStore } from "#kernel/ports.js";
 import { type App, startApp } from "./support/app-harness.js";
 
 /** F5 health: liveness at once; readiness runs each dependency check and reports it by name. */

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { getCostSummary } from "../../functions/src/entrypoints/callable/get-cost-summary.js";
-import { tenantStream } from "../../functions/src/foundation/secops/audit-log.js";
+import { getCostSummary } from "#entrypoints/callable/get-cost-summary.js";
+import { tenantStream } from "#foundation/secops/audit-log.js";
 import { type App, startApp } from "./support/app-harness.js";
 import { bearer, type FakeUser, fakeToken, fakeVerifier } from "./support/fake-id-tokens.js";
 import { costRow, seedTenantDocs } from "./support/seed.js";

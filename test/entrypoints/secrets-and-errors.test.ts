@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { CostWarehouse } from "../../functions/src/domain/billing/ports.js";
+import type { CostWarehouse } from "#domain/billing/ports.js";
 import { MemoryCostWarehouse } from "../fakes/memory-cost-warehouse.js";
 import { type App, startApp } from "./support/app-harness.js";
 import { bearer, fakeVerifier } from "./support/fake-id-tokens.js";

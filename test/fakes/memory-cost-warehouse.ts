@@ -1,5 +1,5 @@
 import stringify from "safe-stable-stringify";
-import { compareStrings } from "../../functions/src/adapters/local/document-values.js";
+import { compareStrings } from "#adapters/local/document-values.js";
 import {
   canonicalMoney,
   checkRecordsInScope,
@@ -8,18 +8,11 @@ import {
   validateScope,
   validateTenantId,
   validateWindow,
-} from "../../functions/src/adapters/local/warehouse-input.js";
-import type { CostRecord } from "../../functions/src/domain/billing/cost-record.js";
-import { addDecimals, compareDecimals } from "../../functions/src/domain/billing/money.js";
-import type {
-  CostQuery,
-  CostRow,
-  CostTotals,
-  CostWarehouse,
-  DayWindow,
-  UpsertStats,
-  WindowScope,
-} from "../../functions/src/domain/billing/ports.js";
+} from "#adapters/local/warehouse-input.js";
+import type { CostRecord } from "#domain/billing/cost-record.js";
+import { addDecimals, compareDecimals } from "#domain/billing/money.js";
+import type { CostQuery, CostRow, CostTotals, CostWarehouse, UpsertStats, WindowScope } from "#domain/billing/ports.js";
+import type { DayWindow } from "#kernel/days.js";
 
 const MONEY = ["billed_cost", "effective_cost", "list_cost"] as const;
 const TEXT = [

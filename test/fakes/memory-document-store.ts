@@ -1,7 +1,7 @@
-import { parseCollectionPath, parseDocPath } from "../../functions/src/adapters/local/document-paths.js";
-import { runListQuery } from "../../functions/src/adapters/local/document-query.js";
-import { toStoredData } from "../../functions/src/adapters/local/document-values.js";
-import type { Doc, DocumentData, DocumentStore, ListQuery, Page } from "../../functions/src/domain/ports.js";
+import { parseCollectionPath, parseDocPath } from "#adapters/local/document-paths.js";
+import { runListQuery } from "#adapters/local/document-query.js";
+import { toStoredData } from "#adapters/local/document-values.js";
+import type { Doc, DocumentData, DocumentStore, ListQuery, Page } from "#kernel/ports.js";
 
 interface Stored {
   collection: string;

@@ -1,5 +1,5 @@
-import { validateSecretName, validateSecretValue } from "../../functions/src/adapters/local/secret-name.js";
-import type { SecretStore } from "../../functions/src/domain/ports.js";
+import { validateSecretName, validateSecretValue } from "#adapters/local/secret-name.js";
+import type { SecretStore } from "#kernel/ports.js";
 
 /** In-memory SecretStore; names follow Secret Manager's rules (see secret-name.ts). */
 export class MemorySecretStore implements SecretStore {

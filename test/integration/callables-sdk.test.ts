@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { FunctionsError } from "firebase/functions";
-import type { CallableFunction } from "../../functions/src/foundation/pipeline/define-pipeline.js";
+import type { CallableFunction } from "#foundation/pipeline/define-pipeline.js";
 import { malformedFor } from "../entrypoints/support/malformed.js";
 import { signOut } from "firebase/auth";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

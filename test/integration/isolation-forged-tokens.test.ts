@@ -1,9 +1,9 @@
 import { type App as AdminApp, deleteApp, initializeApp } from "firebase-admin/app";
 import { SignJWT, generateKeyPair, importPKCS8 } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { firebaseIdTokenVerifier } from "../../functions/src/foundation/iam/id-token.js";
-import { createBruteForceGuard } from "../../functions/src/foundation/secops/brute-force.js";
-import { createRateLimiter } from "../../functions/src/foundation/secops/rate-limiter.js";
+import { firebaseIdTokenVerifier } from "#foundation/iam/id-token.js";
+import { createBruteForceGuard } from "#foundation/secops/brute-force.js";
+import { createRateLimiter } from "#foundation/secops/rate-limiter.js";
 import { type App, startApp } from "../entrypoints/support/app-harness.js";
 import { costRow, seedTenantDocs } from "../entrypoints/support/seed.js";
 import { type FakeGoogleCerts, startFakeGoogleCerts } from "./support/fake-google-certs.js";

@@ -1,8 +1,8 @@
 import { FunctionsError } from "firebase/functions";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { DocumentData } from "../../functions/src/domain/ports.js";
-import { createBruteForceGuard } from "../../functions/src/foundation/secops/brute-force.js";
-import { createRateLimiter } from "../../functions/src/foundation/secops/rate-limiter.js";
+import type { DocumentData } from "#kernel/ports.js";
+import { createBruteForceGuard } from "#foundation/secops/brute-force.js";
+import { createRateLimiter } from "#foundation/secops/rate-limiter.js";
 import { type App, startApp } from "../entrypoints/support/app-harness.js";
 import { costRow, seedTenantDocs } from "../entrypoints/support/seed.js";
 import { closeAdmin, createUser, type SignedIn, signIn, signInWithPhoneMfa } from "./support/emulator-users.js";

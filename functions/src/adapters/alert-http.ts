@@ -1,6 +1,6 @@
 import type { RetryPolicy } from "cockatiel";
-import type { SendResult } from "../domain/alerts/channel-port.js";
-import { networkErrorReason, TransientSendError } from "../domain/alerts/send-retry.js";
+import type { SendResult } from "#domain/alerts/channel-port.js";
+import { networkErrorReason, TransientSendError } from "#domain/alerts/send-retry.js";
 
 /** How the alert channels post: their fetch (a test double in tests) and a per-try timeout. */
 export interface JsonPostOptions {

@@ -1,10 +1,11 @@
 #!/usr/bin/env node
+import { isCalendarDay } from "#kernel/days.js";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 
 /** The local command line (DESIGN.md §8). Each command's work lives in commands/; this file only parses. */
 
 const isoDate = (v: string): string => {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || Number.isNaN(Date.parse(`${v}T00:00:00Z`))) {
+  if (!isCalendarDay(v)) {
     throw new InvalidArgumentError("expected a date as YYYY-MM-DD");
   }
   return v;

@@ -1,6 +1,6 @@
 import { type HttpFunction, http } from "@google-cloud/functions-framework";
 import { type AppDeps, getDeps, getPipelineServices } from "../deps.js";
-import { definePipeline } from "../foundation/pipeline/define-pipeline.js";
+import { definePipeline } from "#foundation/pipeline/define-pipeline.js";
 
 /**
  * `defineCallable` and `defineEventHandler` bound to this app's composition root. Each callable registers itself with

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { join } from "node:path";
-import { loadDemoConfig } from "../../../functions/src/adapters/demo/demo-config.js";
-import { generateAccountLines, historyStart } from "../../../functions/src/adapters/demo/history-generator.js";
+import { loadDemoConfig } from "#adapters/demo/demo-config.js";
+import { generateAccountLines, historyStart } from "#adapters/demo/history-generator.js";
 import { repoRoot } from "../../support/shared-data.js";
 
 const cfg = await loadDemoConfig(join(repoRoot, "config/demo/tenants.yaml"));

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { DuckDbDocumentStore } from "../../../functions/src/adapters/local/duckdb-document-store.js";
+import { DuckDbDocumentStore } from "#adapters/local/duckdb-document-store.js";
 import { describeDocumentStoreConformance } from "../../conformance/document-store.suite.js";
 
 describeDocumentStoreConformance("DuckDbDocumentStore (:memory:)", () => DuckDbDocumentStore.open({ file: ":memory:" }));

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { DuckDbCostWarehouse } from "../../../functions/src/adapters/local/duckdb-warehouse.js";
+import { DuckDbCostWarehouse } from "#adapters/local/duckdb-warehouse.js";
 import { costRecord } from "../../conformance/cost-record-builder.js";
 import { describeCostWarehouseConformance } from "../../conformance/cost-warehouse.suite.js";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { InProcessBus } from "../../../functions/src/adapters/local/in-process-bus.js";
+import { InProcessBus } from "#adapters/local/in-process-bus.js";
 import { describeEventBusConformance } from "../../conformance/event-bus.suite.js";
 
 describeEventBusConformance("InProcessBus", async () => new InProcessBus({ baseDelayMs: 1, maxDelayMs: 10 }), {

@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { EnvSecretStore, secretEnvName } from "../../../functions/src/adapters/local/env-secret-store.js";
-import { FileSecretStore } from "../../../functions/src/adapters/local/file-secret-store.js";
+import { EnvSecretStore, secretEnvName } from "#adapters/local/env-secret-store.js";
+import { FileSecretStore } from "#adapters/local/file-secret-store.js";
 import { describeSecretStoreConformance } from "../../conformance/secret-store.suite.js";
 
 const root = mkdtempSync(join(tmpdir(), "secrets-"));

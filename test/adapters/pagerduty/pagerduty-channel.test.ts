@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPagerDutyChannel } from "../../../functions/src/adapters/pagerduty/pagerduty-channel.js";
-import { parseChannelConfig } from "../../../functions/src/domain/alerts/channel-config.js";
-import type { ChannelMessage } from "../../../functions/src/domain/alerts/channel-port.js";
+import { createPagerDutyChannel } from "#adapters/pagerduty/pagerduty-channel.js";
+import { parseChannelConfig } from "#domain/alerts/channel-config.js";
+import type { ChannelMessage } from "#domain/alerts/channel-port.js";
 import { opened, resolved } from "../../domain/alerts/fixtures.js";
 import { type PagerDutyReceiver, startPagerDutyReceiver } from "../../support/receivers/pagerduty-receiver.js";
 

@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { MAX_SUMMARY, pagerDutyBody } from "../../../functions/src/adapters/pagerduty/pagerduty-event.js";
-import type { Severity } from "../../../functions/src/domain/alerts/alert-event.js";
-import { SEVERITY_TABLE } from "../../../functions/src/domain/alerts/severity.js";
+import { MAX_SUMMARY, pagerDutyBody } from "#adapters/pagerduty/pagerduty-event.js";
+import type { Severity } from "#domain/alerts/alert-event.js";
+import { SEVERITY_TABLE } from "#domain/alerts/severity.js";
 import { causes, opened, otherEvents, resolved } from "../../domain/alerts/fixtures.js";
 import { pagerDutyEnqueueErrors, pagerDutyEventErrors } from "../../support/receivers/pagerduty-schema.js";
 import { sharedData } from "../../support/shared-data.js";

@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { slackAlertMessage, slackResolutionMessage } from "../../../functions/src/adapters/slack/slack-alert-message.js";
-import { slackDigestMessage } from "../../../functions/src/adapters/slack/slack-digest-message.js";
-import { joinWithinLimit, SLACK_LIMITS, slackLimitViolations } from "../../../functions/src/adapters/slack/slack-limits.js";
-import { buildDigest } from "../../../functions/src/domain/alerts/digest.js";
+import { slackAlertMessage, slackResolutionMessage } from "#adapters/slack/slack-alert-message.js";
+import { slackDigestMessage } from "#adapters/slack/slack-digest-message.js";
+import { joinWithinLimit, SLACK_LIMITS, slackLimitViolations } from "#adapters/slack/slack-limits.js";
+import { buildDigest } from "#domain/alerts/digest.js";
 import { opened, otherEvents, causes, resolved } from "../../domain/alerts/fixtures.js";
 import { slackPayloadErrors } from "../../support/receivers/slack-payload-check.js";
 import { sharedData } from "../../support/shared-data.js";

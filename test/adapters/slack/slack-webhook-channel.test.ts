@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createSlackWebhookChannel } from "../../../functions/src/adapters/slack/slack-webhook-channel.js";
-import { parseChannelConfig } from "../../../functions/src/domain/alerts/channel-config.js";
-import type { ChannelMessage } from "../../../functions/src/domain/alerts/channel-port.js";
+import { createSlackWebhookChannel } from "#adapters/slack/slack-webhook-channel.js";
+import { parseChannelConfig } from "#domain/alerts/channel-config.js";
+import type { ChannelMessage } from "#domain/alerts/channel-port.js";
 import { opened, resolved } from "../../domain/alerts/fixtures.js";
 import { closedPort } from "../../support/receivers/http-receiver.js";
 import { type SlackReceiver, startSlackReceiver } from "../../support/receivers/slack-receiver.js";

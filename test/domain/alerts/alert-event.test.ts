@@ -4,8 +4,8 @@ import {
   anomalyUpdated,
   parseAlertEvent,
   transitionOf,
-} from "../../../functions/src/domain/alerts/alert-event.js";
-import { figures, formatUsd, headline } from "../../../functions/src/domain/alerts/describe.js";
+} from "#domain/alerts/alert-event.js";
+import { figures, formatUsd, headline } from "#domain/alerts/describe.js";
 import { anomalyInput, budgetEvent, opened, otherEvents, resolved } from "./fixtures.js";
 
 describe("alert events", () => {

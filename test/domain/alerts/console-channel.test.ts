@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 // The console adapter lives in adapters/local; its test sits with the alert tests it belongs to.
-import { createConsoleChannel } from "../../../functions/src/adapters/local/console-channel.js";
-import { createAlertDispatcher } from "../../../functions/src/domain/alerts/dispatcher.js";
+import { createConsoleChannel } from "#adapters/local/console-channel.js";
+import { createAlertDispatcher } from "#domain/alerts/dispatcher.js";
 import { MemoryDocumentStore } from "../../fakes/memory-document-store.js";
 import { MemorySecretStore } from "../../fakes/memory-secret-store.js";
 import { captureLog, fixedClock, opened, otherEvents, resolved } from "./fixtures.js";

@@ -6,10 +6,10 @@ import {
   forecastBreachAhead,
   llmBudgetCrossed,
   type RootCause,
-} from "../../../functions/src/domain/alerts/alert-event.js";
-import type { AlertChannel, AlertLog, ChannelMessage, SendContext, SendResult } from "../../../functions/src/domain/alerts/channel-port.js";
-import type { ChannelKind } from "../../../functions/src/domain/alerts/channel-config.js";
-import type { Clock } from "../../../functions/src/domain/ports.js";
+} from "#domain/alerts/alert-event.js";
+import type { AlertChannel, AlertLog, ChannelMessage, SendContext, SendResult } from "#domain/alerts/channel-port.js";
+import type { ChannelKind } from "#domain/alerts/channel-config.js";
+import type { Clock } from "#kernel/ports.js";
 
 /** Shared builders for alert tests: realistic events, a settable clock, a capturing log. */
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseChannelConfig } from "../../../functions/src/domain/alerts/channel-config.js";
-import { inQuietHours, isDeferredByQuietHours, routes } from "../../../functions/src/domain/alerts/routing.js";
+import { parseChannelConfig } from "#domain/alerts/channel-config.js";
+import { inQuietHours, isDeferredByQuietHours, routes } from "#domain/alerts/routing.js";
 import { budgetEvent, opened } from "./fixtures.js";
 
 const channel = (over: Record<string, unknown> = {}) =>

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createPagerDutyChannel } from "../../../functions/src/adapters/pagerduty/pagerduty-channel.js";
-import { createSlackWebhookChannel } from "../../../functions/src/adapters/slack/slack-webhook-channel.js";
-import { anomalyUpdated } from "../../../functions/src/domain/alerts/alert-event.js";
-import { createAlertDispatcher } from "../../../functions/src/domain/alerts/dispatcher.js";
+import { createPagerDutyChannel } from "#adapters/pagerduty/pagerduty-channel.js";
+import { createSlackWebhookChannel } from "#adapters/slack/slack-webhook-channel.js";
+import { anomalyUpdated } from "#domain/alerts/alert-event.js";
+import { createAlertDispatcher } from "#domain/alerts/dispatcher.js";
 import { MemoryDocumentStore } from "../../fakes/memory-document-store.js";
 import { MemorySecretStore } from "../../fakes/memory-secret-store.js";
 import { type PagerDutyReceiver, startPagerDutyReceiver } from "../../support/receivers/pagerduty-receiver.js";

@@ -4,7 +4,7 @@ import {
   networkErrorReason,
   parseRetryAfter,
   TransientSendError,
-} from "../../../functions/src/domain/alerts/send-retry.js";
+} from "#domain/alerts/send-retry.js";
 
 describe("send retry policy", () => {
   it.each([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isoFromDays, monthPositionOf, parseIsoDay, weekdayOf } from "../../../functions/src/domain/analysis/calendar.js";
+import { isoFromDays, monthPositionOf, parseIsoDay, weekdayOf } from "#kernel/days.js";
 
 describe("calendar", () => {
   it.each([

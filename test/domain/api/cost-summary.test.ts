@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { CostSummaryInput, getCostSummary } from "../../../functions/src/domain/api/cost-summary.js";
-import { priceUsage, RecordLlmUsageInput } from "../../../functions/src/domain/llm-usage/usage.js";
+import { CostSummaryInput, getCostSummary } from "#domain/api/cost-summary.js";
+import { priceUsage, RecordLlmUsageInput } from "#domain/llm-usage/usage.js";
 import { MemoryCostWarehouse } from "../../fakes/memory-cost-warehouse.js";
 import { costRow } from "../../entrypoints/support/seed.js";
 

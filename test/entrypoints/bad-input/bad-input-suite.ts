@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { CallableFunction } from "../../../functions/src/foundation/pipeline/define-pipeline.js";
-import { createBruteForceGuard } from "../../../functions/src/foundation/secops/brute-force.js";
-import { createRateLimiter } from "../../../functions/src/foundation/secops/rate-limiter.js";
+import type { CallableFunction } from "#foundation/pipeline/define-pipeline.js";
+import { createBruteForceGuard } from "#foundation/secops/brute-force.js";
+import { createRateLimiter } from "#foundation/secops/rate-limiter.js";
 import { CASES } from "../../integration/support/isolation-cases.js";
 import { type App, startApp } from "../support/app-harness.js";
 import { bearer, fakeVerifier } from "../support/fake-id-tokens.js";

@@ -2,7 +2,7 @@ import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import { getTestServer } from "@google-cloud/functions-framework/testing";
 import { configureDeps, type DepsOverrides } from "../../../functions/src/deps.js";
-import type { Clock } from "../../../functions/src/domain/ports.js";
+import type { Clock } from "#kernel/ports.js";
 import { MemoryCostWarehouse } from "../../fakes/memory-cost-warehouse.js";
 import { MemoryDocumentStore } from "../../fakes/memory-document-store.js";
 import { MemorySecretStore } from "../../fakes/memory-secret-store.js";

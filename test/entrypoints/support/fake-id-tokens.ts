@@ -1,5 +1,4 @@
-import type { IdTokenVerifier } from "../../../functions/src/foundation/iam/id-token.js";
-import { TokenRejected } from "../../../functions/src/foundation/iam/id-token.js";
+import { type IdTokenVerifier, TokenRejected } from "#foundation/iam/id-token.js";
 
 /**
  * For unit-tier tests of the pipeline only: a "token" is `fake.<base64url JSON>` of what firebase-admin

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import type { ZodType } from "zod";
-import { callableData } from "../../../functions/src/foundation/pipeline/layers/validate-input.js";
+import { callableData } from "#foundation/pipeline/layers/validate-input.js";
 
 /** What the server will see after JSON encoding, or undefined if the value does not survive it. */
 export function overTheWire(value: unknown): unknown {

@@ -1,5 +1,5 @@
-import { type CostRecord, recordKey } from "../../../functions/src/domain/billing/cost-record.js";
-import type { DocumentStore } from "../../../functions/src/domain/ports.js";
+import { type CostRecord, recordKey } from "#domain/billing/cost-record.js";
+import type { DocumentStore } from "#kernel/ports.js";
 
 /** A small, valid ledger row for tenant `t` (money as decimal strings). */
 export function costRow(t: string, day: string, over: Partial<CostRecord> = {}): CostRecord {

@@ -1,4 +1,4 @@
-import type { DocumentData } from "../../../functions/src/domain/ports.js";
+import type { DocumentData } from "#kernel/ports.js";
 import type { App } from "./app-harness.js";
 
 const COLLECTIONS = ["anomalies", "forecasts", "budgets", "cloud_accounts", "alert_channels", "workspaces", "api_keys", "llm_usage_daily", "sessions", "memory"];

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
-import type { AppConfig } from "../../../functions/src/foundation/config/config-schema.js";
-import { createConfigReloader } from "../../../functions/src/foundation/config/config-reloader.js";
+import type { AppConfig } from "#foundation/config/config-schema.js";
+import { createConfigReloader } from "#foundation/config/config-reloader.js";
 import { FakeClock } from "../secops/fake-clock.js";
 
 const cfg = (n: number) => ({ env: `v${n}` }) as unknown as AppConfig;

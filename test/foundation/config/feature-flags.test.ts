@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { FeatureFlag } from "../../../functions/src/foundation/config/config-schema.js";
-import { type FlagUser, createFlagEvaluator, rolloutBucket } from "../../../functions/src/foundation/config/feature-flags.js";
+import type { FeatureFlag } from "#foundation/config/config-schema.js";
+import { type FlagUser, createFlagEvaluator, rolloutBucket } from "#foundation/config/feature-flags.js";
 
 function flag(over: Partial<FeatureFlag> = {}): FeatureFlag {
   return { enabled: true, rollout_percent: 0, allow_users: [], allow_tenants: [], attributes: {}, ...over };

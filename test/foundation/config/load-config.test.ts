@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "../../../functions/src/foundation/config/load-config.js";
+import { ConfigError, loadConfig } from "#foundation/config/load-config.js";
 import { shippedBase, shippedConfigDir, tempConfigDir } from "./config-fixture.js";
 
 const cleanups: (() => void)[] = [];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../../../functions/src/foundation/config/load-config.js";
-import { MASK, isSecretKey, maskSecrets } from "../../../functions/src/foundation/config/mask-secrets.js";
+import { loadConfig } from "#foundation/config/load-config.js";
+import { MASK, isSecretKey, maskSecrets } from "#foundation/config/mask-secrets.js";
 import { shippedConfigDir } from "./config-fixture.js";
 
 describe("maskSecrets", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createApiKeyService, hashApiKey } from "../../../functions/src/foundation/iam/api-keys.js";
+import { createApiKeyService, hashApiKey } from "#foundation/iam/api-keys.js";
 import { MemoryDocumentStore } from "../../fakes/memory-document-store.js";
 
 describe("API keys", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { authorize, requiredScope } from "../../../functions/src/foundation/iam/authorize.js";
-import type { Action, Principal, Skill, Zone } from "../../../functions/src/foundation/iam/model.js";
+import { authorize, requiredScope } from "#foundation/iam/authorize.js";
+import type { Action, Principal, Skill, Zone } from "#foundation/iam/model.js";
 
 const user = (over: Partial<Principal> = {}): Principal => ({
   kind: "user",

@@ -1,10 +1,10 @@
 import { inspect } from "node:util";
 import { describe, expect, it, vi } from "vitest";
-import type { SecretStore } from "../../../functions/src/domain/ports.js";
+import type { SecretStore } from "#kernel/ports.js";
 import {
   createCredentialStore,
   credentialSecretName,
-} from "../../../functions/src/foundation/infrastructure/credential-store.js";
+} from "#foundation/infrastructure/credential-store.js";
 import { MemorySecretStore } from "../../fakes/memory-secret-store.js";
 import { FakeClock } from "../secops/fake-clock.js";
 

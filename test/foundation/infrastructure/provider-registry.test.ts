@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { createProviderRegistry } from "../../../functions/src/foundation/infrastructure/provider-registry.js";
+import { createProviderRegistry } from "#foundation/infrastructure/provider-registry.js";
 
 describe("createProviderRegistry", () => {
   it("builds each provider lazily, once", () => {

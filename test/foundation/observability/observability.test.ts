@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { createAlertRules, errorRatio, type OperationalAlert } from "../../../functions/src/foundation/observability/alert-rules.js";
-import { trackLlmCall } from "../../../functions/src/foundation/observability/llm-tracking.js";
-import { createLogger } from "../../../functions/src/foundation/observability/logger.js";
-import { createMetrics } from "../../../functions/src/foundation/observability/metrics.js";
-import { redact } from "../../../functions/src/foundation/observability/redact.js";
-import { currentLogger, runInRequestScope } from "../../../functions/src/foundation/observability/request-context.js";
-import { parseTraceContext, randomHex } from "../../../functions/src/foundation/observability/trace-context.js";
+import { createAlertRules, errorRatio, type OperationalAlert } from "#foundation/observability/alert-rules.js";
+import { trackLlmCall } from "#foundation/observability/llm-tracking.js";
+import { createLogger } from "#foundation/observability/logger.js";
+import { createMetrics } from "#foundation/observability/metrics.js";
+import { redactFields } from "#kernel/redact.js";
+import { currentLogger, runInRequestScope } from "#foundation/observability/request-context.js";
+import { parseTraceContext, randomHex } from "#foundation/observability/trace-context.js";
 
 describe("trace context", () => {
   it.each([
@@ -55,7 +55,7 @@ describe("structured logger", () => {
   });
 
   it("masks PEM keys, API keys and Slack webhooks wherever they appear", () => {
-    const text = redact({ msg: "k=cm_AbCdEfGh_0123456789abcdef0123456789ab url=https://hooks.slack.com/services/T/B/X -----BEGIN PRIVATE KEY-----abc-----END PRIVATE KEY-----" }) as { msg: string };
+    const text = redactFields({ msg: "k=cm_AbCdEfGh_0123456789abcdef0123456789ab url=https://hooks.slack.com/services/T/B/X -----BEGIN PRIVATE KEY-----abc-----END PRIVATE KEY-----" }) as { msg: string };
     expect(text.msg).toBe("k=[REDACTED] url=[REDACTED] [REDACTED]");
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { AppError, CALLABLE_CODES, type CallableCode, toCallableError } from "../../../functions/src/foundation/pipeline/errors.js";
-import { InputError } from "../../../functions/src/foundation/secops/input-errors.js";
+import { AppError, CALLABLE_CODES, type CallableCode, InputError } from "#kernel/errors.js";
+import { toCallableError } from "#foundation/pipeline/callable-errors.js";
 
 describe("AppError → callable error body (the one mapping)", () => {
   it.each([

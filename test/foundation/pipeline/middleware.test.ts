@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { compose, type Middleware, Stack } from "../../../functions/src/foundation/pipeline/middleware.js";
+import { compose, type Middleware, Stack } from "#foundation/pipeline/middleware.js";
 
 describe("Middleware onion", () => {
   it("runs layers outside-in, then unwinds inside-out, growing the context", async () => {

@@ -1,12 +1,12 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import type { DocumentStore } from "../../../functions/src/domain/ports.js";
+import type { DocumentStore } from "#kernel/ports.js";
 import {
   type AuditEntry,
   GENESIS_HASH,
   createAuditLog,
   hashAuditRecord,
   tenantStream,
-} from "../../../functions/src/foundation/secops/audit-log.js";
+} from "#foundation/secops/audit-log.js";
 import { MemoryDocumentStore } from "../../fakes/memory-document-store.js";
 import { contendedStore } from "./contended-store.js";
 import { FakeClock } from "./fake-clock.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createBruteForceGuard } from "../../../functions/src/foundation/secops/brute-force.js";
+import { createBruteForceGuard } from "#foundation/secops/brute-force.js";
 import { FakeClock } from "./fake-clock.js";
 
 const MIN = 60_000;

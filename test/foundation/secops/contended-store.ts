@@ -1,4 +1,4 @@
-import type { DocumentData, DocumentStore } from "../../../functions/src/domain/ports.js";
+import type { DocumentData, DocumentStore } from "#kernel/ports.js";
 
 /**
  * Wraps a DocumentStore so that `update` behaves like a Firestore transaction under contention:

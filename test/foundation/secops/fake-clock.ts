@@ -1,4 +1,4 @@
-import type { Clock } from "../../../functions/src/domain/ports.js";
+import type { Clock } from "#kernel/ports.js";
 
 /** A Clock the test moves by hand (shared by the foundation service tests). */
 export class FakeClock implements Clock {

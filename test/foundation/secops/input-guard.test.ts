@@ -1,13 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import {
-  INJECTION_RULES,
-  InputError,
-  findInjection,
-  findInjectionIn,
-  strictParse,
-} from "../../../functions/src/foundation/secops/input-guard.js";
-import { sanitizeText } from "../../../functions/src/foundation/secops/sanitize-text.js";
+import { INJECTION_RULES } from "#foundation/secops/injection-rules.js";
+import { InputError } from "#kernel/errors.js";
+import { findInjection, findInjectionIn } from "#foundation/secops/input-guard.js";
+import { strictParse } from "#foundation/secops/strict-parse.js";
+import { sanitizeText } from "#foundation/secops/sanitize-text.js";
 
 describe("findInjection: true positives", () => {
   it.each([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createRateLimiter } from "../../../functions/src/foundation/secops/rate-limiter.js";
+import { createRateLimiter } from "#foundation/secops/rate-limiter.js";
 import { FakeClock } from "./fake-clock.js";
 
 async function consumeN(limiter: ReturnType<typeof createRateLimiter>, n: number, id = "u1", endpoint = "getCostSummary") {

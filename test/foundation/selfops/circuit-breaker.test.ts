@@ -1,6 +1,6 @@
 import { BrokenCircuitError } from "cockatiel";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { breakerFor, breakerStates, resetBreakers } from "../../../functions/src/foundation/selfops/circuit-breaker.js";
+import { breakerFor, breakerStates, resetBreakers } from "#foundation/selfops/circuit-breaker.js";
 
 const boom = async () => {
   throw new Error("provider down");

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createHealthCheck } from "../../../functions/src/foundation/selfops/health.js";
+import { createHealthCheck } from "#foundation/selfops/health.js";
 
 const ok = async () => undefined;
 const failing = (message: string) => async () => {

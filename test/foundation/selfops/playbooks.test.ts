@@ -7,7 +7,7 @@ import {
   registerPlaybook,
   replayFromDeadLetterPlaybook,
   runPlaybooks,
-} from "../../../functions/src/foundation/selfops/playbooks.js";
+} from "#foundation/selfops/playbooks.js";
 
 function registryWithBuiltIns(replay = vi.fn(async () => 3)) {
   const registry = createPlaybookRegistry();

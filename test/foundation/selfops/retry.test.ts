@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { retryWithBackoff } from "../../../functions/src/foundation/selfops/retry.js";
+import { retryWithBackoff } from "#foundation/selfops/retry.js";
 
 const fast = { baseMs: 1, maxMs: 2 };
 

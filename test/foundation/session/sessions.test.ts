@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { createMemoryLayers } from "../../../functions/src/foundation/session/memory-layers.js";
-import { createSessionManager } from "../../../functions/src/foundation/session/sessions.js";
-import { canSee, createWorkspaceService } from "../../../functions/src/foundation/session/workspaces.js";
+import { createMemoryLayers } from "#foundation/session/memory-layers.js";
+import { createSessionManager } from "#foundation/session/sessions.js";
+import { canSee, createWorkspaceService } from "#foundation/session/workspaces.js";
 import { MemoryDocumentStore } from "../../fakes/memory-document-store.js";
 import { MutableClock } from "../../entrypoints/support/app-harness.js";
 

@@ -1,15 +1,15 @@
-import { createPagerDutyChannel } from "../../../functions/src/adapters/pagerduty/pagerduty-channel.js";
-import { createSlackWebhookChannel } from "../../../functions/src/adapters/slack/slack-webhook-channel.js";
+import { createPagerDutyChannel } from "#adapters/pagerduty/pagerduty-channel.js";
+import { createSlackWebhookChannel } from "#adapters/slack/slack-webhook-channel.js";
 import {
   type AlertEvent,
   anomalyOpened,
   anomalyResolved,
   budgetThresholdCrossed,
   SEVERITIES,
-} from "../../../functions/src/domain/alerts/alert-event.js";
-import type { AlertLog } from "../../../functions/src/domain/alerts/channel-port.js";
-import { type DispatchReport, mergeReports } from "../../../functions/src/domain/alerts/dispatch-report.js";
-import { createAlertDispatcher } from "../../../functions/src/domain/alerts/dispatcher.js";
+} from "#domain/alerts/alert-event.js";
+import type { AlertLog } from "#domain/alerts/channel-port.js";
+import { type DispatchReport, mergeReports } from "#domain/alerts/dispatch-report.js";
+import { createAlertDispatcher } from "#domain/alerts/dispatcher.js";
 import { MemoryDocumentStore } from "../../fakes/memory-document-store.js";
 import { MemorySecretStore } from "../../fakes/memory-secret-store.js";
 import { startPagerDutyReceiver } from "./pagerduty-receiver.js";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { type SlackWebhookPayload, slackLimitViolations } from "../../../functions/src/adapters/slack/slack-limits.js";
+import { type SlackWebhookPayload, slackLimitViolations } from "#adapters/slack/slack-limits.js";
 
 /**
  * Structural check of an incoming-webhook payload, as the Slack receiver applies it. Slack publishes

@@ -1,7 +1,6 @@
 import Big from "big.js";
 import { z } from "zod";
-import { addDays } from "../../../functions/src/domain/billing/normalize/utc-day.js";
-import { daysInWindow } from "../../../functions/src/domain/billing/providers/collection.js";
+import { addDays, daysInWindow } from "#kernel/days.js";
 import type { TruthRow } from "./billing-dataset.js";
 import { type FaultPlan, noFaults } from "./faults.js";
 import { answerFault, type ReplayServer, sendJson, startReplayServer } from "./http-server.js";

@@ -1,7 +1,7 @@
 import Big from "big.js";
 import { generate } from "selfsigned";
 import { z } from "zod";
-import { daysInWindow } from "../../../functions/src/domain/billing/providers/collection.js";
+import { daysInWindow } from "#kernel/days.js";
 import type { TruthRow } from "./billing-dataset.js";
 import { type FaultPlan, noFaults } from "./faults.js";
 import { answerFault, type ReplayServer, sendJson, startReplayServer } from "./http-server.js";

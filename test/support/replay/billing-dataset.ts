@@ -1,7 +1,6 @@
 import { readFileSync } from "node:fs";
 import Big from "big.js";
-import { daysInWindow } from "../../../functions/src/domain/billing/providers/collection.js";
-import type { DayWindow } from "../../../functions/src/domain/billing/ports.js";
+import { daysInWindow, type DayWindow } from "#kernel/days.js";
 import { sharedData } from "../shared-data.js";
 
 /**

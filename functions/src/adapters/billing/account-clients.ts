@@ -1,6 +1,6 @@
 import type { ZodType } from "zod";
-import type { CloudAccountRef } from "../../domain/billing/ports.js";
-import type { SecretStore } from "../../domain/ports.js";
+import type { CloudAccountRef } from "#domain/billing/ports.js";
+import type { SecretStore } from "#kernel/ports.js";
 
 /**
  * Reads and validates a tenant's cloud credential secret (`cloud-creds/{tenant}/{provider}`, F6).

@@ -2,9 +2,9 @@ import { CostExplorer } from "@aws-sdk/client-cost-explorer";
 import { fromTemporaryCredentials } from "@aws-sdk/credential-providers";
 import { ConfiguredRetryStrategy } from "@smithy/core/retry";
 import { z } from "zod";
-import type { CostExplorerApi } from "../../domain/billing/providers/aws/query.js";
-import type { CloudAccountRef } from "../../domain/billing/ports.js";
-import type { SecretStore } from "../../domain/ports.js";
+import type { CostExplorerApi } from "#domain/billing/providers/aws/query.js";
+import type { CloudAccountRef } from "#domain/billing/ports.js";
+import type { SecretStore } from "#kernel/ports.js";
 import { perAccount, readCredentialSecret } from "./account-clients.js";
 
 /**

@@ -8,9 +8,9 @@ import {
 } from "@azure/core-rest-pipeline";
 import { ClientSecretCredential, type TokenCredential } from "@azure/identity";
 import { z } from "zod";
-import type { CloudAccountRef } from "../../domain/billing/ports.js";
-import type { CostManagementQueryApi } from "../../domain/billing/providers/azure/query.js";
-import type { SecretStore } from "../../domain/ports.js";
+import type { CloudAccountRef } from "#domain/billing/ports.js";
+import type { CostManagementQueryApi } from "#domain/billing/providers/azure/query.js";
+import type { SecretStore } from "#kernel/ports.js";
 import { perAccount, readCredentialSecret } from "./account-clients.js";
 
 /**

@@ -2,9 +2,9 @@ import { BigQuery, type BigQueryOptions } from "@google-cloud/bigquery";
 import { ExponentialBackoff, handleType, retry, TaskCancelledError, TimeoutStrategy, timeout, wrap } from "cockatiel";
 import type { AuthClient } from "google-auth-library";
 import { z } from "zod";
-import type { CloudAccountRef } from "../../domain/billing/ports.js";
-import type { BigQueryApi, PageRequest, QueryJobApi } from "../../domain/billing/providers/gcp/query.js";
-import type { SecretStore } from "../../domain/ports.js";
+import type { CloudAccountRef } from "#domain/billing/ports.js";
+import type { BigQueryApi, PageRequest, QueryJobApi } from "#domain/billing/providers/gcp/query.js";
+import type { SecretStore } from "#kernel/ports.js";
 import { parseCredentialSecret, perAccount } from "./account-clients.js";
 
 /**

@@ -1,8 +1,8 @@
-import type { Provider } from "../../domain/billing/cost-record.js";
-import type { BillingSource, CollectRequest, CollectResult } from "../../domain/billing/ports.js";
-import { importFocusFile } from "../../domain/billing/providers/focus/index.js";
+import type { Provider } from "#domain/billing/cost-record.js";
+import type { BillingSource, CollectRequest, CollectResult } from "#domain/billing/ports.js";
+import { importFocusFile } from "#domain/billing/providers/focus/index.js";
 import type { DemoConfig } from "./demo-config.js";
-import { addDays } from "../../domain/billing/collection/windows.js";
+import { addDays } from "#kernel/days.js";
 import { ensureDemoFiles } from "./demo-focus-files.js";
 
 export interface DemoSourceOptions {

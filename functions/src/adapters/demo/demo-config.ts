@@ -1,12 +1,11 @@
 import { readFile } from "node:fs/promises";
 import { CORE_SCHEMA, load as loadYaml } from "js-yaml";
 import { z } from "zod";
-import { PROVIDERS } from "../../domain/billing/cost-record.js";
-import { isDecimal } from "../../domain/billing/money.js";
+import { PROVIDERS } from "#domain/billing/cost-record.js";
+import { isDecimal } from "#domain/billing/money.js";
+import { IsoDate } from "#kernel/days.js";
 
 const decimal = z.string().refine(isDecimal, "expected a decimal string such as \"12.50\"");
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "expected YYYY-MM-DD");
-
 const ServiceSpec = z
   .object({
     name: z.string().min(1),
@@ -79,7 +78,7 @@ const TenantSpec = z
 export const DemoConfigSchema = z
   .object({
     seed: z.number().int(),
-    today: isoDate,
+    today: IsoDate,
     history_months: z.number().int().min(1).max(36),
     trailing_days: z.number().int().min(1).max(31),
     dashboard_url: z.string().url(),

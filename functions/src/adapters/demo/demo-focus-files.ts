@@ -3,7 +3,7 @@ import { mkdir, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { stringify } from "csv-stringify/sync";
 import type { DemoAccount, DemoConfig, DemoTenant } from "./demo-config.js";
-import { addDays } from "../../domain/billing/collection/windows.js";
+import { addDays } from "#kernel/days.js";
 import { type DemoLine, generateAccountLines } from "./history-generator.js";
 
 /** FOCUS 1.2 ProviderName values the generator writes, as real exports spell them. */

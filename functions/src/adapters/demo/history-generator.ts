@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import { addDays, monthsBefore } from "../../domain/billing/collection/windows.js";
-import { fromNumber } from "../../domain/billing/money.js";
+import { addDays, monthsBefore } from "#kernel/days.js";
+import { fromNumber } from "#domain/billing/money.js";
 import type { DemoAccount, DemoAnomaly, DemoConfig, DemoService, DemoTenant } from "./demo-config.js";
 
 /** One generated billing line: a FOCUS-shaped daily row before it is written to a file. */

@@ -1,6 +1,6 @@
-import type { AlertChannel, ChannelMessage, SendResult } from "../../domain/alerts/channel-port.js";
-import { describeWhere, formatUsd, headline } from "../../domain/alerts/describe.js";
-import { priorityOf } from "../../domain/alerts/severity.js";
+import type { AlertChannel, ChannelMessage, SendResult } from "#domain/alerts/channel-port.js";
+import { describeWhere, formatUsd, headline } from "#domain/alerts/describe.js";
+import { priorityOf } from "#domain/alerts/severity.js";
 
 /**
  * The local alert channel for `npm run nightly`: one readable line per alert (and per digest),

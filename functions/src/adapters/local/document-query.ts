@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Doc, DocumentData, ListQuery, Page, WhereOp } from "../../domain/ports.js";
+import type { Doc, DocumentData, ListQuery, Page, WhereOp } from "#kernel/ports.js";
 import { compareStrings, compareValues, kindOf, valuesEqual } from "./document-values.js";
 
 /**

@@ -1,4 +1,4 @@
-import type { DocumentData } from "../../domain/ports.js";
+import type { DocumentData } from "#kernel/ports.js";
 
 /**
  * Value semantics shared by the local document stores, following Firestore's documented ordering

@@ -1,4 +1,4 @@
-import type { Doc, DocumentData, DocumentStore, ListQuery, Page } from "../../domain/ports.js";
+import type { Doc, DocumentData, DocumentStore, ListQuery, Page } from "#kernel/ports.js";
 import { parseCollectionPath, parseDocPath } from "./document-paths.js";
 import { runListQuery } from "./document-query.js";
 import { toStoredData } from "./document-values.js";

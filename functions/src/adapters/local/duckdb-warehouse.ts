@@ -1,15 +1,8 @@
 import { DuckDBDataChunk, LIST, listValue, VARCHAR } from "@duckdb/node-api";
 import stringify from "safe-stable-stringify";
-import type { CostRecord } from "../../domain/billing/cost-record.js";
-import type {
-  CostQuery,
-  CostRow,
-  CostTotals,
-  CostWarehouse,
-  DayWindow,
-  UpsertStats,
-  WindowScope,
-} from "../../domain/billing/ports.js";
+import type { CostRecord } from "#domain/billing/cost-record.js";
+import type { CostQuery, CostRow, CostTotals, CostWarehouse, UpsertStats, WindowScope } from "#domain/billing/ports.js";
+import type { DayWindow } from "#kernel/days.js";
 import { type DuckDbHandle, type DuckDbLocation, openDuckDb } from "./duckdb-open.js";
 import { DuckDbStore } from "./duckdb-store.js";
 import {

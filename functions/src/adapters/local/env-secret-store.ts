@@ -1,4 +1,4 @@
-import type { SecretStore } from "../../domain/ports.js";
+import type { SecretStore } from "#kernel/ports.js";
 import { validateSecretName } from "./secret-name.js";
 
 /** `cloud-creds/t1/gcp` → `SECRET_CLOUD_CREDS_T1_GCP`: upper case, every other character "_". */

@@ -1,7 +1,7 @@
 import { chmod, mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { z } from "zod";
-import type { SecretStore } from "../../domain/ports.js";
+import type { SecretStore } from "#kernel/ports.js";
 import { validateSecretName, validateSecretValue } from "./secret-name.js";
 import { SerialQueue } from "./serial-queue.js";
 

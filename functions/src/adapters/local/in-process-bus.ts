@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { ExponentialBackoff, handleAll, noJitterGenerator, retry } from "cockatiel";
 import { z } from "zod";
-import type { BusMessage, EventBus, MessageHandler } from "../../domain/ports.js";
+import type { BusMessage, EventBus, MessageHandler } from "#kernel/ports.js";
 
 /** Pub/Sub's topic id rule: 3 to 255 characters, starting with a letter. */
 const TopicSchema = z

@@ -1,7 +1,8 @@
 import Big from "big.js";
 import { z } from "zod";
-import { COST_DIMENSIONS, type CostRecord, CostRecordSchema } from "../../domain/billing/cost-record.js";
-import type { CostQuery, DayWindow, WindowScope } from "../../domain/billing/ports.js";
+import { COST_DIMENSIONS, type CostRecord, CostRecordSchema } from "#domain/billing/cost-record.js";
+import type { CostQuery, WindowScope } from "#domain/billing/ports.js";
+import { type DayWindow, DayWindowSchema } from "#kernel/days.js";
 
 /**
  * Input checks shared by the CostWarehouse adapters, so that DuckDB, the memory fake and BigQuery
@@ -11,13 +12,8 @@ import type { CostQuery, DayWindow, WindowScope } from "../../domain/billing/por
  */
 export const MONEY_SCALE = 12;
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "expected YYYY-MM-DD");
 const TenantId = z.string().min(1, "tenantId is required");
 
-export const DayWindowSchema = z
-  .object({ start: isoDate, end: isoDate })
-  .strict()
-  .refine((w) => w.start <= w.end, "window start must not be after its end");
 
 const WindowScopeSchema = z
   .object({

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import type { AlertChannel, ChannelMessage, SendContext, SendResult } from "../../domain/alerts/channel-port.js";
-import { createSendRetryPolicy, parseRetryAfter, type SendRetryOptions, TransientSendError } from "../../domain/alerts/send-retry.js";
+import type { AlertChannel, ChannelMessage, SendContext, SendResult } from "#domain/alerts/channel-port.js";
+import { createSendRetryPolicy, parseRetryAfter, type SendRetryOptions, TransientSendError } from "#domain/alerts/send-retry.js";
 import { type JsonPostOptions, postJsonWithRetry } from "../alert-http.js";
 import { pagerDutyBody } from "./pagerduty-event.js";
 

@@ -1,6 +1,6 @@
-import type { AlertEvent, Transition } from "../../domain/alerts/alert-event.js";
-import { describeWhere, figures, formatSignedUsd, headline, rootCausesOf } from "../../domain/alerts/describe.js";
-import { type PagerDutySeverity, pagerDutySeverity, priorityOf } from "../../domain/alerts/severity.js";
+import type { AlertEvent, Transition } from "#domain/alerts/alert-event.js";
+import { describeWhere, figures, formatSignedUsd, headline, rootCausesOf } from "#domain/alerts/describe.js";
+import { type PagerDutySeverity, pagerDutySeverity, priorityOf } from "#domain/alerts/severity.js";
 
 /**
  * PagerDuty Events API v2 request bodies (POST https://events.pagerduty.com/v2/enqueue), shaped by

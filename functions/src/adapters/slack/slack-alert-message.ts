@@ -1,7 +1,7 @@
 import type { ActionsBlock, ContextBlock, HeaderBlock, KnownBlock, SectionBlock } from "@slack/types";
-import type { AlertEvent } from "../../domain/alerts/alert-event.js";
-import { figures, formatSignedUsd, headline, rootCausesOf } from "../../domain/alerts/describe.js";
-import { priorityOf, SEVERITY_TABLE } from "../../domain/alerts/severity.js";
+import type { AlertEvent } from "#domain/alerts/alert-event.js";
+import { figures, formatSignedUsd, headline, rootCausesOf } from "#domain/alerts/describe.js";
+import { priorityOf, SEVERITY_TABLE } from "#domain/alerts/severity.js";
 import { escapeMrkdwn, joinWithinLimit, SLACK_LIMITS, type SlackWebhookPayload, truncate } from "./slack-limits.js";
 
 /**

@@ -1,7 +1,7 @@
 import type { KnownBlock } from "@slack/types";
-import { formatUsd } from "../../domain/alerts/describe.js";
-import type { AlertDigest } from "../../domain/alerts/digest.js";
-import { SEVERITY_TABLE } from "../../domain/alerts/severity.js";
+import { formatUsd } from "#domain/alerts/describe.js";
+import type { AlertDigest } from "#domain/alerts/digest.js";
+import { SEVERITY_TABLE } from "#domain/alerts/severity.js";
 import { escapeMrkdwn, SLACK_LIMITS, type SlackWebhookPayload, truncate } from "./slack-limits.js";
 
 /**

@@ -1,5 +1,5 @@
-import type { AlertChannel, ChannelMessage, SendContext, SendResult } from "../../domain/alerts/channel-port.js";
-import { createSendRetryPolicy, parseRetryAfter, type SendRetryOptions, TransientSendError } from "../../domain/alerts/send-retry.js";
+import type { AlertChannel, ChannelMessage, SendContext, SendResult } from "#domain/alerts/channel-port.js";
+import { createSendRetryPolicy, parseRetryAfter, type SendRetryOptions, TransientSendError } from "#domain/alerts/send-retry.js";
 import { type JsonPostOptions, postJsonWithRetry } from "../alert-http.js";
 import { slackAlertMessage, slackResolutionMessage } from "./slack-alert-message.js";
 import { slackDigestMessage } from "./slack-digest-message.js";

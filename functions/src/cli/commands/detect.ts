@@ -1,15 +1,15 @@
 import { createReadStream } from "node:fs";
 import { open } from "node:fs/promises";
 import { z } from "zod";
-import { CostCsvColumns, CsvRowError } from "../../domain/analysis/anomaly/cost-csv-columns.js";
+import { CostCsvColumns, CsvRowError } from "#domain/analysis/anomaly/cost-csv-columns.js";
 import {
   type AnomalyFlag,
   createScanner,
   type DetectionConfigInput,
   flagDenseSeries,
   parseDetectionConfig,
-} from "../../domain/analysis/anomaly/index.js";
-import { forEachDenseSeries } from "../../domain/analysis/anomaly/series-groups.js";
+} from "#domain/analysis/anomaly/index.js";
+import { forEachDenseSeries } from "#domain/analysis/anomaly/series-groups.js";
 
 /**
  * `detect --input F.csv --output F.json` (DESIGN.md §8). Input: `series_id,date,cost` with a header;

@@ -1,9 +1,8 @@
 import { open, readFile } from "node:fs/promises";
 import { parse } from "csv-parse/sync";
 import { z } from "zod";
-import { isCalendarDay } from "../../domain/analysis/forecast/calendar.js";
-import { forecastSeries } from "../../domain/analysis/forecast/index.js";
-import type { DailyPoint } from "../../domain/analysis/forecast/index.js";
+import { IsoDate } from "#kernel/days.js";
+import { forecastSeries, type DailyPoint } from "#domain/analysis/forecast/index.js";
 
 /**
  * `forecast --input F.csv --horizon H --output F.json` (DESIGN.md §8).
@@ -26,10 +25,7 @@ const optionsSchema = z.object({
 
 const rowSchema = z.object({
   series_id: z.string().min(1, "series_id is empty"),
-  date: z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/, "date must be YYYY-MM-DD")
-    .refine(isCalendarDay, "date is not a calendar day"),
+  date: IsoDate,
   cost: z
     .string()
     .trim()

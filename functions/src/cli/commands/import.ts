@@ -1,13 +1,13 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { z } from "zod";
-import { DuckDbCostWarehouse } from "../../adapters/local/duckdb-warehouse.js";
-import type { CostRecord } from "../../domain/billing/cost-record.js";
-import { addDecimals } from "../../domain/billing/money.js";
-import { importFocusFile } from "../../domain/billing/providers/focus/index.js";
-import { mapAwsCostAndUsage } from "../../domain/billing/providers/aws/mapper.js";
-import { mapAzureQueryResult } from "../../domain/billing/providers/azure/mapper.js";
-import { mapGcpExportRows } from "../../domain/billing/providers/gcp/mapper.js";
+import { DuckDbCostWarehouse } from "#adapters/local/duckdb-warehouse.js";
+import type { CostRecord } from "#domain/billing/cost-record.js";
+import { addDecimals } from "#domain/billing/money.js";
+import { importFocusFile } from "#domain/billing/providers/focus/index.js";
+import { mapAwsCostAndUsage } from "#domain/billing/providers/aws/mapper.js";
+import { mapAzureQueryResult } from "#domain/billing/providers/azure/mapper.js";
+import { mapGcpExportRows } from "#domain/billing/providers/gcp/mapper.js";
 
 export interface ImportCommandOptions {
   format: "focus" | "gcp-export" | "aws-ce" | "azure-query";

@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import { loadDemoConfig } from "../../adapters/demo/demo-config.js";
+import { loadDemoConfig } from "#adapters/demo/demo-config.js";
 import { createProgress } from "../progress.js";
 import { openLocalRuntime } from "../nightly/local-runtime.js";
 import { runNightly } from "../nightly/run-nightly.js";

@@ -1,11 +1,11 @@
 import { join } from "node:path";
-import { createConsoleChannel } from "../../adapters/local/console-channel.js";
-import { DuckDbCostWarehouse } from "../../adapters/local/duckdb-warehouse.js";
-import { DuckDbDocumentStore } from "../../adapters/local/duckdb-document-store.js";
-import { FileSecretStore } from "../../adapters/local/file-secret-store.js";
-import { InProcessBus } from "../../adapters/local/in-process-bus.js";
-import { createAlertDispatcher } from "../../domain/alerts/dispatcher.js";
-import { systemClock } from "../../domain/ports.js";
+import { createConsoleChannel } from "#adapters/local/console-channel.js";
+import { DuckDbCostWarehouse } from "#adapters/local/duckdb-warehouse.js";
+import { DuckDbDocumentStore } from "#adapters/local/duckdb-document-store.js";
+import { FileSecretStore } from "#adapters/local/file-secret-store.js";
+import { InProcessBus } from "#adapters/local/in-process-bus.js";
+import { createAlertDispatcher } from "#domain/alerts/dispatcher.js";
+import { systemClock } from "#kernel/ports.js";
 import type { Progress } from "../progress.js";
 import type { NightlyRuntime } from "./run-nightly.js";
 

@@ -1,21 +1,20 @@
-import { DemoBillingSource } from "../../adapters/demo/demo-billing-source.js";
-import type { DemoConfig } from "../../adapters/demo/demo-config.js";
-import type { AlertDispatcher } from "../../domain/alerts/dispatcher.js";
-import type { DispatchReport } from "../../domain/alerts/dispatch-report.js";
-import { mergeReports, emptyReport } from "../../domain/alerts/dispatch-report.js";
-import { collectionFailing, type AlertEvent } from "../../domain/alerts/alert-event.js";
-import { analyzeTenant, type TenantAnalysis } from "../../domain/analysis/analyze-tenant.js";
-import { collectAccount, collectAccountFailed } from "../../domain/billing/collection/collect-account.js";
-import { fanOutCollection } from "../../domain/billing/collection/fan-out.js";
+import { DemoBillingSource } from "#adapters/demo/demo-billing-source.js";
+import type { DemoConfig } from "#adapters/demo/demo-config.js";
+import type { AlertDispatcher } from "#domain/alerts/dispatcher.js";
+import { type DispatchReport, mergeReports, emptyReport } from "#domain/alerts/dispatch-report.js";
+import { collectionFailing, type AlertEvent } from "#domain/alerts/alert-event.js";
+import { analyzeTenant, type TenantAnalysis } from "#domain/analysis/analyze-tenant.js";
+import { collectAccount, collectAccountFailed } from "#domain/billing/collection/collect-account.js";
+import { fanOutCollection } from "#domain/billing/collection/fan-out.js";
 import {
   CollectAccountMessage,
   CostsCollectedMessage,
   NightlyCollectMessage,
   TOPICS,
-} from "../../domain/billing/collection/messages.js";
-import type { Provider } from "../../domain/billing/cost-record.js";
-import type { BillingSource, CostWarehouse } from "../../domain/billing/ports.js";
-import type { DocumentStore, EventBus } from "../../domain/ports.js";
+} from "#domain/billing/collection/messages.js";
+import type { Provider } from "#domain/billing/cost-record.js";
+import type { BillingSource, CostWarehouse } from "#domain/billing/ports.js";
+import type { DocumentStore, EventBus } from "#kernel/ports.js";
 import type { Progress } from "../progress.js";
 
 export interface NightlyRuntime {

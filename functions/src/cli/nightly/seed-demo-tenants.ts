@@ -1,6 +1,6 @@
-import type { DemoConfig } from "../../adapters/demo/demo-config.js";
-import { cloudAccountPath } from "../../domain/billing/cloud-account.js";
-import type { DocumentStore } from "../../domain/ports.js";
+import type { DemoConfig } from "#adapters/demo/demo-config.js";
+import { cloudAccountPath } from "#domain/billing/cloud-account.js";
+import type { DocumentStore } from "#kernel/ports.js";
 
 /**
  * Writes the demo tenants, their accounts, budgets and a console alert channel into the tenant

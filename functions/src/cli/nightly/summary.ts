@@ -1,4 +1,4 @@
-import { absDecimal } from "../../domain/billing/money.js";
+import { absDecimal } from "#domain/billing/money.js";
 import type { NightlyResult, TenantRunSummary } from "./run-nightly.js";
 
 const usd = (v: string): string => {

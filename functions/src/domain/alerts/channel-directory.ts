@@ -1,4 +1,4 @@
-import type { DocumentStore } from "../ports.js";
+import type { DocumentStore } from "#kernel/ports.js";
 import {
   type AlertChannelConfig,
   type AlertChannelConfigInput,

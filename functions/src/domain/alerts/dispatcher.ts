@@ -1,4 +1,4 @@
-import type { Clock, DocumentStore, SecretStore } from "../ports.js";
+import type { Clock, DocumentStore, SecretStore } from "#kernel/ports.js";
 import { type AlertEvent, AlertEventSchema, transitionOf } from "./alert-event.js";
 import { channelCache, loadTenantChannels } from "./channel-directory.js";
 import type { AlertChannelConfig, AlertChannelConfigInput, ChannelKind } from "./channel-config.js";
@@ -7,7 +7,7 @@ import { type DeadLetter, type DeliveryRecord, type DeliveryStatus, deliveryId }
 import { buildDigest, type DigestEntry, type DigestPeriod } from "./digest.js";
 import { type DispatchReport, emptyReport, type Outcome, tally } from "./dispatch-report.js";
 import { createOutbox } from "./outbox.js";
-import { redactSecrets } from "./redact.js";
+import { redactText } from "#kernel/redact.js";
 import { isDeferredByQuietHours, routes } from "./routing.js";
 
 /**
@@ -116,7 +116,7 @@ export function createAlertDispatcher(deps: AlertDispatcherDeps): AlertDispatche
       log.info("alert delivered", fields);
       return "sent";
     }
-    const reason = redactSecrets(result.reason, [secret]);
+    const reason = redactText(result.reason, [secret]);
     const httpStatus = result.status ?? null;
     if (!result.retryable || attempts >= maxAttempts) {
       const why = result.retryable ? `gave up after ${attempts} attempts: ${reason}` : reason;

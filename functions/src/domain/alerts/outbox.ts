@@ -1,4 +1,4 @@
-import type { Clock, DocumentStore } from "../ports.js";
+import type { Clock, DocumentStore } from "#kernel/ports.js";
 import type { AlertChannelConfig } from "./channel-config.js";
 import type { AlertLog, ChannelMessage } from "./channel-port.js";
 import {

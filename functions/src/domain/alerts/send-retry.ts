@@ -7,6 +7,7 @@ import {
   type RetryPolicy,
   retry,
 } from "cockatiel";
+import { AppError } from "#kernel/errors.js";
 
 /**
  * In-send retry shared by the alert channel adapters: exponential backoff with jitter (cockatiel),
@@ -15,14 +16,14 @@ import {
  * everything else is an answer.
  */
 
-export class TransientSendError extends Error {
+export class TransientSendError extends AppError {
+  override readonly name = "TransientSendError";
   constructor(
     readonly status: number | undefined,
     message: string,
     readonly retryAfterMs?: number,
   ) {
-    super(message);
-    this.name = "TransientSendError";
+    super("unavailable", message, { retryable: true });
   }
 }
 

@@ -1,8 +1,8 @@
 import type { AlertEvent } from "../alerts/alert-event.js";
-import { addDays } from "../billing/collection/windows.js";
+import { addDays } from "#kernel/days.js";
 import { TOPICS, type CostsCollectedMessage } from "../billing/collection/messages.js";
 import type { CostWarehouse } from "../billing/ports.js";
-import type { DocumentStore, EventBus } from "../ports.js";
+import type { DocumentStore, EventBus } from "#kernel/ports.js";
 import { type AnomalySummary, runAnomalyStage } from "./stages/anomaly-stage.js";
 import { type BudgetStatus, runBudgetStage } from "./stages/budget-stage.js";
 import { type MonthEndProjection, runForecastStage } from "./stages/forecast-stage.js";

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { AlertChannelConfigSchema, type AlertChannelConfig, RoutingRuleSchema } from "../alerts/channel-config.js";
-import type { DocumentStore, SecretStore } from "../ports.js";
-import { ApiError } from "./api-error.js";
+import type { DocumentStore, SecretStore } from "#kernel/ports.js";
+import { AppError } from "#kernel/errors.js";
 import { DocId } from "./documents.js";
 
 /**
@@ -46,7 +46,7 @@ export async function upsertAlertChannel(store: DocumentStore, secrets: SecretSt
   const existing = await store.get(docPath(tenantId, input.id));
   const needsSecret = input.kind !== "console";
   if (needsSecret && secret === undefined && !existing?.secretRef) {
-    throw new ApiError("invalid-argument", `a ${input.kind} channel needs its secret`, { issues: [{ path: "secret", message: "required" }] });
+    throw new AppError("invalid-argument", `a ${input.kind} channel needs its secret`, { details: { issues: [{ path: "secret", message: "required" }] } });
   }
   if (secret !== undefined) await secrets.put(secretName(tenantId, input.id), secret);
   const config = AlertChannelConfigSchema.parse({
@@ -60,10 +60,10 @@ export async function upsertAlertChannel(store: DocumentStore, secrets: SecretSt
 
 export async function testAlertChannel(store: DocumentStore, secrets: SecretStore, tester: ChannelTester, tenantId: string, id: string) {
   const raw = await store.get(docPath(tenantId, id));
-  if (!raw) throw new ApiError("not-found", `alert channel ${id} not found`);
+  if (!raw) throw new AppError("not-found", `alert channel ${id} not found`);
   const config = AlertChannelConfigSchema.parse(raw);
   const secret = config.secretRef ? await secrets.get(config.secretRef) : null;
-  if (config.secretRef && secret === null) throw new ApiError("failed-precondition", "the channel's secret is missing; save the channel again");
+  if (config.secretRef && secret === null) throw new AppError("failed-precondition", "the channel's secret is missing; save the channel again");
   const result = await tester(config, secret);
   return { id, ok: result.ok, ...(result.status ? { status: result.status } : {}), ...(result.reason ? { reason: result.reason } : {}) };
 }

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import type { DocumentData, DocumentStore } from "../ports.js";
-import { notFound } from "./api-error.js";
+import type { DocumentData, DocumentStore } from "#kernel/ports.js";
+import { notFound } from "#kernel/errors.js";
 import { Cursor, DocId, type ListPage, listTenantDocs, PageSize } from "./documents.js";
 
 /** Reads and triages `tenants/{t}/anomalies/{id}`; the analysis stage owns their content. */

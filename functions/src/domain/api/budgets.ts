@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { BudgetSchema } from "../analysis/budgets/budget.js";
-import type { DocumentData, DocumentStore } from "../ports.js";
-import { notFound } from "./api-error.js";
+import type { DocumentData, DocumentStore } from "#kernel/ports.js";
+import { notFound } from "#kernel/errors.js";
 import { Cursor, DocId, listTenantDocs, PageSize } from "./documents.js";
 
 /** Budgets at `tenants/{t}/budgets/{id}`; the budget stage adds `state`, which upserts keep. */

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { PROVIDERS } from "../billing/cost-record.js";
-import type { DocumentData, DocumentStore } from "../ports.js";
-import { notFound } from "./api-error.js";
+import type { DocumentData, DocumentStore } from "#kernel/ports.js";
+import { notFound } from "#kernel/errors.js";
 import { Cursor, DocId, listTenantDocs, PageSize } from "./documents.js";
 
 /**

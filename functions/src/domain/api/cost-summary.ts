@@ -2,19 +2,19 @@ import { z } from "zod";
 import { addDecimals } from "../billing/money.js";
 import type { CostDimension } from "../billing/cost-record.js";
 import type { CostRow, CostWarehouse } from "../billing/ports.js";
-import { ApiError } from "./api-error.js";
+import { AppError } from "#kernel/errors.js";
+import { IsoDate } from "#kernel/days.js";
 
 /** API names of the dimensions → ledger columns (DESIGN.md §4). */
 const DIMENSIONS = { provider: "provider", account: "sub_account_id", service: "service_name", region: "region_id" } as const satisfies Record<string, CostDimension>;
 export type ApiDimension = keyof typeof DIMENSIONS | "tag";
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "expected YYYY-MM-DD").refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), "not a calendar date");
 export const MAX_RANGE_DAYS = 400;
 
 export const CostSummaryInput = z
   .strictObject({
-    start: isoDate,
-    end: isoDate,
+    start: IsoDate,
+    end: IsoDate,
     groupBy: z.array(z.enum(["provider", "account", "service", "region", "tag"])).max(4).default([]),
     /** Tag key to group by when groupBy has "tag". */
     tagKey: z.string().regex(/^[\w.:/-]{1,128}$/).optional(),
@@ -62,7 +62,7 @@ export interface CostSummary {
  */
 export async function getCostSummary(warehouse: CostWarehouse, tenantId: string, q: CostSummaryQuery): Promise<CostSummary> {
   if (q.groupBy.includes("tag")) {
-    throw new ApiError("failed-precondition", "grouping by tag is not supported by this cost warehouse yet");
+    throw new AppError("failed-precondition", "grouping by tag is not supported by this cost warehouse yet");
   }
   const dims = q.groupBy as (keyof typeof DIMENSIONS)[];
   const filter: Partial<Record<CostDimension, string[]>> = {};

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import type { DocumentData, DocumentStore } from "../ports.js";
-import { ApiError, notFound } from "./api-error.js";
+import type { DocumentData, DocumentStore } from "#kernel/ports.js";
+import { AppError, notFound } from "#kernel/errors.js";
 
 /** Document ids the API accepts: what Firestore allows, minus anything path-like. */
 export const DocId = z.string().regex(/^[A-Za-z0-9_.~-]{1,128}$/, "invalid id").refine((s) => s !== "." && s !== "..", "invalid id");
@@ -28,7 +28,7 @@ export async function listTenantDocs<T extends DocumentData>(
     });
   } catch (err) {
     // A cursor from another query or tenant is the caller's mistake, not ours.
-    if (opts.cursor && err instanceof TypeError) throw new ApiError("invalid-argument", "invalid cursor");
+    if (opts.cursor && err instanceof TypeError) throw new AppError("invalid-argument", "invalid cursor");
     throw err;
   }
   return { items: page.docs.map((d) => ({ ...(d.data as T), id: d.id })), next: page.next ?? null };

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { DocumentData, DocumentStore } from "../ports.js";
+import type { DocumentData, DocumentStore } from "#kernel/ports.js";
 import { getTenantDoc } from "./documents.js";
 
 /** `tenants/{t}/forecasts/{seriesKey}` as the forecast stage writes it; "tenant" is the total. */

@@ -1,8 +1,7 @@
 import { z } from "zod";
 import { PROVIDERS } from "./cost-record.js";
 import type { CloudAccountRef } from "./ports.js";
-
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+import { IsoDate } from "#kernel/days.js";
 
 /**
  * `tenants/{tenantId}/cloud_accounts/{accountId}`: what the collectors need to know about an
@@ -17,10 +16,10 @@ export const CloudAccountDocSchema = z
     environment: z.enum(["nonprod", "prod"]),
     scope: z.record(z.string(), z.union([z.string(), z.array(z.string())])).default({}),
     status: z.enum(["active", "failing", "disconnected"]).default("active"),
-    lastCollectedThrough: isoDate.nullable().default(null),
+    lastCollectedThrough: IsoDate.nullable().default(null),
     lastCollectedAt: z.string().nullable().default(null),
     lastError: z.string().nullable().default(null),
-    incompleteDays: z.array(isoDate).default([]),
+    incompleteDays: z.array(IsoDate).default([]),
   })
   .passthrough();
 

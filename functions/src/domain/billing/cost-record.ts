@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import { isDecimal } from "./money.js";
+import { IsoDate } from "#kernel/days.js";
 
 /** FOCUS 1.2 ChargeCategory values. Credits and taxes stay apart from usage (DESIGN.md §4). */
 export const CHARGE_CATEGORIES = ["Usage", "Purchase", "Tax", "Credit", "Adjustment"] as const;
@@ -10,7 +11,6 @@ export type ChargeCategory = (typeof CHARGE_CATEGORIES)[number];
 export const PROVIDERS = ["gcp", "aws", "azure", "oci", "other"] as const;
 export type Provider = (typeof PROVIDERS)[number];
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "expected YYYY-MM-DD");
 const decimal = z.string().refine(isDecimal, "expected a decimal string");
 
 export const CostRecordSchema = z
@@ -24,8 +24,8 @@ export const CostRecordSchema = z
     region_id: z.string(),
     resource_id: z.string(),
     charge_category: z.enum(CHARGE_CATEGORIES),
-    charge_period_start: isoDate,
-    charge_period_end: isoDate,
+    charge_period_start: IsoDate,
+    charge_period_end: IsoDate,
     billed_cost: decimal,
     effective_cost: decimal,
     list_cost: decimal,

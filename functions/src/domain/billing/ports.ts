@@ -1,10 +1,6 @@
+import type { DayWindow } from "#kernel/days.js";
 import type { CostDimension, CostRecord, Provider } from "./cost-record.js";
 
-/** Inclusive UTC day window, YYYY-MM-DD. */
-export interface DayWindow {
-  start: string;
-  end: string;
-}
 
 /** A tenant's connected cloud account, as the collectors see it. */
 export interface CloudAccountRef {

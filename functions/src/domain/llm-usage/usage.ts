@@ -1,15 +1,16 @@
 import Big from "big.js";
 import { z } from "zod";
 import { addDecimals, isDecimal } from "../billing/money.js";
-import type { DocumentData, DocumentStore } from "../ports.js";
+import type { DocumentData, DocumentStore } from "#kernel/ports.js";
 import { priceTableFor } from "./prices.js";
+import { IsoDate } from "#kernel/days.js";
+import { AppError } from "#kernel/errors.js";
 
 /**
  * Per-tenant LLM token and cost tracking. Each event adds to a daily aggregate per model at
  * `tenants/{t}/llm_usage_daily/{day}~{model}` (atomic update), which dashboards and budgets read.
  */
 const Tokens = z.number().int().min(0).max(1e9);
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "expected YYYY-MM-DD");
 const Model = z.string().regex(/^[A-Za-z0-9._:-]{1,100}$/, "invalid model name");
 
 export const RecordLlmUsageInput = z.strictObject({
@@ -23,10 +24,10 @@ export const RecordLlmUsageInput = z.strictObject({
   latencyMs: z.number().min(0).max(3_600_000).optional(),
   feature: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/).optional(),
   /** UTC day of the call; default today. */
-  day: isoDate.optional(),
+  day: IsoDate.optional(),
 });
 export const GetLlmUsageInput = z
-  .strictObject({ start: isoDate, end: isoDate, model: Model.optional() })
+  .strictObject({ start: IsoDate, end: IsoDate, model: Model.optional() })
   .refine((q) => q.start <= q.end, { message: "start must not be after end", path: ["start"] });
 
 export interface LlmUsageDay extends DocumentData {
@@ -41,18 +42,11 @@ export interface LlmUsageDay extends DocumentData {
   priceVersion: string | null;
 }
 
-export class UnknownModelPrice extends Error {
-  override readonly name = "UnknownModelPrice";
-  readonly code = "invalid-argument";
-  readonly expose = true;
-  readonly retryable = false;
-}
-
 export function priceUsage(e: z.output<typeof RecordLlmUsageInput>, day: string): { costUsd: string; priceVersion: string | null } {
   if (e.costUsd !== undefined) return { costUsd: new Big(e.costUsd).toFixed(), priceVersion: null };
   const table = priceTableFor(day);
   const p = table?.models[e.model];
-  if (!table || !p) throw new UnknownModelPrice(`no price for model ${e.model}; send costUsd`);
+  if (!table || !p) throw new AppError("invalid-argument", `no price for model ${e.model}; send costUsd`);
   const perToken = (price: string, n: number) => new Big(price).times(n).div(1_000_000);
   const cost = perToken(p.input, e.inputTokens)
     .plus(perToken(p.output, e.outputTokens))

@@ -1,4 +1,4 @@
-import { ConnectCloudAccountInput, connectCloudAccount as connect } from "../../domain/api/cloud-accounts.js";
+import { ConnectCloudAccountInput, connectCloudAccount as connect } from "#domain/api/cloud-accounts.js";
 import { defineCallable } from "../define.js";
 
 /** Credentials go to the credential store only; the zone is the account's environment. */

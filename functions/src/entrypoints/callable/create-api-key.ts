@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { SKILLS } from "../../foundation/iam/model.js";
+import { SKILLS } from "#foundation/iam/model.js";
 import { defineCallable } from "../define.js";
 
 export const CreateApiKeyInput = z.strictObject({

@@ -1,4 +1,4 @@
-import { DeleteBudgetInput, deleteBudget as remove } from "../../domain/api/budgets.js";
+import { DeleteBudgetInput, deleteBudget as remove } from "#domain/api/budgets.js";
 import { defineCallable } from "../define.js";
 
 export const deleteBudget = defineCallable({

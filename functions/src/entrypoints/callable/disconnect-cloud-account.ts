@@ -1,4 +1,4 @@
-import { DisconnectCloudAccountInput, disconnectCloudAccount as disconnect, getCloudAccount } from "../../domain/api/cloud-accounts.js";
+import { DisconnectCloudAccountInput, disconnectCloudAccount as disconnect, getCloudAccount } from "#domain/api/cloud-accounts.js";
 import { defineCallable } from "../define.js";
 
 export const disconnectCloudAccount = defineCallable({

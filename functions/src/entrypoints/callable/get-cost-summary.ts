@@ -1,4 +1,4 @@
-import { CostSummaryInput, getCostSummary as summarize } from "../../domain/api/cost-summary.js";
+import { CostSummaryInput, getCostSummary as summarize } from "#domain/api/cost-summary.js";
 import { defineCallable } from "../define.js";
 
 /** Cost totals by day or month, grouped by provider, account, service or region. */

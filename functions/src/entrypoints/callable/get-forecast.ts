@@ -1,4 +1,4 @@
-import { GetForecastInput, getForecast as get } from "../../domain/api/forecasts.js";
+import { GetForecastInput, getForecast as get } from "#domain/api/forecasts.js";
 import { defineCallable } from "../define.js";
 
 export const getForecast = defineCallable({

@@ -1,4 +1,4 @@
-import { GetLlmUsageInput, getLlmUsage as get } from "../../domain/llm-usage/usage.js";
+import { GetLlmUsageInput, getLlmUsage as get } from "#domain/llm-usage/usage.js";
 import { defineCallable } from "../define.js";
 
 export const getLlmUsage = defineCallable({

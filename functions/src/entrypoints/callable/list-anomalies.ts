@@ -1,4 +1,4 @@
-import { ListAnomaliesInput, listAnomalies as list } from "../../domain/api/anomalies.js";
+import { ListAnomaliesInput, listAnomalies as list } from "#domain/api/anomalies.js";
 import { defineCallable } from "../define.js";
 
 export const listAnomalies = defineCallable({

@@ -1,4 +1,4 @@
-import { ListBudgetsInput, listBudgets as list } from "../../domain/api/budgets.js";
+import { ListBudgetsInput, listBudgets as list } from "#domain/api/budgets.js";
 import { defineCallable } from "../define.js";
 
 export const listBudgets = defineCallable({

@@ -1,4 +1,4 @@
-import { ListCloudAccountsInput, listCloudAccounts as list } from "../../domain/api/cloud-accounts.js";
+import { ListCloudAccountsInput, listCloudAccounts as list } from "#domain/api/cloud-accounts.js";
 import { defineCallable } from "../define.js";
 
 export const listCloudAccounts = defineCallable({

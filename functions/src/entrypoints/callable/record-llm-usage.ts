@@ -1,5 +1,5 @@
-import { RecordLlmUsageInput, recordLlmUsage as record } from "../../domain/llm-usage/usage.js";
-import { trackLlmCall } from "../../foundation/observability/llm-tracking.js";
+import { RecordLlmUsageInput, recordLlmUsage as record } from "#domain/llm-usage/usage.js";
+import { trackLlmCall } from "#foundation/observability/llm-tracking.js";
 import { defineCallable } from "../define.js";
 
 /** Called by tenants' services with an API key scoped to `llm-usage`. */

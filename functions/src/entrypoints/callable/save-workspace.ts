@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { VISIBILITIES } from "../../foundation/session/workspaces.js";
-import { sanitizeText } from "../../foundation/secops/sanitize-text.js";
+import { VISIBILITIES } from "#foundation/session/workspaces.js";
+import { sanitizeText } from "#foundation/secops/sanitize-text.js";
 import { defineCallable } from "../define.js";
 
 const ViewValue = z.union([z.string().max(500), z.number(), z.boolean(), z.array(z.string().max(200)).max(100)]);

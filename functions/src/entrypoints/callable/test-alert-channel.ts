@@ -1,4 +1,4 @@
-import { TestAlertChannelInput, testAlertChannel as sendTest } from "../../domain/api/alert-channels.js";
+import { TestAlertChannelInput, testAlertChannel as sendTest } from "#domain/api/alert-channels.js";
 import { defineCallable } from "../define.js";
 
 export const testAlertChannel = defineCallable({

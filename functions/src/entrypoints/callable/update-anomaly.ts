@@ -1,4 +1,4 @@
-import { UpdateAnomalyInput, updateAnomaly as update } from "../../domain/api/anomalies.js";
+import { UpdateAnomalyInput, updateAnomaly as update } from "#domain/api/anomalies.js";
 import { defineCallable } from "../define.js";
 
 /** Acknowledge an anomaly and give feedback (expected, unexpected, planned). */

@@ -1,4 +1,4 @@
-import { UpsertAlertChannelInput, upsertAlertChannel as upsert } from "../../domain/api/alert-channels.js";
+import { UpsertAlertChannelInput, upsertAlertChannel as upsert } from "#domain/api/alert-channels.js";
 import { defineCallable } from "../define.js";
 
 /** The webhook URL or routing key goes to the secret store; the document keeps a reference. */

@@ -1,5 +1,5 @@
-import { UpsertBudgetInput, upsertBudget as upsert } from "../../domain/api/budgets.js";
-import { sanitizeText } from "../../foundation/secops/sanitize-text.js";
+import { UpsertBudgetInput, upsertBudget as upsert } from "#domain/api/budgets.js";
+import { sanitizeText } from "#foundation/secops/sanitize-text.js";
 import { defineCallable } from "../define.js";
 
 export const upsertBudget = defineCallable({

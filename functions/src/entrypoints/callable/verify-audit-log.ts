@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { tenantStream } from "../../foundation/secops/audit-log.js";
+import { tenantStream } from "#foundation/secops/audit-log.js";
 import { defineCallable } from "../define.js";
 
 /** Checks the tenant's hash chain and names the first tampered record, if any. */

@@ -1,6 +1,6 @@
 import { type HttpFunction, http } from "@google-cloud/functions-framework";
 import { getDeps } from "../../deps.js";
-import { createHealthCheck, type HealthCheck } from "../../foundation/selfops/health.js";
+import { createHealthCheck, type HealthCheck } from "#foundation/selfops/health.js";
 
 /**
  * F5 health: GET /?probe=live answers at once (liveness); the default runs each dependency

@@ -1,4 +1,4 @@
-import { type Clock, systemClock } from "../../domain/ports.js";
+import { type Clock, systemClock } from "#kernel/ports.js";
 import type { AppConfig } from "./config-schema.js";
 
 /**

@@ -1,10 +1,11 @@
+import { isSecretKeyName } from "#kernel/redact.js";
+
 /**
- * Masks secret-like values before config (or anything) is logged (DESIGN.md §10, after
- * firebase/extensions). A key is secret-like when its name contains key, token, secret, password,
- * credential, webhook or routing; its value becomes "****" (empty values stay empty so "not set"
- * remains visible). Walks nested objects and arrays; returns a copy.
+ * Masks secret-like values before config is logged or shown (DESIGN.md §10, after
+ * firebase/extensions). A key is secret-like by the kernel's rule (kernel/redact.ts); its value
+ * becomes "****", but an empty value stays empty so that "not set" remains visible. Walks nested
+ * objects and arrays; returns a copy.
  */
-export const SECRET_KEY = /(key|token|secret|passw(or)?d|credential|webhook|routing)/i;
 
 /** Keys that contain a secret-like word but hold no secret. */
 const NOT_SECRET = new Set(["api_key_prefix"]);
@@ -12,7 +13,7 @@ const NOT_SECRET = new Set(["api_key_prefix"]);
 export const MASK = "****";
 
 export function isSecretKey(key: string): boolean {
-  return SECRET_KEY.test(key) && !NOT_SECRET.has(key);
+  return isSecretKeyName(key) && !NOT_SECRET.has(key);
 }
 
 export function maskSecrets<T>(value: T): T {

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
-import { type Clock, type DocumentStore, systemClock } from "../../domain/ports.js";
-import { AppError } from "../pipeline/errors.js";
+import { type Clock, type DocumentStore, systemClock } from "#kernel/ports.js";
+import { AppError } from "#kernel/errors.js";
 import type { Skill, TrustLevel, Zone } from "./model.js";
 
 /**

@@ -1,4 +1,4 @@
-import { AppError } from "../pipeline/errors.js";
+import { AppError } from "#kernel/errors.js";
 import type { ApiKeyService } from "./api-keys.js";
 import type { OidcVerifier } from "./google-oidc.js";
 import { type IdTokenVerifier, TokenRejected } from "./id-token.js";

@@ -1,5 +1,6 @@
 import type { App } from "firebase-admin/app";
 import type { Auth } from "firebase-admin/auth";
+import { AppError } from "#kernel/errors.js";
 
 /**
  * Firebase Auth ID token verification with firebase-admin 13 (F1). firebase-admin is imported on
@@ -19,13 +20,13 @@ export interface VerifiedIdToken {
 export type IdTokenVerifier = (token: string) => Promise<VerifiedIdToken>;
 
 /** Why a token was refused; always mapped to `unauthenticated`. */
-export class TokenRejected extends Error {
+export class TokenRejected extends AppError {
   override readonly name = "TokenRejected";
   constructor(
     readonly reason: "expired" | "revoked" | "invalid",
     options?: { cause?: unknown },
   ) {
-    super(`ID token ${reason}`, options);
+    super("unauthenticated", `ID token ${reason}`, options?.cause === undefined ? {} : { cause: options.cause });
   }
 }
 

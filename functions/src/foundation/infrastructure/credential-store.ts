@@ -1,5 +1,5 @@
 import { inspect } from "node:util";
-import { type Clock, type SecretStore, systemClock } from "../../domain/ports.js";
+import { type Clock, type SecretStore, systemClock } from "#kernel/ports.js";
 
 /**
  * F6 cloud credentials (issue 4, DESIGN.md §10 "secrets are prefetched at cold start and cached

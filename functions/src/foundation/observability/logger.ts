@@ -1,11 +1,11 @@
-import { redact } from "./redact.js";
+import { redactFields } from "#kernel/redact.js";
 import type { TraceContext } from "./trace-context.js";
 
 /**
  * Structured JSON logs in Cloud Logging's format: one JSON object per line with `severity`,
  * `message`, `logging.googleapis.com/trace`, `logging.googleapis.com/spanId` and
  * `logging.googleapis.com/labels` (cloud.google.com/logging/docs/structured-logging).
- * Every field passes through `redact`, so secrets never reach a log line.
+ * Every field passes through `redactFields`, so secrets never reach a log line.
  */
 export type Severity = "DEBUG" | "INFO" | "NOTICE" | "WARNING" | "ERROR" | "CRITICAL";
 const RANK: Record<Severity, number> = { DEBUG: 100, INFO: 200, NOTICE: 300, WARNING: 400, ERROR: 500, CRITICAL: 600 };
@@ -60,7 +60,7 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
       severity,
       message,
       time: new Date().toISOString(),
-      ...(fields ? (redact(fields) as Record<string, unknown>) : {}),
+      ...(fields ? (redactFields(fields) as Record<string, unknown>) : {}),
       ...traceFields,
       "logging.googleapis.com/labels": labels,
     };

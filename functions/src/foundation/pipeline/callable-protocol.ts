@@ -1,5 +1,5 @@
 import type { BaseContext, HttpRequestLike } from "./context.js";
-import { AppError } from "./errors.js";
+import { AppError } from "#kernel/errors.js";
 import type { CallableResponse } from "./layers/error-boundary.js";
 import type { Middleware } from "./middleware.js";
 

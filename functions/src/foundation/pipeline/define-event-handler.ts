@@ -8,7 +8,8 @@ import { PLATFORM_STREAM, tenantStream } from "../secops/audit-log.js";
 import { strictParse } from "../secops/strict-parse.js";
 import type { HttpResponseLike } from "./callable-protocol.js";
 import type { HttpRequestLike } from "./context.js";
-import { AppError, toCallableError } from "./errors.js";
+import { AppError } from "#kernel/errors.js";
+import { toCallableError } from "./callable-errors.js";
 import { type Middleware, Stack } from "./middleware.js";
 import type { PipelineServices } from "./services.js";
 

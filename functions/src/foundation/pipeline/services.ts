@@ -1,4 +1,4 @@
-import type { Clock, DocumentStore } from "../../domain/ports.js";
+import type { Clock, DocumentStore } from "#kernel/ports.js";
 import type { Authenticator } from "../iam/authenticate.js";
 import type { LogSink, Severity } from "../observability/logger.js";
 import type { Metrics } from "../observability/metrics.js";

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { stringify } from "safe-stable-stringify";
-import { type Clock, type DocumentData, type DocumentStore, systemClock } from "../../domain/ports.js";
+import { type Clock, type DocumentData, type DocumentStore, systemClock } from "#kernel/ports.js";
 
 /**
  * F4 tamper-evident audit log (issue 4): every authentication, authorization decision, data access

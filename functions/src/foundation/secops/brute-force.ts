@@ -1,4 +1,4 @@
-import { type Clock, systemClock } from "../../domain/ports.js";
+import { type Clock, systemClock } from "#kernel/ports.js";
 
 /**
  * F4 brute-force lockout (issue 4): 5 failed authentications from one source within 5 minutes

@@ -1,8 +1,5 @@
 import { INJECTION_RULES } from "./injection-rules.js";
 
-export { InputError, type InputIssue } from "./input-errors.js";
-export { strictParse } from "./strict-parse.js";
-export { INJECTION_RULES, type InjectionRule } from "./injection-rules.js";
 
 export interface InjectionFinding {
   kind: "sql" | "prompt";

@@ -1,4 +1,4 @@
-import { type Clock, systemClock } from "../../domain/ports.js";
+import { type Clock, systemClock } from "#kernel/ports.js";
 
 /**
  * F4 rate limit: a token bucket per identity and endpoint (DESIGN.md §6 step 4).

@@ -1,5 +1,5 @@
 import type { ZodType } from "zod";
-import { InputError, type InputIssue } from "./input-errors.js";
+import { InputError, type InputIssue } from "#kernel/errors.js";
 
 /**
  * Parses `input` with `schema` and throws an {@link InputError} listing every issue.

@@ -1,4 +1,4 @@
-import { redactSecrets } from "./redact.js";
+import { redactErrorText } from "#kernel/redact.js";
 
 /**
  * F5 health: liveness (the process answers) and readiness (each dependency check, run in
@@ -48,7 +48,7 @@ async function withTimeout(check: DependencyCheck, timeoutMs: number): Promise<v
 
 function messageOf(e: unknown): string {
   const raw = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-  return redactSecrets(raw).slice(0, 300);
+  return redactErrorText(raw).slice(0, 300);
 }
 
 export function createHealthCheck(checks: Record<string, DependencyCheck>, opts: HealthOptions = {}): HealthCheck {

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { type Clock, type DocumentStore, systemClock } from "../../domain/ports.js";
+import { type Clock, type DocumentStore, systemClock } from "#kernel/ports.js";
 
 /**
  * F2 memory layers with a TTL: small facts a handler remembers between calls, at three layers:

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
-import { type Clock, type DocumentStore, systemClock } from "../../domain/ports.js";
+import { type Clock, type DocumentStore, systemClock } from "#kernel/ports.js";
 import type { Logger } from "../observability/logger.js";
-import { AppError } from "../pipeline/errors.js";
+import { AppError } from "#kernel/errors.js";
 
 /**
  * F2 sessions (issue 4): one sign-in is one session, keyed by uid and the ID token's `auth_time`,

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { type Clock, type DocumentStore, systemClock } from "../../domain/ports.js";
-import { AppError } from "../pipeline/errors.js";
+import { type Clock, type DocumentStore, systemClock } from "#kernel/ports.js";
+import { AppError } from "#kernel/errors.js";
 
 /**
  * F2 workspaces: saved dashboard views (filters, grouping, date range) with a visibility:

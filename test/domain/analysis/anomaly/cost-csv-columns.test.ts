@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseIsoDay } from "../../../../functions/src/domain/analysis/calendar.js";
-import { CostCsvColumns, CsvRowError } from "../../../../functions/src/domain/analysis/anomaly/cost-csv-columns.js";
+import { parseIsoDay } from "#kernel/days.js";
+import { CostCsvColumns, CsvRowError } from "#domain/analysis/anomaly/cost-csv-columns.js";
 
 const enc = new TextEncoder();
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { detectSeries } from "../../../../functions/src/domain/analysis/anomaly/index.js";
+import { detectSeries } from "#domain/analysis/anomaly/index.js";
 import { makeSeries, type SeriesSpec, scale } from "./synthetic-series.js";
 
 const DAYS = 300;

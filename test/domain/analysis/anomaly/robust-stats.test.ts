@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { medianOf, selectKth, smallMedian, tailAwareScale } from "../../../../functions/src/domain/analysis/anomaly/robust-stats.js";
-import { SortedWindow } from "../../../../functions/src/domain/analysis/anomaly/sorted-window.js";
+import { medianOf, selectKth, smallMedian, tailAwareScale } from "#domain/analysis/anomaly/robust-stats.js";
+import { SortedWindow } from "#domain/analysis/anomaly/sorted-window.js";
 
 const arr = (xs: number[]) => Float64Array.from(xs);
 

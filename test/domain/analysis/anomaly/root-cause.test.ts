@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { attributeRootCause, type ChildSeries, UNATTRIBUTED } from "../../../../functions/src/domain/analysis/anomaly/index.js";
-import { expectedCostOn } from "../../../../functions/src/domain/analysis/anomaly/root-cause.js";
-import type { CostPoint } from "../../../../functions/src/domain/analysis/anomaly/types.js";
+import { attributeRootCause, type ChildSeries, UNATTRIBUTED } from "#domain/analysis/anomaly/index.js";
+import { expectedCostOn } from "#domain/analysis/anomaly/root-cause.js";
+import type { CostPoint } from "#domain/analysis/anomaly/types.js";
 import { makeSeries, scale } from "./synthetic-series.js";
 
 const sumOf = (children: ChildSeries[]): CostPoint[] =>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_DETECTION_CONFIG, severityOf } from "../../../../functions/src/domain/analysis/anomaly/index.js";
+import { DEFAULT_DETECTION_CONFIG, severityOf } from "#domain/analysis/anomaly/index.js";
 
 const bands = DEFAULT_DETECTION_CONFIG.severityUsd; // critical 1000, high 100, medium 10
 

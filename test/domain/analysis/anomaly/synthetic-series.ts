@@ -1,7 +1,7 @@
 import { uniformFloat64 } from "pure-rand/distribution/uniformFloat64";
 import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
-import { civilFromDays, daysInMonth, isoFromDays, parseIsoDay } from "../../../../functions/src/domain/analysis/calendar.js";
-import type { CostPoint } from "../../../../functions/src/domain/analysis/anomaly/index.js";
+import { civilFromDays, daysInMonth, isoFromDays, parseIsoDay } from "#kernel/days.js";
+import type { CostPoint } from "#domain/analysis/anomaly/index.js";
 
 /** Small seeded daily series for the detector's tests: base × pattern(day) × lognormal noise. */
 export interface SeriesSpec {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type Budget, BudgetSchema, evaluateBudget, periodFor, thresholdKey } from "../../../../functions/src/domain/analysis/budgets/index.js";
+import { type Budget, BudgetSchema, evaluateBudget, periodFor, thresholdKey } from "#domain/analysis/budgets/index.js";
 
 const monthly = (amount = "1000.00"): Budget => BudgetSchema.parse({ id: "b1", name: "Monthly", amount, period: "monthly" });
 

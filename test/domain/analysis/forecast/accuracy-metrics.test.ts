@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { mase, owa, smape } from "../../../../functions/src/domain/analysis/forecast/accuracy-metrics.js";
-import { monthPosition, toEpochDay } from "../../../../functions/src/domain/analysis/forecast/calendar.js";
+import { mase, owa, smape } from "#domain/analysis/forecast/accuracy-metrics.js";
+import { monthPosition, toEpochDay } from "#kernel/days.js";
 
 describe("M4 accuracy measures", () => {
   it("sMAPE: 200/h sum |y-f| / (|y|+|f|)", () => {

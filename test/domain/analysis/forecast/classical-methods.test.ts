@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { damped, naive2, seasonalNaive, ses, theta } from "../../../../functions/src/domain/analysis/forecast/classical/benchmark-methods.js";
-import { isSeasonal, multiplicativeIndices } from "../../../../functions/src/domain/analysis/forecast/classical/seasonality.js";
+import { damped, naive2, seasonalNaive, ses, theta } from "#domain/analysis/forecast/classical/benchmark-methods.js";
+import { isSeasonal, multiplicativeIndices } from "#domain/analysis/forecast/classical/seasonality.js";
 
 const seasonal = Array.from({ length: 96 }, (_, t) => 100 * (1 + 0.5 * Math.sin((2 * Math.PI * t) / 12)));
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { forecastSeries } from "../../../../functions/src/domain/analysis/forecast/index.js";
+import { forecastSeries } from "#domain/analysis/forecast/index.js";
 import { simulate } from "./simulated-series.js";
 
 const WORKDAY = [0.2, 1.2, 1.2, 1.2, 1.2, 1.2, 0.2];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { backtestSeries, daysUntilBreach, projectPeriod } from "../../../../functions/src/domain/analysis/forecast/index.js";
+import { backtestSeries, daysUntilBreach, projectPeriod } from "#domain/analysis/forecast/index.js";
 import { simulate } from "./simulated-series.js";
 
 /** 100.25 a day, exactly, from 2025-01-01 to 2025-06-15. */

@@ -1,7 +1,7 @@
 import { uniformFloat64 } from "pure-rand/distribution/uniformFloat64";
 import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
-import { fromEpochDay, toEpochDay } from "../../../../functions/src/domain/analysis/forecast/calendar.js";
-import type { DailyPoint } from "../../../../functions/src/domain/analysis/forecast/index.js";
+import { isoFromDays, toEpochDay } from "#kernel/days.js";
+import type { DailyPoint } from "#domain/analysis/forecast/index.js";
 
 /** Seeded daily series: level x weekday factor x (1 + sigma * N(0,1)), plus an optional day-1 fee. */
 export function simulate(opts: {
@@ -18,7 +18,7 @@ export function simulate(opts: {
   const start = toEpochDay(opts.start);
   const out: DailyPoint[] = [];
   for (let i = 0; i < opts.days; i++) {
-    const date = fromEpochDay(start + i);
+    const date = isoFromDays(start + i);
     const dow = new Date(`${date}T00:00:00Z`).getUTCDay();
     const base = opts.level * (opts.weekday?.[dow] ?? 1) * (1 + (opts.sigma ?? 0) * normal());
     const fee = date.endsWith("-01") ? (opts.dayOneFee ?? 0) : 0;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { collectionWindow, monthPages } from "../../../../functions/src/domain/billing/collection/windows.js";
+import { collectionWindow } from "#domain/billing/collection/windows.js";
+import { monthPages } from "#kernel/days.js";
 
 const opts = { trailingDays: 3, historyMonths: 13 };
 

@@ -5,14 +5,14 @@ import {
   canonicalServiceCategory,
   deriveServiceCategory,
   FOCUS_SERVICE_CATEGORIES,
-} from "../../../../functions/src/domain/billing/normalize/service-category.js";
+} from "#domain/billing/normalize/service-category.js";
 import {
   AWS_CATEGORY_BY_PRODUCT_CODE,
   AWS_PRODUCT_CODE_BY_NAME,
   AZURE_CATEGORY_BY_CONSUMED_SERVICE,
   AZURE_CATEGORY_BY_SERVICE_NAME,
   GCP_CATEGORY_BY_SERVICE,
-} from "../../../../functions/src/domain/billing/normalize/service-category-tables.js";
+} from "#domain/billing/normalize/service-category-tables.js";
 import { sharedData } from "../../../support/shared-data.js";
 
 function csvMap(path: string, keyCol: string, valueCol: string): Map<string, Set<string>> {

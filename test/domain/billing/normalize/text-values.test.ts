@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { parseDecimalText } from "../../../../functions/src/domain/billing/normalize/money-text.js";
-import { cellText, isNullToken } from "../../../../functions/src/domain/billing/normalize/null-token.js";
-import { parseTags, intersectTags } from "../../../../functions/src/domain/billing/normalize/tags.js";
-import { nextUtcDay, parseUtcDay } from "../../../../functions/src/domain/billing/normalize/utc-day.js";
+import { parseDecimalText } from "#domain/billing/normalize/money-text.js";
+import { cellText, isNullToken } from "#domain/billing/normalize/null-token.js";
+import { parseTags, intersectTags } from "#domain/billing/normalize/tags.js";
+import { nextUtcDay } from "#kernel/days.js";
+import { parseUtcDay } from "#domain/billing/normalize/utc-day.js";
 
 describe("parseDecimalText", () => {
   it.each([

@@ -1,13 +1,9 @@
 import { describe, expect, it } from "vitest";
-import {
-  buildRecords,
-  CollectionError,
-  daysInWindow,
-  type RecordDraft,
-  splitWindow,
-} from "../../../../functions/src/domain/billing/providers/collection.js";
-import { backfillInPages } from "../../../../functions/src/domain/billing/providers/backfill.js";
-import type { BillingSource, CollectRequest, DayWindow } from "../../../../functions/src/domain/billing/ports.js";
+import { buildRecords, type RecordDraft } from "#domain/billing/providers/record-builder.js";
+import { CollectionError } from "#domain/billing/providers/collection-error.js";
+import { daysInWindow, splitWindow, type DayWindow } from "#kernel/days.js";
+import { backfillInPages } from "#domain/billing/providers/backfill.js";
+import type { BillingSource, CollectRequest } from "#domain/billing/ports.js";
 
 const draft = (patch: Partial<RecordDraft> = {}): RecordDraft => ({
   provider: "aws",

@@ -1,4 +1,5 @@
-import { daysFromCivil, daysInMonth } from "../calendar.js";
+import { daysFromCivil, daysInMonth } from "#kernel/days.js";
+import { AppError } from "#kernel/errors.js";
 
 /**
  * Streaming parser for the `detect` input (DESIGN.md §8): a `series_id,date,cost` CSV, into
@@ -18,13 +19,13 @@ const DOT = 46;
 const MINUS = 45;
 const PLUS = 43;
 
-export class CsvRowError extends Error {
+export class CsvRowError extends AppError {
+  override readonly name = "CsvRowError";
   constructor(
     readonly line: number,
     reason: string,
   ) {
-    super(`line ${line}: ${reason}`);
-    this.name = "CsvRowError";
+    super("invalid-argument", `line ${line}: ${reason}`);
   }
 }
 

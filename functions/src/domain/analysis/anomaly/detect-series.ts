@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isoFromDays, parseIsoDay } from "../calendar.js";
+import { isoFromDays, parseIsoDay } from "#kernel/days.js";
 import { type DetectionConfig, type DetectionConfigInput, parseDetectionConfig } from "./config.js";
 import { createScanner, roundCents } from "./detector.js";
 import { feedbackCodes, type SeriesFeedback, SeriesFeedbackSchema } from "./feedback.js";

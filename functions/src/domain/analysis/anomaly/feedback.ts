@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { parseIsoDay } from "../calendar.js";
+import { parseIsoDay } from "#kernel/days.js";
 
 /**
  * Feedback a user gave on a flagged day of one series. The caller stores it and passes it back on

@@ -1,4 +1,3 @@
-export { isoFromDays, parseIsoDay } from "../calendar.js";
 export {
   DEFAULT_DETECTION_CONFIG,
   type DetectionConfig,

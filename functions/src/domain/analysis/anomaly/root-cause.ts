@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { parseIsoDay } from "../calendar.js";
+import { parseIsoDay } from "#kernel/days.js";
 import { type DetectionConfig, type DetectionConfigInput, parseDetectionConfig } from "./config.js";
 import { densify } from "./detect-series.js";
 import { createScanner, roundCents } from "./detector.js";

@@ -1,4 +1,4 @@
-import { civilFromDays, daysInMonth, MONTH_POSITIONS, weekdayOf } from "../calendar.js";
+import { civilFromDays, daysInMonth, MONTH_POSITIONS, weekdayOf } from "#kernel/days.js";
 import { FEEDBACK_UNEXPECTED } from "./feedback.js";
 import { MAD_TO_SIGMA, medianOf, smallMedian, tailAwareScale } from "./robust-stats.js";
 import { SortedWindow } from "./sorted-window.js";

@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { isDecimal } from "../../billing/money.js";
-
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "expected YYYY-MM-DD");
+import { IsoDate } from "#kernel/days.js";
 
 export const DEFAULT_THRESHOLDS = [50, 75, 90, 100] as const;
 
@@ -32,8 +31,8 @@ export const BudgetSchema = z
       .refine((v) => Number(v) > 0, "amount must be positive"),
     currency: z.string().length(3).default("USD"),
     period: z.enum(["monthly", "quarterly", "annual", "custom"]),
-    customStart: isoDate.optional(),
-    customEnd: isoDate.optional(),
+    customStart: IsoDate.optional(),
+    customEnd: IsoDate.optional(),
     scope: BudgetScopeSchema.default({}),
     thresholds: z
       .array(ThresholdSchema)

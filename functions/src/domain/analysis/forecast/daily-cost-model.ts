@@ -1,4 +1,4 @@
-import { dayOfWeek, monthPosition } from "./calendar.js";
+import { weekdayOf, monthPosition } from "#kernel/days.js";
 import { mean, median, quantile, robustSigma, theilSenSlope } from "./robust-stats.js";
 
 /**
@@ -70,7 +70,7 @@ function weekdayFactors(z: readonly number[], base: readonly number[], startDay:
   const ratios: number[][] = [[], [], [], [], [], [], []];
   for (let t = Math.max(0, n - SEASON_WINDOW); t < n; t++) {
     const b = base[t] ?? 0;
-    if (b > 1e-9) ratios[dayOfWeek(startDay + t)]?.push((z[t] ?? 0) / b);
+    if (b > 1e-9) ratios[weekdayOf(startDay + t)]?.push((z[t] ?? 0) / b);
   }
   // Raw factors are relative to the median base (which sits at a typical day, not the weekly mean).
   return ratios.map((r) => (r.length >= 3 ? Math.max(0, median(r)) : 1));
@@ -169,7 +169,7 @@ export function fitDailyCostModel(values: readonly number[], startDay: number): 
     const raw = weekdayFactors(z, base, startDay);
     baseToLevel = mean(raw) > 1e-9 ? mean(raw) : 1;
     factors = normalise(raw);
-    const u = y.map((v, t) => v - (base[t] ?? 0) * (raw[dayOfWeek(startDay + t)] ?? 1));
+    const u = y.map((v, t) => v - (base[t] ?? 0) * (raw[weekdayOf(startDay + t)] ?? 1));
     effects = n >= 56 ? calendarEffects(u, base, startDay) : new Map();
   }
 
@@ -177,7 +177,7 @@ export function fitDailyCostModel(values: readonly number[], startDay: number): 
   const d: number[] = [];
   const dT: number[] = [];
   for (let t = Math.max(0, n - TREND_WEEKS * 7); t < n; t++) {
-    const f = factors[dayOfWeek(startDay + t)] ?? 1;
+    const f = factors[weekdayOf(startDay + t)] ?? 1;
     if (f < 0.2) continue;
     d.push(((y[t] ?? 0) - effectOn(effects, startDay + t) * (base[t] ?? 0)) / f);
     dT.push(t);
@@ -217,7 +217,7 @@ export function fitDailyCostModel(values: readonly number[], startDay: number): 
         damp += DAMPING ** h;
         const day = startDay + n - 1 + h;
         const lvl = level + slope * damp;
-        const f = lvl * (factors[dayOfWeek(day)] ?? 1) + (effectOn(effects, day) * lvl) / baseToLevel;
+        const f = lvl * (factors[weekdayOf(day)] ?? 1) + (effectOn(effects, day) * lvl) / baseToLevel;
         out.push(Math.max(0, f));
       }
       return out;

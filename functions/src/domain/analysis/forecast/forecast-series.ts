@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { fromEpochDay, toEpochDay } from "./calendar.js";
+import { ISO_DATE, isoFromDays, toEpochDay } from "#kernel/days.js";
 import { calibratedBands } from "./calibrated-intervals.js";
 import { fitDailyCostModel } from "./daily-cost-model.js";
 import type { DailyPoint, ForecastPoint } from "./types.js";
@@ -9,7 +9,8 @@ export const MAX_HORIZON = 3660;
 const pointsSchema = z
   .array(
     z.object({
-      date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "date must be YYYY-MM-DD"),
+      // Form only: toEpochDay names the day that does not exist.
+      date: z.string().regex(ISO_DATE, "date must be YYYY-MM-DD"),
       cost: z.number().finite(),
     }),
   )
@@ -53,7 +54,7 @@ export function forecastDense(values: readonly number[], startDay: number, horiz
   const bands = calibratedBands(values, startDay, model, means);
   const lastDay = startDay + values.length - 1;
   return means.map((m, i) => ({
-    date: fromEpochDay(lastDay + i + 1),
+    date: isoFromDays(lastDay + i + 1),
     mean: m,
     lower80: bands.lower80[i] ?? m,
     upper80: bands.upper80[i] ?? m,

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { toEpochDay } from "./calendar.js";
+import { toEpochDay } from "#kernel/days.js";
 import { type DailyCostModel, fitDailyCostModel } from "./daily-cost-model.js";
 import { densify, forecastDense } from "./forecast-series.js";
 import { quantile } from "./robust-stats.js";

@@ -1,5 +1,5 @@
 import type { RootCause, Severity } from "../../alerts/alert-event.js";
-import type { DocumentData } from "../../ports.js";
+import type { DocumentData } from "#kernel/ports.js";
 import type { DetectionConfigInput, SeriesFeedback } from "../anomaly/index.js";
 
 /** `tenants/{t}/anomalies/{id}` as the anomaly stage writes it. */

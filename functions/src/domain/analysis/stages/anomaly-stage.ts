@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
 import { type AlertEvent, anomalyOpened, anomalyResolved, anomalyUpdated, type Severity } from "../../alerts/alert-event.js";
-import { addDays } from "../../billing/collection/windows.js";
+import { addDays } from "#kernel/days.js";
 import { absDecimal, fromNumber } from "../../billing/money.js";
 import type { CostRow, CostWarehouse } from "../../billing/ports.js";
-import type { DocumentStore } from "../../ports.js";
+import type { DocumentStore } from "#kernel/ports.js";
 import { type AnomalyFlag, attributeRootCause, detectSeries } from "../anomaly/index.js";
 import { HISTORY_DAYS, toDailySeries } from "./history.js";
 import { parseSeriesKey, seriesKeyOf } from "./series-key.js";

@@ -1,8 +1,8 @@
 import { budgetThresholdCrossed, forecastBreachAhead, type AlertEvent, type Severity } from "../../alerts/alert-event.js";
 import { add, compareDecimals, fromNumber, sub, toNumber } from "../../billing/money.js";
 import type { CostWarehouse } from "../../billing/ports.js";
-import type { DocumentStore } from "../../ports.js";
-import { addDays } from "../../billing/collection/windows.js";
+import type { DocumentStore } from "#kernel/ports.js";
+import { addDays } from "#kernel/days.js";
 import { type Budget, BudgetSchema, type BudgetState, evaluateBudget, periodFor, scopeToFilter, type ThresholdCrossing } from "../budgets/index.js";
 import { daysUntilBreach, projectPeriod } from "../forecast/index.js";
 import { readDaily, sumBetween } from "./history.js";

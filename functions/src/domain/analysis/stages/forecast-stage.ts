@@ -1,7 +1,7 @@
 import { add as addExact, fromNumber } from "../../billing/money.js";
 import type { CostDimension } from "../../billing/cost-record.js";
 import type { CostWarehouse } from "../../billing/ports.js";
-import type { DocumentStore } from "../../ports.js";
+import type { DocumentStore } from "#kernel/ports.js";
 import { forecastSeries, projectPeriod } from "../forecast/index.js";
 import { periodFor } from "../budgets/period.js";
 import { readDaily, sumBetween } from "./history.js";

@@ -1,7 +1,7 @@
 import { addDecimals, toNumber } from "../../billing/money.js";
 import type { CostQuery, CostRow, CostWarehouse } from "../../billing/ports.js";
 import type { DailyPoint } from "../forecast/index.js";
-import { addDays } from "../../billing/collection/windows.js";
+import { addDays } from "#kernel/days.js";
 
 /** Days of history the analysis reads: 13 months plus room for a year-over-year week. */
 export const HISTORY_DAYS = 400;

@@ -1,4 +1,4 @@
-import type { DocumentStore, EventBus } from "../../ports.js";
+import type { DocumentStore, EventBus } from "#kernel/ports.js";
 import { CloudAccountDocSchema, cloudAccountPath, toAccountRef } from "../cloud-account.js";
 import type { BillingSource, CostWarehouse, UpsertStats } from "../ports.js";
 import { runPath } from "./fan-out.js";

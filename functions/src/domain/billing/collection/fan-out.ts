@@ -1,7 +1,8 @@
-import type { DocumentStore, EventBus } from "../../ports.js";
+import type { DocumentStore, EventBus } from "#kernel/ports.js";
 import { CloudAccountDocSchema } from "../cloud-account.js";
 import { type CollectAccountMessage, type NightlyCollectMessage, pageKey, TOPICS } from "./messages.js";
-import { collectionWindow, monthPages } from "./windows.js";
+import { collectionWindow } from "./windows.js";
+import { monthPages } from "#kernel/days.js";
 
 export interface FanOutDeps {
   store: DocumentStore;

@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { PROVIDERS } from "../cost-record.js";
-
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+import { IsoDate } from "#kernel/days.js";
 
 /** Topic names of the nightly flow (DESIGN.md §2). Each has a `<topic>.dead-letter` twin. */
 export const TOPICS = {
@@ -11,7 +10,7 @@ export const TOPICS = {
   alerts: "alerts",
 } as const;
 
-export const NightlyCollectMessage = z.object({ runDate: isoDate, tenantIds: z.array(z.string()).optional() }).strict();
+export const NightlyCollectMessage = z.object({ runDate: IsoDate, tenantIds: z.array(z.string()).optional() }).strict();
 export type NightlyCollectMessage = z.infer<typeof NightlyCollectMessage>;
 
 export const CollectAccountMessage = z
@@ -19,9 +18,9 @@ export const CollectAccountMessage = z
     tenantId: z.string().min(1),
     accountId: z.string().min(1),
     provider: z.enum(PROVIDERS),
-    runDate: isoDate,
+    runDate: IsoDate,
     /** One page of the window: backfills are split by month. */
-    page: z.object({ start: isoDate, end: isoDate }).strict(),
+    page: z.object({ start: IsoDate, end: IsoDate }).strict(),
   })
   .strict();
 export type CollectAccountMessage = z.infer<typeof CollectAccountMessage>;
@@ -29,7 +28,7 @@ export type CollectAccountMessage = z.infer<typeof CollectAccountMessage>;
 export const CostsCollectedMessage = z
   .object({
     tenantId: z.string().min(1),
-    runDate: isoDate,
+    runDate: IsoDate,
     accounts: z.array(z.string()),
     failedAccounts: z.array(z.string()),
   })

@@ -77,13 +77,3 @@ export function parseUtcDay(text: string): string | null {
   const ms = parseUtcInstant(text);
   return ms === null ? null : new Date(ms).toISOString().slice(0, 10);
 }
-
-/** The YYYY-MM-DD day `n` days after (or before, n < 0) `day`, in UTC. */
-export function addDays(day: string, n: number): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
-}
-
-/** The day after a YYYY-MM-DD day: a daily record's exclusive end, as FOCUS ChargePeriodEnd is exclusive. */
-export function nextUtcDay(day: string): string {
-  return addDays(day, 1);
-}

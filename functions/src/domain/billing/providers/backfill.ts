@@ -1,6 +1,7 @@
 import { ExponentialBackoff, handleWhen, retry } from "cockatiel";
-import type { BillingSource, CloudAccountRef, CollectResult, DayWindow } from "../ports.js";
-import { CollectionError, DayWindowSchema, splitWindow } from "./collection.js";
+import type { BillingSource, CloudAccountRef, CollectResult } from "../ports.js";
+import { type DayWindow, DayWindowSchema, splitWindow } from "#kernel/days.js";
+import { CollectionError } from "./collection-error.js";
 
 /**
  * Pulls a long window (a new account's 13-month history, DESIGN.md §2) page by page. Inside a

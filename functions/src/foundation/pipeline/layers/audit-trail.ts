@@ -1,5 +1,5 @@
 import { tenantStream } from "../../secops/audit-log.js";
-import { toCallableError } from "../errors.js";
+import { toCallableError } from "../callable-errors.js";
 import type { AuthContext, BaseContext, ConfigContext, ObservedContext } from "../context.js";
 import type { Middleware } from "../middleware.js";
 

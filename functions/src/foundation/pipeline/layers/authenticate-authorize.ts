@@ -2,7 +2,7 @@ import { type AuthorizationDecision, authorize } from "../../iam/authorize.js";
 import { type Principal, TenantIdSchema, ZONES, type Zone } from "../../iam/model.js";
 import { PLATFORM_STREAM, tenantStream } from "../../secops/audit-log.js";
 import type { AuthContext, BaseContext, ConfigContext, GuardContext, ObservedContext } from "../context.js";
-import { AppError } from "../errors.js";
+import { AppError } from "#kernel/errors.js";
 import type { Middleware } from "../middleware.js";
 
 type In = BaseContext & ConfigContext & ObservedContext & GuardContext;

@@ -1,4 +1,5 @@
-import { type CallableCode, type CallableErrorBody, toCallableError } from "../errors.js";
+import type { CallableCode } from "#kernel/errors.js";
+import { type CallableErrorBody, toCallableError } from "../callable-errors.js";
 import type { BaseContext, ConfigContext, ObservedContext } from "../context.js";
 import type { Middleware } from "../middleware.js";
 

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { bearerToken, peekJwt } from "../../iam/authenticate.js";
 import type { BaseContext, ConfigContext, GuardContext, HttpRequestLike, ObservedContext } from "../context.js";
-import { AppError } from "../errors.js";
+import { AppError } from "#kernel/errors.js";
 import type { Middleware } from "../middleware.js";
 
 /**

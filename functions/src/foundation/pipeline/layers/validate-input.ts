@@ -1,7 +1,8 @@
 import type { ZodType } from "zod";
-import { findInjectionIn, strictParse } from "../../secops/input-guard.js";
+import { findInjectionIn } from "../../secops/input-guard.js";
+import { strictParse } from "../../secops/strict-parse.js";
 import type { BaseContext, ObservedContext } from "../context.js";
-import { AppError } from "../errors.js";
+import { AppError } from "#kernel/errors.js";
 import type { Middleware } from "../middleware.js";
 
 /** The `data` of a callable request without the pipeline's own `asTenant` member. */

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { CostRecordSchema } from "../../../../../functions/src/domain/billing/cost-record.js";
-import { mapAwsCostAndUsage } from "../../../../../functions/src/domain/billing/providers/aws/mapper.js";
+import { CostRecordSchema } from "#domain/billing/cost-record.js";
+import { mapAwsCostAndUsage } from "#domain/billing/providers/aws/mapper.js";
 import { sharedData } from "../../../../support/shared-data.js";
 import { sumOf } from "../../../../support/replay/billing-dataset.js";
 

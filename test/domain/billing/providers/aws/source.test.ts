@@ -1,10 +1,10 @@
 import { ConfiguredRetryStrategy } from "@smithy/core/retry";
 import { CostExplorer } from "@aws-sdk/client-cost-explorer";
 import { afterEach, describe, expect, it } from "vitest";
-import { costExplorerClientFactory, createCostExplorerClient } from "../../../../../functions/src/adapters/billing/aws-cost-explorer-client.js";
-import type { CloudAccountRef } from "../../../../../functions/src/domain/billing/ports.js";
-import { CollectionError } from "../../../../../functions/src/domain/billing/providers/collection.js";
-import { AwsCostExplorerSource } from "../../../../../functions/src/domain/billing/providers/aws/source.js";
+import { costExplorerClientFactory, createCostExplorerClient } from "#adapters/billing/aws-cost-explorer-client.js";
+import type { CloudAccountRef } from "#domain/billing/ports.js";
+import { CollectionError } from "#domain/billing/providers/collection-error.js";
+import { AwsCostExplorerSource } from "#domain/billing/providers/aws/source.js";
 import { MemoryCostWarehouse } from "../../../../fakes/memory-cost-warehouse.js";
 import { MemorySecretStore } from "../../../../fakes/memory-secret-store.js";
 import { startAwsCostExplorerReplay, type AwsReplayServer } from "../../../../support/replay/aws-cost-explorer-server.js";

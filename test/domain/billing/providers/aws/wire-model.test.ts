@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { buildCostAndUsageRequest, buildForecastRequest } from "../../../../../functions/src/domain/billing/providers/aws/query.js";
+import { buildCostAndUsageRequest, buildForecastRequest } from "#domain/billing/providers/aws/query.js";
 import { startAwsCostExplorerReplay } from "../../../../support/replay/aws-cost-explorer-server.js";
 import { awsBaseItems, truthRows } from "../../../../support/replay/billing-dataset.js";
 import { sharedData } from "../../../../support/shared-data.js";

@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import {
   costManagementApiFactory,
   costManagementRetryAfterPolicy,
-} from "../../../../../functions/src/adapters/billing/azure-cost-management-client.js";
-import type { CloudAccountRef } from "../../../../../functions/src/domain/billing/ports.js";
+} from "#adapters/billing/azure-cost-management-client.js";
+import type { CloudAccountRef } from "#domain/billing/ports.js";
 import { MemorySecretStore } from "../../../../fakes/memory-secret-store.js";
 import { createHttpHeaders, createPipelineRequest, type PipelineResponse } from "@azure/core-rest-pipeline";
 

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { CostRecordSchema } from "../../../../../functions/src/domain/billing/cost-record.js";
-import { mapAzureQueryResult } from "../../../../../functions/src/domain/billing/providers/azure/mapper.js";
+import { CostRecordSchema } from "#domain/billing/cost-record.js";
+import { mapAzureQueryResult } from "#domain/billing/providers/azure/mapper.js";
 import { sumOf } from "../../../../support/replay/billing-dataset.js";
 import { sharedData } from "../../../../support/shared-data.js";
 

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { createCostManagementClient } from "../../../../../functions/src/adapters/billing/azure-cost-management-client.js";
-import type { CloudAccountRef } from "../../../../../functions/src/domain/billing/ports.js";
-import { AzureCostManagementSource } from "../../../../../functions/src/domain/billing/providers/azure/source.js";
-import { CollectionError } from "../../../../../functions/src/domain/billing/providers/collection.js";
+import { createCostManagementClient } from "#adapters/billing/azure-cost-management-client.js";
+import type { CloudAccountRef } from "#domain/billing/ports.js";
+import { AzureCostManagementSource } from "#domain/billing/providers/azure/source.js";
+import { CollectionError } from "#domain/billing/providers/collection-error.js";
 import { MemoryCostWarehouse } from "../../../../fakes/memory-cost-warehouse.js";
 import { type AzureReplayServer, startAzureCostManagementReplay } from "../../../../support/replay/azure-cost-management-server.js";
 import { azureBaseItems, effectiveSumOf, sumOf, truthRows } from "../../../../support/replay/billing-dataset.js";

@@ -1,7 +1,7 @@
 import { request } from "node:https";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { buildQueryDefinition } from "../../../../../functions/src/domain/billing/providers/azure/query.js";
+import { buildQueryDefinition } from "#domain/billing/providers/azure/query.js";
 import { startAzureCostManagementReplay } from "../../../../support/replay/azure-cost-management-server.js";
 import { azureBaseItems, truthRows } from "../../../../support/replay/billing-dataset.js";
 import { sharedData } from "../../../../support/shared-data.js";

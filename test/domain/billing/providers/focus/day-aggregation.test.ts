@@ -2,7 +2,7 @@ import Big from "big.js";
 import { parse } from "csv-parse/sync";
 import { stringify } from "csv-stringify/sync";
 import { describe, expect, it } from "vitest";
-import { importFocusFile } from "../../../../../functions/src/domain/billing/providers/focus/index.js";
+import { importFocusFile } from "#domain/billing/providers/focus/index.js";
 import { OPTS, sampleLines, tempFile } from "./focus-test-support.js";
 
 /** One real tagged AWS row of the sample, replayed hour by hour with the real amounts of other rows. */

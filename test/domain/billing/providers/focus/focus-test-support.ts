@@ -4,7 +4,7 @@ import { join } from "node:path";
 import Big from "big.js";
 import { parse } from "csv-parse/sync";
 import { afterAll } from "vitest";
-import { normalizeProvider } from "../../../../../functions/src/domain/billing/cost-record.js";
+import { normalizeProvider } from "#domain/billing/cost-record.js";
 import { sharedData } from "../../../../support/shared-data.js";
 
 export const INGESTED_AT = "2026-11-23T00:00:00Z";

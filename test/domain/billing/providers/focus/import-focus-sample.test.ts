@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { CostRecordSchema, recordKey } from "../../../../../functions/src/domain/billing/cost-record.js";
-import { importFocusFile } from "../../../../../functions/src/domain/billing/providers/focus/index.js";
+import { CostRecordSchema, recordKey } from "#domain/billing/cost-record.js";
+import { importFocusFile } from "#domain/billing/providers/focus/index.js";
 import { csvObjects, independentTotals, OPTS, SAMPLE_1000, sumBilled } from "./focus-test-support.js";
 
 describe("importFocusFile on the FOCUS 1.0 sample (1000 rows, AWS/Microsoft/Oracle)", () => {

@@ -1,7 +1,7 @@
 import { parse } from "csv-parse/sync";
 import { stringify } from "csv-stringify/sync";
 import { describe, expect, it } from "vitest";
-import { FocusImportError, importFocusFile } from "../../../../../functions/src/domain/billing/providers/focus/index.js";
+import { FocusImportError, importFocusFile } from "#domain/billing/providers/focus/index.js";
 import { independentTotals, OPTS, sampleLines, tempFile } from "./focus-test-support.js";
 
 /** Real rows of the FOCUS 1.0 sample as cell arrays, with a helper to edit one cell by column name. */

@@ -3,7 +3,7 @@ import Big from "big.js";
 import { parse } from "csv-parse/sync";
 import { parquetWriteBuffer } from "hyparquet-writer";
 import { beforeAll, describe, expect, it } from "vitest";
-import { importFocusFile } from "../../../../../functions/src/domain/billing/providers/focus/index.js";
+import { importFocusFile } from "#domain/billing/providers/focus/index.js";
 import { csvObjects, independentTotals, OPTS, SAMPLE_1000, tempFile } from "./focus-test-support.js";
 
 const MONEY = new Set(["BilledCost", "EffectiveCost", "ListCost"]);

@@ -1,7 +1,7 @@
 import { parse } from "csv-parse/sync";
 import { stringify } from "csv-stringify/sync";
 import { describe, expect, it } from "vitest";
-import { importFocusFile } from "../../../../../functions/src/domain/billing/providers/focus/index.js";
+import { importFocusFile } from "#domain/billing/providers/focus/index.js";
 import { OPTS, sampleLines, tempFile } from "./focus-test-support.js";
 
 describe("ServiceCategory when the file leaves it null", () => {

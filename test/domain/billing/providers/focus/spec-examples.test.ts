@@ -1,6 +1,6 @@
 import { basename } from "node:path";
 import { describe, expect, it } from "vitest";
-import { importFocusFile } from "../../../../../functions/src/domain/billing/providers/focus/index.js";
+import { importFocusFile } from "#domain/billing/providers/focus/index.js";
 import { csvObjects, independentTotals, OPTS, specExampleFiles, sumBilled } from "./focus-test-support.js";
 
 const files = specExampleFiles();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { bigQueryApiFactory } from "../../../../../functions/src/adapters/billing/bigquery-billing-client.js";
-import type { CloudAccountRef } from "../../../../../functions/src/domain/billing/ports.js";
+import { bigQueryApiFactory } from "#adapters/billing/bigquery-billing-client.js";
+import type { CloudAccountRef } from "#domain/billing/ports.js";
 import { MemorySecretStore } from "../../../../fakes/memory-secret-store.js";
 
 const account: CloudAccountRef = { tenantId: "tenant-g", accountId: "gcp-billing", provider: "gcp", scope: {}, environment: "prod" };

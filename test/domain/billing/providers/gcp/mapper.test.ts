@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { CostRecordSchema } from "../../../../../functions/src/domain/billing/cost-record.js";
-import { mapGcpDailyRows, mapGcpExportRows } from "../../../../../functions/src/domain/billing/providers/gcp/mapper.js";
-import { buildCostQuery } from "../../../../../functions/src/domain/billing/providers/gcp/query.js";
+import { CostRecordSchema } from "#domain/billing/cost-record.js";
+import { mapGcpDailyRows, mapGcpExportRows } from "#domain/billing/providers/gcp/mapper.js";
+import { buildCostQuery } from "#domain/billing/providers/gcp/query.js";
 import { sumOf } from "../../../../support/replay/billing-dataset.js";
 import { sharedData } from "../../../../support/shared-data.js";
 

@@ -2,8 +2,8 @@ import { OAuth2Client } from "google-auth-library";
 import { parse } from "sql-parser-cst";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { bigQueryApi, createBillingBigQuery } from "../../../../../functions/src/adapters/billing/bigquery-billing-client.js";
-import { buildCostQuery, type ExportKind, fetchAllRows } from "../../../../../functions/src/domain/billing/providers/gcp/query.js";
+import { bigQueryApi, createBillingBigQuery } from "#adapters/billing/bigquery-billing-client.js";
+import { buildCostQuery, type ExportKind, fetchAllRows } from "#domain/billing/providers/gcp/query.js";
 import { type BigQueryReplayServer, startBigQueryReplay } from "../../../../support/replay/bigquery-server.js";
 
 /**

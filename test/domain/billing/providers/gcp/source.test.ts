@@ -1,9 +1,9 @@
 import { OAuth2Client } from "google-auth-library";
 import { afterEach, describe, expect, it } from "vitest";
-import { bigQueryApi, createBillingBigQuery } from "../../../../../functions/src/adapters/billing/bigquery-billing-client.js";
-import type { CloudAccountRef } from "../../../../../functions/src/domain/billing/ports.js";
-import { CollectionError } from "../../../../../functions/src/domain/billing/providers/collection.js";
-import { GcpBillingExportSource } from "../../../../../functions/src/domain/billing/providers/gcp/source.js";
+import { bigQueryApi, createBillingBigQuery } from "#adapters/billing/bigquery-billing-client.js";
+import type { CloudAccountRef } from "#domain/billing/ports.js";
+import { CollectionError } from "#domain/billing/providers/collection-error.js";
+import { GcpBillingExportSource } from "#domain/billing/providers/gcp/source.js";
 import { MemoryCostWarehouse } from "../../../../fakes/memory-cost-warehouse.js";
 import { type BigQueryReplayServer, startBigQueryReplay } from "../../../../support/replay/bigquery-server.js";
 import { gcpBaseItems, sumOf, truthRows } from "../../../../support/replay/billing-dataset.js";

@@ -2,7 +2,9 @@ import { z } from "zod";
 import type { ChargeCategory, CostRecord } from "../../cost-record.js";
 import { compareDecimals, isDecimal, toDecimal } from "../../money.js";
 import { deriveServiceCategory } from "../../normalize/service-category.js";
-import { buildRecords, type MapContext, MapContextSchema, type RecordDraft } from "../collection.js";
+import { buildRecords, type RecordDraft } from "../record-builder.js";
+import { type MapContext, MapContextSchema } from "../map-context.js";
+import { IsoDate } from "#kernel/days.js";
 
 /**
  * Cost Explorer GetCostAndUsage response (ce-2017-10-25 model, shapes ResultByTime, Group,
@@ -15,7 +17,7 @@ const MetricValue = z.object({ Amount: decimalText.optional(), Unit: z.string().
 const Metrics = z.record(z.string(), MetricValue);
 
 const ResultByTime = z.object({
-  TimePeriod: z.object({ Start: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), End: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) }),
+  TimePeriod: z.object({ Start: IsoDate, End: IsoDate }),
   Total: Metrics.optional(),
   Groups: z.array(z.object({ Keys: z.array(z.string()).optional(), Metrics: Metrics.optional() })).optional(),
   Estimated: z.boolean().optional(),

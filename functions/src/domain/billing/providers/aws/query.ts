@@ -5,9 +5,8 @@ import type {
   GetCostForecastCommandInput,
   GetCostForecastCommandOutput,
 } from "@aws-sdk/client-cost-explorer";
-import { nextUtcDay } from "../../normalize/utc-day.js";
-import type { DayWindow } from "../../ports.js";
-import { readRetryPolicy, UnreadableBodyError } from "../collection.js";
+import { nextUtcDay, type DayWindow } from "#kernel/days.js";
+import { readRetryPolicy, UnreadableBodyError } from "../read-retry.js";
 import { type CostAndUsageResponse, CostAndUsageResponseSchema } from "./mapper.js";
 
 /**

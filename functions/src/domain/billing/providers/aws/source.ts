@@ -1,16 +1,10 @@
 import { z } from "zod";
 import { toDecimal } from "../../money.js";
-import { type Clock, systemClock } from "../../../ports.js";
-import type { BillingSource, CloudAccountRef, CollectRequest, CollectResult, DayWindow } from "../../ports.js";
-import {
-  buildRecords,
-  clientForAccount,
-  CollectionError,
-  DayWindowSchema,
-  daysInWindow,
-  describeError,
-  type RecordDraft,
-} from "../collection.js";
+import { type Clock, systemClock } from "#kernel/ports.js";
+import type { BillingSource, CloudAccountRef, CollectRequest, CollectResult } from "../../ports.js";
+import { type DayWindow, DayWindowSchema, daysInWindow } from "#kernel/days.js";
+import { buildRecords, type RecordDraft } from "../record-builder.js";
+import { clientForAccount, CollectionError, describeError } from "../collection-error.js";
 import { draftsFromCostAndUsage, estimatedDays } from "./mapper.js";
 import { type AwsQueryKind, buildCostAndUsageRequest, buildForecastRequest, type CostExplorerApi, fetchAllPages } from "./query.js";
 

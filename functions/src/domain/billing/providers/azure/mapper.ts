@@ -2,7 +2,8 @@ import { z } from "zod";
 import type { ChargeCategory, CostRecord } from "../../cost-record.js";
 import { compareDecimals, toDecimal } from "../../money.js";
 import { deriveServiceCategory } from "../../normalize/service-category.js";
-import { buildRecords, type MapContext, MapContextSchema, type RecordDraft } from "../collection.js";
+import { buildRecords, type RecordDraft } from "../record-builder.js";
+import { type MapContext, MapContextSchema } from "../map-context.js";
 
 /**
  * Cost Management Query result (api-version 2025-03-01, QueryResult) -> CostRecords.

@@ -1,6 +1,6 @@
 import type { QueryDefinition } from "@azure/arm-costmanagement";
-import type { DayWindow } from "../../ports.js";
-import { readRetryPolicy, UnreadableBodyError } from "../collection.js";
+import type { DayWindow } from "#kernel/days.js";
+import { readRetryPolicy, UnreadableBodyError } from "../read-retry.js";
 import { parseQueryResult, type QueryResultBody } from "./mapper.js";
 
 /**

@@ -1,15 +1,9 @@
 import { z } from "zod";
-import { type Clock, systemClock } from "../../../ports.js";
+import { type Clock, systemClock } from "#kernel/ports.js";
 import type { BillingSource, CloudAccountRef, CollectRequest, CollectResult } from "../../ports.js";
-import {
-  buildRecords,
-  clientForAccount,
-  CollectionError,
-  DayWindowSchema,
-  daysInWindow,
-  describeError,
-  type RecordDraft,
-} from "../collection.js";
+import { buildRecords, type RecordDraft } from "../record-builder.js";
+import { clientForAccount, CollectionError, describeError } from "../collection-error.js";
+import { DayWindowSchema, daysInWindow } from "#kernel/days.js";
 import { draftsFromQueryResult } from "./mapper.js";
 import { buildQueryDefinition, type CostManagementQueryApi, fetchAllPages } from "./query.js";
 

@@ -1,7 +1,7 @@
 import { type CostRecord, recordKey } from "../../cost-record.js";
 import { add } from "../../money.js";
 import { intersectTags } from "../../normalize/tags.js";
-import { nextUtcDay } from "../../normalize/utc-day.js";
+import { nextUtcDay } from "#kernel/days.js";
 import type { CostLine } from "./cost-line.js";
 
 export interface AggregateContext {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { CostRecord } from "../../cost-record.js";
+import { AppError } from "#kernel/errors.js";
 
 /** One problem in an input file. `line` is the physical 1-based line (header = 1, blank lines count). */
 export interface ImportIssue {
@@ -37,14 +38,14 @@ export const ImportOptionsSchema = z.object({
 export type ImportOptions = z.input<typeof ImportOptionsSchema>;
 
 /** The whole file cannot be imported (missing header column, unreadable file, bad options). */
-export class FocusImportError extends Error {
+export class FocusImportError extends AppError {
+  override readonly name = "FocusImportError";
   constructor(
     message: string,
     readonly file: string,
     readonly column?: string,
   ) {
-    super(message);
-    this.name = "FocusImportError";
+    super("invalid-argument", message);
   }
 }
 

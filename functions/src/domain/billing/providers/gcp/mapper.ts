@@ -3,7 +3,9 @@ import type { ChargeCategory, CostRecord } from "../../cost-record.js";
 import { addDecimals, compareDecimals, toDecimal } from "../../money.js";
 import { canonicalServiceCategory, deriveServiceCategory } from "../../normalize/service-category.js";
 import { parseUtcDay } from "../../normalize/utc-day.js";
-import { buildRecords, type MapContext, MapContextSchema, type RecordDraft } from "../collection.js";
+import { buildRecords, type RecordDraft } from "../record-builder.js";
+import { type MapContext, MapContextSchema } from "../map-context.js";
+import { IsoDate } from "#kernel/days.js";
 
 /**
  * GCP Cloud Billing export -> CostRecords. Two inputs share one path:
@@ -51,7 +53,7 @@ const amount = text.transform((t, ctx) => {
 
 /** One row of the daily-sum query (query.ts), for the export tables and the FOCUS view alike. */
 export const DailyRowSchema = z.object({
-  usage_date: text.pipe(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "usage_date must be YYYY-MM-DD")),
+  usage_date: text.pipe(IsoDate),
   billing_account_id: text,
   project_id: text,
   service_name: text,

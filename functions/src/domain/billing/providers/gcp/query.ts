@@ -1,7 +1,6 @@
 import { z } from "zod";
-import type { DayWindow } from "../../ports.js";
-import { readRetryPolicy, UnreadableBodyError } from "../collection.js";
-import { addDays, nextUtcDay } from "../../normalize/utc-day.js";
+import { type DayWindow, addDays, nextUtcDay } from "#kernel/days.js";
+import { readRetryPolicy, UnreadableBodyError } from "../read-retry.js";
 
 /**
  * BigQuery billing-export queries. Every value a tenant or provider controls (project ids,

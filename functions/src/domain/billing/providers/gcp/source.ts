@@ -1,14 +1,9 @@
 import { z } from "zod";
-import { type Clock, systemClock } from "../../../ports.js";
+import { type Clock, systemClock } from "#kernel/ports.js";
 import type { BillingSource, CloudAccountRef, CollectRequest, CollectResult } from "../../ports.js";
-import {
-  buildRecords,
-  CollectionError,
-  DayWindowSchema,
-  daysInWindow,
-  describeError,
-} from "../collection.js";
-import { addDays } from "../../normalize/utc-day.js";
+import { buildRecords } from "../record-builder.js";
+import { CollectionError, describeError } from "../collection-error.js";
+import { DayWindowSchema, daysInWindow, addDays } from "#kernel/days.js";
 import { draftsFromDailyRows, parseDailyRows } from "./mapper.js";
 import { type BigQueryApi, buildCostQuery, EXPORT_KINDS, fetchAllRows, TableRefSchema } from "./query.js";
 

@@ -3,12 +3,12 @@ import Big from "big.js";
 import { parse } from "csv-parse/sync";
 import { stringify } from "csv-stringify/sync";
 import { describe, expect, it } from "vitest";
-import { CostRecordSchema } from "../../../../../../functions/src/domain/billing/cost-record.js";
+import { CostRecordSchema } from "#domain/billing/cost-record.js";
 import {
   convertAwsCur,
   convertAzureEa,
   FocusImportError,
-} from "../../../../../../functions/src/domain/billing/providers/focus/index.js";
+} from "#domain/billing/providers/focus/index.js";
 import { sharedData } from "../../../../../support/shared-data.js";
 import { OPTS, sumBilled, tempFile } from "../focus-test-support.js";
 

@@ -1,7 +1,12 @@
 /**
  * The one error family of the platform (DESIGN.md §6 step 3, §10). Every failure that should
- * reach a caller is an AppError with a callable code from firebase-functions' table; the error
- * boundary (error-boundary.ts) is the only place that turns it into a callable error body.
+ * reach a caller, or decide whether a message is retried, is an AppError with a callable code
+ * from firebase-functions' table; the pipeline's error boundary is the only place that turns it
+ * into a callable error body or a retry decision. Subclasses add what their callers need
+ * (`InputError` lists the issues); anything else thrown is a bug and maps to `internal`.
+ *
+ * Shaped after Powertools' idempotency errors: one base class, `cause` kept for the logs,
+ * `expose` deciding what a caller may read and `retryable` what a queue should do.
  */
 
 /** firebase-functions `FunctionsErrorCode` → canonical status name and HTTP status. */
@@ -62,71 +67,38 @@ export class AppError extends Error {
   }
 }
 
-export const invalidArgument = (message: string, details?: unknown) =>
-  new AppError("invalid-argument", message, { details });
+/** A readable validation problem: `path` is dotted ("budgets.0.amount"), "" for the root. */
+export interface InputIssue {
+  path: string;
+  message: string;
+}
+
+/**
+ * Input that fails validation or the injection checks: `invalid-argument`, with every issue in
+ * the details a caller receives.
+ *
+ * @example
+ *   throw new InputError("invalid input: amount: too large", [{ path: "amount", message: "too large" }]);
+ */
+export class InputError extends AppError {
+  override readonly name = "InputError";
+  readonly issues: InputIssue[];
+
+  constructor(message: string, issues: InputIssue[], options?: { cause?: unknown }) {
+    super("invalid-argument", message, { details: { issues }, ...(options?.cause === undefined ? {} : { cause: options.cause }) });
+    this.issues = issues;
+  }
+}
+
+export const invalidArgument = (message: string, details?: unknown) => new AppError("invalid-argument", message, { details });
 export const unauthenticated = (message = "authentication required", opts?: AppErrorOptions) =>
   new AppError("unauthenticated", message, opts);
 export const permissionDenied = (message = "permission denied", details?: unknown) =>
   new AppError("permission-denied", message, { details });
-export const notFound = (message: string) => new AppError("not-found", message);
+/** `notFound("budget b1")` → "budget b1 not found". */
+export const notFound = (what: string) => new AppError("not-found", `${what} not found`);
 export const alreadyExists = (message: string) => new AppError("already-exists", message);
 export const resourceExhausted = (message: string, retryAfterMs: number) =>
   new AppError("resource-exhausted", message, { details: { retryAfterMs }, retryable: true });
-export const failedPrecondition = (message: string, details?: unknown) =>
-  new AppError("failed-precondition", message, { details });
-export const unavailable = (message: string, cause?: unknown) =>
-  new AppError("unavailable", message, { cause, retryable: true });
-
-/** The callable error body of the Firebase protocol: `{error:{status,message,details}}`. */
-export interface CallableErrorBody {
-  error: { status: CallableStatus; message: string; details?: unknown };
-}
-
-export interface MappedError {
-  httpStatus: number;
-  body: CallableErrorBody;
-  code: CallableCode;
-  retryable: boolean;
-  /** True when the error was not an AppError (a bug or an unexpected dependency failure). */
-  unexpected: boolean;
-}
-
-/** Duck-typed errors that carry a callable code (e.g. secops' InputError) count as AppErrors. */
-function asCoded(err: unknown): { code: CallableCode; message: string; expose: boolean; retryable: boolean; details: unknown } | null {
-  if (err instanceof AppError) return err;
-  if (err instanceof Error && typeof (err as { code?: unknown }).code === "string") {
-    const e = err as Error & { code: string; expose?: unknown; retryable?: unknown; issues?: unknown; details?: unknown };
-    if (e.code in CALLABLE_CODES && typeof e.expose === "boolean") {
-      return {
-        code: e.code as CallableCode,
-        message: e.message,
-        expose: e.expose,
-        retryable: e.retryable === true,
-        details: e.details ?? (e.issues === undefined ? undefined : { issues: e.issues }),
-      };
-    }
-  }
-  return null;
-}
-
-/**
- * Maps any thrown value to the callable error body. Unknown errors become `internal` with a
- * fixed message so that nothing about the failure (paths, SQL, secrets) leaks to the caller.
- */
-export function toCallableError(err: unknown): MappedError {
-  const coded = asCoded(err);
-  if (!coded) {
-    return {
-      httpStatus: 500,
-      body: { error: { status: "INTERNAL", message: "INTERNAL" } },
-      code: "internal",
-      retryable: false,
-      unexpected: true,
-    };
-  }
-  const { status, http } = CALLABLE_CODES[coded.code];
-  const message = coded.expose ? coded.message : status;
-  const error: CallableErrorBody["error"] = { status, message };
-  if (coded.expose && coded.details !== undefined) error.details = coded.details;
-  return { httpStatus: http, body: { error }, code: coded.code, retryable: coded.retryable, unexpected: false };
-}
+export const failedPrecondition = (message: string, details?: unknown) => new AppError("failed-precondition", message, { details });
+export const unavailable = (message: string, cause?: unknown) => new AppError("unavailable", message, { cause, retryable: true });
