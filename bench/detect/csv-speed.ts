@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { parse } from "csv-parse";
 import { isoFromDays } from "#kernel/days.js";
-import { CostCsvColumns } from "#domain/analysis/anomaly/cost-csv-columns.js";
+import { CostCsvColumns } from "#cli/csv/cost-csv-columns.js";
 
 const { values } = parseArgs({ options: { rows: { type: "string", default: "2000000" } } });
 const rows = Number(values.rows);

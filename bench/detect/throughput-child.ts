@@ -7,7 +7,7 @@
 import { createReadStream } from "node:fs";
 import { parseArgs } from "node:util";
 import { runDetect } from "#cli/commands/detect.js";
-import { CostCsvColumns } from "#domain/analysis/anomaly/cost-csv-columns.js";
+import { CostCsvColumns } from "#cli/csv/cost-csv-columns.js";
 import { createScanner, DEFAULT_DETECTION_CONFIG } from "#domain/analysis/anomaly/index.js";
 import { forEachDenseSeries } from "#domain/analysis/anomaly/series-groups.js";
 import { zscoreFlags } from "./zscore-baseline.js";

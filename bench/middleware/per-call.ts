@@ -91,7 +91,7 @@ export async function measurePerCall(rounds: number, callsPerRound: number) {
   agent.destroy();
   // In-process, without HTTP: the callable invoked directly with a stub response, against the same
   // domain call alone. Less exposed to scheduling noise than the HTTP figures.
-  const entry = (await import("../../functions/src/index.js")) as unknown as Record<string, CallableFunction>;
+  const entry = (await import("../../functions/src/index.js")).functions as unknown as Record<string, CallableFunction>;
   const fn = entry.getCostSummary as CallableFunction;
   const req = { method: "POST", headers: { "content-type": "application/json", "x-api-key": key }, body: JSON.parse(fullBody) as unknown };
   const res = { status: () => {}, setHeader: () => {}, send: () => {}, end: () => {} };

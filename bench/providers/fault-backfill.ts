@@ -1,9 +1,10 @@
 /**
- * Fault figure (issue 5): a 13-month backfill of GCP, AWS and Azure through their official SDK
- * clients against local replay servers, once fault-free and once with 30% of provider calls
+ * Fault figure (issue 5): a 13-month backfill of GCP, AWS and Azure through the deployed nightly
+ * (fan-out by month page, collectAccount with the official SDK clients against local replay
+ * servers, SDK retries, then bus redelivery), once fault-free and once with 30% of provider calls
  * failing transiently (seeded: throttling, 5xx, resets, timeouts, malformed bodies, and
- * BigQuery's jobComplete:false). Prints JSON; `equal` is true when every provider's ledger and
- * totals match the fault-free run and the replayed truth exactly.
+ * BigQuery's jobComplete:false). Prints JSON; `equal` is true when every provider's ledger
+ * (record_key -> billed_cost) and totals match the fault-free run and the replayed truth exactly.
  *
  *   npx tsx bench/providers/fault-backfill.ts [--rate 30] [--seed 7] [--months 13] [--end 2026-10-31]
  */
@@ -34,6 +35,7 @@ const providers = Object.fromEntries(
       p,
       {
         pages: b.pages,
+        failed_pages: b.failedPages,
         records: b.records,
         billed_total_fault_free: a.billedTotal,
         billed_total_with_faults: b.billedTotal,
@@ -49,13 +51,14 @@ const providers = Object.fromEntries(
     ];
   }),
 );
-const equal = Object.values(providers).every((p) => p.ledger_rows_equal && p.totals_equal);
+const equal = Object.values(providers).every((p) => p.ledger_rows_equal && p.totals_equal && p.failed_pages === 0);
 
 console.log(
   JSON.stringify(
     {
       benchmark: "providers/fault-backfill",
       window: faulty.window,
+      run_date: faulty.runDate,
       fault_rate_percent: Number(values.rate),
       seed: common.seed,
       equal,

@@ -1,4 +1,4 @@
-import { ENTRY_POINTS } from "./entry-points.js";
+import { isEntryPointName, loadEntryPoint } from "./entry-points.js";
 import { startInstance } from "./instance-lifecycle.js";
 
 /**
@@ -9,7 +9,6 @@ import { startInstance } from "./instance-lifecycle.js";
  * Then the instance opens its stores and arms its SIGTERM handler (instance-lifecycle.ts).
  */
 const target = process.env.FUNCTION_TARGET;
-const load = target ? ENTRY_POINTS[target] : undefined;
-await (load ? load() : import("./index.js"));
+await (target && isEntryPointName(target) ? loadEntryPoint(target) : import("./index.js"));
 
 void startInstance();

@@ -1,14 +1,22 @@
+import { createAlertChannels } from "#adapters/alert-channels.js";
+import { createOpsAlertSink } from "#adapters/ops-alert-sink.js";
+import type { AlertChannel } from "#domain/alerts/channel-port.js";
+import type { ChannelKind } from "#domain/alerts/channel-config.js";
+import { type AlertDispatcher, createAlertDispatcher } from "#domain/alerts/dispatcher.js";
 import type { CostWarehouse } from "#domain/billing/ports.js";
-import type { ChannelTester } from "#domain/api/alert-channels.js";
-import { type Clock, type DocumentStore, type SecretStore, systemClock } from "#kernel/ports.js";
+import type { BillingSourceResolver } from "#domain/nightly/collect-account.js";
+import type { LocalRuntime } from "#adapters/local/local-runtime.js";
+import { createConfigReloader } from "#foundation/config/config-reloader.js";
 import type { AppConfig } from "#foundation/config/config-schema.js";
+import { createFlagEvaluator, type FlagEvaluator } from "#foundation/config/feature-flags.js";
 import { loadConfig } from "#foundation/config/load-config.js";
 import { maskSecrets } from "#foundation/config/mask-secrets.js";
-import { createApiKeyService, type ApiKeyService } from "#foundation/iam/api-keys.js";
+import { type ApiKeyService, createApiKeyService } from "#foundation/iam/api-keys.js";
 import { createAuthenticator } from "#foundation/iam/authenticate.js";
-import { type OidcVerifier, googleOidcVerifier } from "#foundation/iam/google-oidc.js";
+import { googleOidcVerifier, type OidcVerifier } from "#foundation/iam/google-oidc.js";
 import { firebaseIdTokenVerifier, type IdTokenVerifier } from "#foundation/iam/id-token.js";
-import { createCredentialStore, type CredentialStore } from "#foundation/infrastructure/credential-store.js";
+import { type CredentialStore, createCredentialStore } from "#foundation/infrastructure/credential-store.js";
+import type { AlertSink } from "#foundation/observability/alert-rules.js";
 import { createLogger, type LogSink, type Severity, stdoutSink } from "#foundation/observability/logger.js";
 import { createMetrics, type Metrics } from "#foundation/observability/metrics.js";
 import { currentLogger } from "#foundation/observability/request-context.js";
@@ -18,17 +26,32 @@ import { createBruteForceGuard } from "#foundation/secops/brute-force.js";
 import { createRateLimiter } from "#foundation/secops/rate-limiter.js";
 import { createSessionManager, type SessionManager } from "#foundation/session/sessions.js";
 import { createWorkspaceService, type WorkspaceService } from "#foundation/session/workspaces.js";
+import { type Clock, type DocumentStore, type EventBus, type SecretStore, systemClock } from "#kernel/ports.js";
+import { listConnectedAccounts } from "#domain/billing/connected-accounts.js";
 
 /**
- * Composition root (DESIGN.md §3): builds every adapter lazily, once per instance, from F7 config.
- * Nothing heavy is imported at module load: DuckDB and firebase-admin are loaded on first use, so a
- * cold start pays only for what the first request needs (a deployed instance starts that first use
- * as it loads, and closes what it opened on SIGTERM: instance-lifecycle.ts). Production adapters
- * (Firestore, BigQuery, Secret Manager) plug in here when they exist; until then the local DuckDB
- * and file stores serve.
+ * The one composition root (DESIGN.md §3): builds every adapter lazily, once per instance, from F7
+ * config (`runtime`), and nothing else in the code base constructs an adapter. Entry points get
+ * handler dependencies through {@link getDeps} and the middleware's services through
+ * {@link getPipelineServices}; the local command line configures the same root (data folder,
+ * config folder, where the console channel writes) with {@link configureDeps} and runs the same
+ * functions.
+ *
+ * Nothing heavy is imported at module load: DuckDB, the SDK clients and firebase-admin load on
+ * first use, so a cold start pays only for what its function needs (a deployed instance starts
+ * that first use as it loads, prefetches its credentials, and closes what it opened on SIGTERM:
+ * instance-lifecycle.ts).
+ *
+ * Runtime `local` is the only one built: DuckDB files, the in-process bus, a file secret store.
+ * The Google Cloud adapters (Firestore, BigQuery, Pub/Sub, Secret Manager) are not built yet.
  */
 export interface AppDeps {
+  /** Config as loaded at cold start: adapters and limits are built from it once. */
   config: AppConfig;
+  /** Config re-read after `config.reload_ttl`: what may change without a restart (flags, the ops channel). */
+  liveConfig(): Promise<AppConfig>;
+  /** Feature flags of the live config. */
+  flags(): Promise<FlagEvaluator>;
   clock: Clock;
   documents: DocumentStore;
   warehouse: CostWarehouse;
@@ -39,10 +62,21 @@ export interface AppDeps {
   workspaces: WorkspaceService;
   audit: AuditLog;
   metrics: Metrics;
-  channelTester: ChannelTester;
+  bus: EventBus;
+  channels: Partial<Record<ChannelKind, AlertChannel>>;
+  dispatcher: AlertDispatcher;
+  /** The billing source of each connected account: its provider's collector, or the demo generator. */
+  sourceFor: BillingSourceResolver;
+  /** The platform's operations channel (Slack, PagerDuty), for health's alert rules. */
+  opsAlerts: AlertSink;
+  /** Warms the credential cache with every connected account's credentials (cold start). */
+  prefetchCredentials(): Promise<number>;
 }
 
-/** What tests and the local run may replace; everything else is built from config. */
+/**
+ * What tests and the command line may set. Stores and identity verifiers may be replaced by
+ * tests; everything else is built from config, which `env` and `configDir` steer.
+ */
 export interface DepsOverrides {
   documents?: DocumentStore;
   warehouse?: CostWarehouse;
@@ -50,12 +84,16 @@ export interface DepsOverrides {
   clock?: Clock;
   verifyIdToken?: IdTokenVerifier;
   verifyOidc?: OidcVerifier;
-  channelTester?: ChannelTester;
+  /** Alert channel adapters to use instead of the real ones (unit tests of the callables only). */
+  channels?: Partial<Record<ChannelKind, AlertChannel>>;
+  /** Where structured logs go; default stdout (Cloud Logging reads it). */
   logSink?: LogSink;
+  /** Where the console alert channel writes its lines; default stderr. */
+  consoleWrite?: (line: string) => void;
   /** Limits that config cannot express in a test (per-endpoint overrides are camelCase keys). */
   rateLimiter?: PipelineServices["rateLimiter"];
   bruteForce?: PipelineServices["bruteForce"];
-  /** Extra COSTMON_* variables over process.env (e.g. limits for a test). */
+  /** Extra COSTMON_* variables over process.env (the data folder, limits for a test). */
   env?: Record<string, string>;
   configDir?: string;
 }
@@ -64,14 +102,15 @@ let overrides: DepsOverrides = {};
 let depsPromise: Promise<AppDeps> | undefined;
 let servicesPromise: Promise<PipelineServices> | undefined;
 
-/** A store that can close synchronously (the local DuckDB adapters). */
-interface ClosableNow {
+/** A store that can close synchronously (the local DuckDB adapters) and asynchronously. */
+interface OwnedStore {
   closeNow(): void;
+  close(): Promise<void>;
 }
-/** The stores the last build opened itself; overrides belong to their caller. */
-let ownedStores: ClosableNow[] = [];
+/** What the last build opened itself; overrides belong to their caller. */
+let owned: { stores: OwnedStore[]; bus?: EventBus } = { stores: [] };
 
-/** Replaces adapters (tests, local run). Must run before the first request of the instance. */
+/** Replaces adapters or settings (tests, local run). Must run before the first request of the instance. */
 export function configureDeps(o: DepsOverrides): void {
   overrides = o;
   depsPromise = undefined;
@@ -85,56 +124,111 @@ const LOG_LEVELS: Record<AppConfig["logging"]["level"], Severity> = {
   error: "ERROR",
 };
 
-/** Default channel tester: the console channel, no network (the alerts module replaces it). */
-const consoleTester: ChannelTester = async (config) => {
-  currentLogger().info("test alert", { kind: config.kind, channel: config.id });
-  return { ok: true };
+/** The alert code's logger: the request's F3 logger, so lines carry the trace of the event that sent them. */
+const alertLog = {
+  info: (message: string, fields?: Record<string, unknown>) => currentLogger().info(message, fields),
+  warn: (message: string, fields?: Record<string, unknown>) => currentLogger().warn(message, fields),
+  error: (message: string, fields?: Record<string, unknown>) => currentLogger().error(message, fields),
 };
+
+function configOptions(o: DepsOverrides) {
+  return { env: { ...process.env, ...o.env }, ...(o.configDir ? { configDir: o.configDir } : {}) };
+}
 
 async function build(): Promise<AppDeps> {
   const o = overrides;
-  // Start loading the adapters' modules (DuckDB's native binding is the slowest part of a cold
-  // start) while config is read; nothing is opened until config says where.
-  const docModule = o.documents ? undefined : import("#adapters/local/duckdb-document-store.js");
-  const whModule = o.warehouse ? undefined : import("#adapters/local/duckdb-warehouse.js");
-  const secretModule = o.secrets ? undefined : import("#adapters/local/file-secret-store.js");
-  const config = await loadConfig({
-    env: { ...process.env, ...o.env },
-    ...(o.configDir ? { configDir: o.configDir } : {}),
-  });
+  // Start loading the local adapters' modules (DuckDB's native binding is the slowest part of a
+  // cold start) while config is read; nothing is opened until config says where.
+  const localModule = import("#adapters/local/local-runtime.js");
+  const config = await loadConfig(configOptions(o));
   const clock = o.clock ?? systemClock;
-  const opened: ClosableNow[] = [];
-  const own = <S extends ClosableNow>(store: S): S => {
-    opened.push(store);
-    return store;
-  };
-  const [docs, wh, secrets] = await Promise.all([
-    o.documents ?? docModule?.then((m) => m.DuckDbDocumentStore.open({ dataDir: config.data_dir })).then(own),
-    o.warehouse ?? whModule?.then((m) => m.DuckDbCostWarehouse.open({ dataDir: config.data_dir })).then(own),
-    o.secrets ?? secretModule?.then((m) => new m.FileSecretStore(`${config.data_dir}/secrets.json`)),
-  ]);
-  ownedStores = opened;
-  if (!docs || !wh || !secrets) throw new Error("adapters failed to load");
-  createLogger({ sink: o.logSink ?? stdoutSink, labels: { scope: "instance" } }).debug("config loaded", {
-    config: maskSecrets(config) as unknown as Record<string, unknown>,
-  });
-  return {
+  const given = {
     config,
     clock,
-    documents: docs,
-    warehouse: wh,
+    ...(o.documents ? { documents: o.documents } : {}),
+    ...(o.warehouse ? { warehouse: o.warehouse } : {}),
+    ...(o.secrets ? { secrets: o.secrets } : {}),
+  };
+  const runtimes: Record<AppConfig["runtime"], () => Promise<LocalRuntime>> = {
+    local: async () => (await localModule).openLocalRuntime(given),
+  };
+  const runtime = await runtimes[config.runtime]();
+  owned = { stores: runtime.owned, bus: runtime.bus };
+  const { documents, warehouse, secrets, bus } = runtime;
+  // Instance-level events (config, reloads) happen outside any request's scope: their own logger.
+  const instanceLog = createLogger({ sink: o.logSink ?? stdoutSink, level: LOG_LEVELS[config.logging.level], projectId: config.project.id, labels: { scope: "instance" } });
+  instanceLog.debug("config loaded", { config: maskSecrets(config) as unknown as Record<string, unknown> });
+
+  const reloader = createConfigReloader(() => loadConfig(configOptions(o)), {
+    ttlMs: config.config.reload_ttl,
+    clock,
+    onReloadError: (err) => instanceLog.error("config reload failed; keeping the last good config", { error: String(err) }),
+  });
+  // The first load already happened: seed the reloader with it.
+  const liveConfig = () => reloader.get();
+  await reloader.get();
+
+  const credentials = createCredentialStore(secrets, { maxAgeMs: config.secrets.credential_max_age, clock });
+  const channels = o.channels ?? createAlertChannels({ pagerDutyEventsUrl: config.alerts.pagerduty_events_url, ...(o.consoleWrite ? { consoleWrite: o.consoleWrite } : {}) });
+  const { createBillingSources } = await import("#adapters/billing/billing-sources.js");
+  const sourceFor = createBillingSources({
+    credentials,
+    clock,
+    jobProjectId: config.project.id,
+    endpoints: {
+      bigquery: config.providers.gcp.bigquery_endpoint,
+      costExplorer: config.providers.aws.cost_explorer_endpoint,
+      azureManagement: config.providers.azure.management_endpoint,
+      azureAuthority: config.providers.azure.authority_host,
+      azureTlsCaFile: config.providers.azure.tls_ca_file,
+    },
+    awsRegion: config.providers.aws.region,
+    retry: { maxAttempts: config.selfops.retry_max_attempts, baseDelayMs: config.selfops.retry_base, maxDelayMs: config.selfops.retry_max },
+    breaker: { failures: config.selfops.breaker_failures, halfOpenAfterMs: config.selfops.breaker_half_open_after },
+    demo: runtime.demoSource,
+  });
+
+  return {
+    config,
+    liveConfig,
+    flags: async () => createFlagEvaluator((await liveConfig()).feature_flags),
+    clock,
+    documents,
+    warehouse,
     secrets,
-    credentials: createCredentialStore(secrets, { maxAgeMs: config.secrets.credential_max_age, clock }),
-    apiKeys: createApiKeyService(docs, clock),
-    sessions: createSessionManager(docs, {
+    credentials,
+    apiKeys: createApiKeyService(documents, clock),
+    sessions: createSessionManager(documents, {
       maxConcurrent: config.session.max_concurrent,
       idleTimeoutMs: config.session.idle_timeout,
       clock,
     }),
-    workspaces: createWorkspaceService(docs, clock),
-    audit: createAuditLog(docs, { clock }),
+    workspaces: createWorkspaceService(documents, clock),
+    audit: createAuditLog(documents, { clock }),
     metrics: createMetrics(),
-    channelTester: o.channelTester ?? consoleTester,
+    bus,
+    channels,
+    dispatcher: createAlertDispatcher({ store: documents, secrets, channels, clock, log: alertLog }),
+    sourceFor,
+    opsAlerts: createOpsAlertSink({
+      settings: async () => {
+        const { alerts } = await liveConfig();
+        return {
+          slackEnabled: alerts.slack_enabled,
+          slackWebhookUrl: alerts.slack_webhook_url,
+          pagerDutyEnabled: alerts.pagerduty_enabled,
+          pagerDutyRoutingKey: alerts.pagerduty_routing_key,
+          pagerDutyEventsUrl: alerts.pagerduty_events_url,
+          minSeverity: alerts.min_severity,
+        };
+      },
+      onFailure: (channel, reason) => instanceLog.error("operations alert not delivered", { channel, reason }),
+    }),
+    async prefetchCredentials() {
+      const pairs = await listConnectedAccounts(documents, { limit: 1000 });
+      await credentials.prefetch(pairs);
+      return pairs.length;
+    },
   };
 }
 
@@ -152,9 +246,27 @@ export function getDeps(): Promise<AppDeps> {
  * handler can run it before the process exits. Nothing is written after this.
  */
 export function closeDepsNow(): void {
-  const stores = ownedStores;
-  ownedStores = [];
+  const stores = owned.stores;
+  owned = { stores: [] };
   for (const s of stores) s.closeNow();
+}
+
+/**
+ * Orderly shutdown (the command line): lets the bus finish what is under way, then closes the
+ * stores this instance opened. The next getDeps builds afresh.
+ */
+export async function closeDeps(): Promise<void> {
+  const { stores, bus } = owned;
+  owned = { stores: [] };
+  depsPromise = undefined;
+  servicesPromise = undefined;
+  await bus?.close();
+  for (const s of stores) await s.close();
+}
+
+/** Service accounts allowed to call event functions, with `{project}` filled in. */
+function oidcServiceAccounts(c: AppConfig): string[] {
+  return c.auth.oidc_service_accounts.map((a) => a.replaceAll("{project}", c.project.id));
 }
 
 /** The middleware pipeline's services, from the same deps and config. */
@@ -166,9 +278,7 @@ export function getPipelineServices(): Promise<PipelineServices> {
     const verifyIdToken = o.verifyIdToken ?? firebaseIdTokenVerifier({ projectId: c.project.id });
     const verifyOidc =
       o.verifyOidc ??
-      (c.auth.oidc_audience
-        ? googleOidcVerifier({ audience: c.auth.oidc_audience, allowedServiceAccounts: [`scheduler@${c.project.id}.iam.gserviceaccount.com`] })
-        : undefined);
+      (c.auth.oidc_audience ? googleOidcVerifier({ audience: c.auth.oidc_audience, allowedServiceAccounts: oidcServiceAccounts(c) }) : undefined);
     const sec = (ms: number) => ms / 1000;
     return {
       config: {
@@ -180,20 +290,22 @@ export function getPipelineServices(): Promise<PipelineServices> {
       },
       clock: d.clock,
       logSink: o.logSink ?? stdoutSink,
-      rateLimiter: o.rateLimiter ?? createRateLimiter({
-        points: c.rate_limit.points,
-        durationSec: sec(c.rate_limit.duration),
-        overrides: Object.fromEntries(
-          Object.entries(c.rate_limit.overrides).map(([k, v]) => [k, { points: v.points, durationSec: sec(v.duration) }]),
-        ),
-        clock: d.clock,
-      }),
-      bruteForce: o.bruteForce ?? createBruteForceGuard({
-        maxFailures: c.brute_force.max_failures,
-        windowSec: sec(c.brute_force.window),
-        blockSec: sec(c.brute_force.block),
-        clock: d.clock,
-      }),
+      rateLimiter:
+        o.rateLimiter ??
+        createRateLimiter({
+          points: c.rate_limit.points,
+          durationSec: sec(c.rate_limit.duration),
+          overrides: Object.fromEntries(Object.entries(c.rate_limit.overrides).map(([k, v]) => [k, { points: v.points, durationSec: sec(v.duration) }])),
+          clock: d.clock,
+        }),
+      bruteForce:
+        o.bruteForce ??
+        createBruteForceGuard({
+          maxFailures: c.brute_force.max_failures,
+          windowSec: sec(c.brute_force.window),
+          blockSec: sec(c.brute_force.block),
+          clock: d.clock,
+        }),
       authenticate: createAuthenticator({ verifyIdToken, apiKeys: d.apiKeys, ...(verifyOidc ? { verifyOidc } : {}) }),
       sessions: d.sessions,
       workspaces: d.workspaces,

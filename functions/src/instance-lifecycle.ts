@@ -1,5 +1,8 @@
 import { z } from "zod";
-import { closeDepsNow, getPipelineServices } from "./deps.js";
+import { closeDepsNow, getDeps, getPipelineServices } from "./deps.js";
+
+/** Functions that read tenants' cloud credentials, and so prefetch them at cold start. */
+const READS_CREDENTIALS = new Set(["collectAccount"]);
 
 /**
  * The life of a deployed instance (Cloud Functions sets FUNCTION_TARGET; tests and the CLI import
@@ -15,6 +18,10 @@ import { closeDepsNow, getPipelineServices } from "./deps.js";
  * one schema, as in a CLI import, not in an instance that parses each schema a few times before its
  * first answer. Per-call cost is the same either way (bench/middleware).
  *
+ * Functions that collect prefetch every connected account's cloud credentials in the background
+ * (DESIGN.md §10: secrets are prefetched at cold start and cached with a max age), so the first
+ * page does not wait on the secret store.
+ *
  * Stop: on SIGTERM (Cloud Run gives 10 s before SIGKILL) close the stores synchronously. DuckDB
  * then checkpoints its WAL, so nothing written is left to replay and the next cold start opens
  * the file quickly. functions-framework's own SIGTERM handler exits the process after ours; when
@@ -24,7 +31,8 @@ export function startInstance(env: NodeJS.ProcessEnv = process.env): Promise<voi
   if (!env.FUNCTION_TARGET) return undefined;
   z.config({ jitless: true });
   process.once("SIGTERM", onSigterm);
-  return getPipelineServices().then(
+  const warm = READS_CREDENTIALS.has(env.FUNCTION_TARGET) ? getDeps().then((d) => d.prefetchCredentials()) : Promise.resolve();
+  return Promise.all([getPipelineServices(), warm]).then(
     () => undefined,
     () => undefined,
   );

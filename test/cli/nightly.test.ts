@@ -3,27 +3,26 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadDemoConfig } from "#adapters/demo/demo-config.js";
+import { runLocalNightly } from "#cli/commands/nightly.js";
+import type { NightlyResult } from "#cli/nightly/run-nightly.js";
 import { createProgress } from "#cli/progress.js";
-import { openLocalRuntime } from "#cli/nightly/local-runtime.js";
-import { type NightlyResult, runNightly } from "#cli/nightly/run-nightly.js";
-import { seedDemoTenants } from "#cli/nightly/seed-demo-tenants.js";
+import { closeDeps, getDeps } from "../../functions/src/deps.js";
 import { repoRoot } from "../support/shared-data.js";
 
-const cfg = await loadDemoConfig(join(repoRoot, "config/demo/tenants.yaml"));
+const tenantsFile = join(repoRoot, "config/demo/tenants.yaml");
+const cfg = await loadDemoConfig(tenantsFile);
 const progress = createProgress({ quiet: true });
 
+/** The nightly as `costmon nightly` runs it: the deployed event functions on the local runtime. */
 async function nightly(dataDir: string, runDate: string) {
-  const rt = await openLocalRuntime({ dataDir, progress });
   try {
-    await seedDemoTenants(rt.store, cfg);
-    const result = await runNightly(rt, cfg, { runDate, dataDir, progress });
-    const totals = Object.fromEntries(
-      await Promise.all(cfg.tenants.map(async (t) => [t.id, await rt.warehouse.totals(t.id)] as const)),
-    );
-    const deliveries = (await rt.store.list("alert_deliveries")).docs.length;
+    const result = await runLocalNightly({ config: tenantsFile, dataDir, date: runDate, configDir: join(repoRoot, "config") }, progress);
+    const d = await getDeps();
+    const totals = Object.fromEntries(await Promise.all(cfg.tenants.map(async (t) => [t.id, await d.warehouse.totals(t.id)] as const)));
+    const deliveries = (await d.documents.list("alert_deliveries")).docs.length;
     return { result, totals, deliveries };
   } finally {
-    await rt.close();
+    await closeDeps();
   }
 }
 

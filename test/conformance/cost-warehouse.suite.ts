@@ -351,6 +351,98 @@ export function describeCostWarehouseConformance(name: string, makeWarehouse: ()
         expect(await sum({ "team\" OR 1=1 --": "ml" }).catch((e: Error) => e.message)).toMatch(/invalid cost query[\s\S]*tags/);
       });
 
+      it("queryDaily groups by charge category", async () => {
+        await seed();
+        const rows = await wh.queryDaily(A, {
+          window: { start: "2026-04-01", end: "2026-04-01" },
+          groupBy: ["service_name", "charge_category"],
+        });
+        expect(rows.map((r) => [r.dims.service_name, r.dims.charge_category, r.billed_cost])).toEqual([
+          ["Compute", "Credit", "-1"],
+          ["Compute", "Usage", "10"],
+          ["Storage", "Usage", "3"],
+        ]);
+      });
+
+      describe("groupByTags", () => {
+        const d1 = "2026-05-02";
+        const d2 = "2026-05-03";
+        async function seedTags(): Promise<void> {
+          const at = (d: string, over: Parameters<typeof costRecord>[0]) => day(d, over);
+          await wh.upsert(A, [
+            at(d1, { resource_id: "r1", billed_cost: "4", tags: { team: "ml", env: "prod" } }),
+            at(d1, { resource_id: "r2", billed_cost: "3", tags: { team: "ml", env: "dev" } }),
+            at(d1, { resource_id: "r3", billed_cost: "2", tags: {} }),
+            at(d1, { resource_id: "r4", billed_cost: "1.5", tags: { team: "web", owner: "x" } }),
+            at(d1, { resource_id: "r5", billed_cost: "0.25", tags: { env: "prod" } }),
+            at(d2, { resource_id: "r1", billed_cost: "5", tags: { team: "ml", env: "prod" } }),
+            at(d2, { resource_id: "r6", billed_cost: "1", service_name: "BigQuery", tags: { team: "ml", env: "prod" } }),
+          ]);
+        }
+        const flat = (rows: Awaited<ReturnType<CostWarehouse["queryDaily"]>>) => rows.map((r) => [r.date, r.dims, r.tags, r.billed_cost]);
+
+        it("carries the values of the keys on each row; a missing key is absent and sorts last", async () => {
+          await seedTags();
+          const rows = await wh.queryDaily(A, { window: { start: d1, end: d2 }, groupBy: [], groupByTags: ["team"] });
+          expect(flat(rows)).toEqual([
+            [d1, {}, { team: "ml" }, "7"],
+            [d1, {}, { team: "web" }, "1.5"],
+            [d1, {}, {}, "2.25"],
+            [d2, {}, { team: "ml" }, "6"],
+          ]);
+        });
+
+        it("groups by several keys and dimensions together, in the order given", async () => {
+          await seedTags();
+          const rows = await wh.queryDaily(A, { window: { start: d1, end: d2 }, groupBy: ["service_name"], groupByTags: ["env", "team"] });
+          expect(flat(rows)).toEqual([
+            [d1, { service_name: "Compute Engine" }, { env: "dev", team: "ml" }, "3"],
+            [d1, { service_name: "Compute Engine" }, { env: "prod", team: "ml" }, "4"],
+            [d1, { service_name: "Compute Engine" }, { env: "prod" }, "0.25"],
+            [d1, { service_name: "Compute Engine" }, { team: "web" }, "1.5"],
+            [d1, { service_name: "Compute Engine" }, {}, "2"],
+            [d2, { service_name: "BigQuery" }, { env: "prod", team: "ml" }, "1"],
+            [d2, { service_name: "Compute Engine" }, { env: "prod", team: "ml" }, "5"],
+          ]);
+        });
+
+        it("works with the tags filter, and rows carry no tags when no tag key is grouped", async () => {
+          await seedTags();
+          const filtered = await wh.queryDaily(A, { window: { start: d1, end: d1 }, groupBy: [], groupByTags: ["env"], tags: { team: "ml" } });
+          const plain = await wh.queryDaily(A, { window: { start: d1, end: d1 }, groupBy: [] });
+          const none = await wh.queryDaily(A, { window: { start: d1, end: d1 }, groupBy: [], groupByTags: [] });
+          expect(flat(filtered)).toEqual([
+            [d1, {}, { env: "dev" }, "3"],
+            [d1, {}, { env: "prod" }, "4"],
+          ]);
+          expect(plain).toEqual([{ date: d1, dims: {}, billed_cost: "10.75", effective_cost: "5" }]);
+          expect(plain[0]).not.toHaveProperty("tags");
+          expect(flat(none)).toEqual([[d1, {}, {}, "10.75"]]);
+        });
+
+        it("takes keys with dots, slashes and spaces", async () => {
+          await wh.upsert(A, [
+            day(d1, { resource_id: "k1", billed_cost: "2", tags: { "k8s.io/app": "web", "cost center": "7" } }),
+            day(d1, { resource_id: "k2", billed_cost: "3", tags: { "k8s.io/app": "web" } }),
+          ]);
+          const rows = await wh.queryDaily(A, { window: { start: d1, end: d1 }, groupBy: [], groupByTags: ["k8s.io/app", "cost center"] });
+          expect(rows.map((r) => [r.tags, r.billed_cost])).toEqual([
+            [{ "k8s.io/app": "web", "cost center": "7" }, "2"],
+            [{ "k8s.io/app": "web" }, "3"],
+          ]);
+        });
+
+        it.each<[string, string[]]>([
+          ["a key that could break out of the JSON path", ['team" OR 1=1 --']],
+          ["a key listed twice", ["team", "team"]],
+          ["more than 20 keys", Array.from({ length: 21 }, (_, i) => `k${i}`)],
+          ["an empty key", [""]],
+        ])("rejects %s", async (_label, groupByTags) => {
+          await seedTags();
+          await expect(wh.queryDaily(A, { window: { start: d1, end: d1 }, groupBy: [], groupByTags })).rejects.toThrow(/invalid cost query/);
+        });
+      });
+
       it("totals over a window, and days newest last", async () => {
         await seed();
         expect(await wh.totals(A, { start: "2026-04-02", end: "2026-04-03" })).toEqual({

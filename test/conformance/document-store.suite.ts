@@ -130,6 +130,82 @@ export function describeDocumentStoreConformance(name: string, makeStore: () => 
       });
     });
 
+    describe("setMany", () => {
+      it("writes several paths in one call, with and without merge", async () => {
+        // Prepare
+        const a = `${col("a", "budgets")}/b1`;
+        const b = `${col("a", "budgets")}/b2`;
+        const c = `${col("a", "forecasts")}/total`;
+        const d = `${col("b", "anomalies")}/x1`;
+        await store.set(a, { a: 1, b: 2, nested: { x: 1, y: 2 } });
+        await store.set(b, { old: true });
+        // Act
+        await store.setMany([
+          { path: a, data: { b: 3, nested: { x: 9 } }, merge: true },
+          { path: b, data: { fresh: 1 } },
+          { path: c, data: { points: [1, 2] }, merge: false },
+          { path: d, data: { status: "open" }, merge: true },
+        ]);
+        // Assess
+        expect(await store.get(a)).toEqual({ a: 1, b: 3, nested: { x: 9 } });
+        expect(await store.get(b)).toEqual({ fresh: 1 });
+        expect(await store.get(c)).toEqual({ points: [1, 2] });
+        expect(await store.get(d)).toEqual({ status: "open" });
+        expect(ids(await store.list(col("a", "budgets")))).toEqual(["b1", "b2"]);
+      });
+
+      it("applies the list in order: a later write to a path sees the earlier ones", async () => {
+        const path = `${col("a", "budgets")}/b1`;
+        await store.set(path, { stale: true });
+        await store.setMany([
+          { path, data: { a: 1 } },
+          { path, data: { b: 2 }, merge: true },
+          { path, data: { a: 3 }, merge: true },
+        ]);
+        const merged = await store.get(path);
+        await store.setMany([
+          { path, data: { c: 1 }, merge: true },
+          { path, data: { d: 4 } },
+        ]);
+        expect(merged).toEqual({ a: 3, b: 2 });
+        expect(await store.get(path)).toEqual({ d: 4 });
+      });
+
+      it("an empty list is a no-op", async () => {
+        const path = `${col("a", "budgets")}/b1`;
+        await store.set(path, { a: 1 });
+        await store.setMany([]);
+        expect(await store.get(path)).toEqual({ a: 1 });
+      });
+
+      it("stores copies: mutating the caller's objects afterwards changes nothing", async () => {
+        const path = `${col("a", "budgets")}/b1`;
+        const data: DocumentData = { list: [1], nested: { k: 1 } };
+        await store.setMany([{ path, data }]);
+        (data.list as number[]).push(2);
+        (data.nested as { k: number }).k = 2;
+        expect(await store.get(path)).toEqual({ list: [1], nested: { k: 1 } });
+      });
+
+      it.each<[string, (path: string) => { path: string; data: DocumentData; merge?: boolean }]>([
+        ["a collection path", () => ({ path: col("a", "budgets"), data: { a: 1 } })],
+        ["an empty segment", () => ({ path: `${col("a", "budgets")}//b9`, data: { a: 1 } })],
+        ["an empty path", () => ({ path: "", data: { a: 1 } })],
+        ["data that is an array", (path) => ({ path, data: [1, 2] as unknown as DocumentData })],
+        ["data that is null", (path) => ({ path, data: null as unknown as DocumentData, merge: true })],
+      ])("rejects a batch holding %s and writes none of it", async (_label, bad) => {
+        const first = `${col("a", "budgets")}/b1`;
+        const last = `${col("a", "budgets")}/b2`;
+        await store.set(first, { keep: true });
+        await expect(
+          store.setMany([{ path: first, data: { changed: true } }, bad(`${col("a", "budgets")}/b3`), { path: last, data: { a: 1 } }]),
+        ).rejects.toThrow();
+        expect(await store.get(first)).toEqual({ keep: true });
+        expect(await store.get(last)).toBeNull();
+        expect(ids(await store.list(col("a", "budgets")))).toEqual(["b1"]);
+      });
+    });
+
     describe("list", () => {
       /** Ten budgets in tenant a with mixed fields, two in tenant b, one in a subcollection. */
       async function seed(): Promise<void> {

@@ -79,6 +79,7 @@ export class MemoryCostWarehouse implements CostWarehouse {
   async queryDaily(tenantId: string, query: CostQuery): Promise<CostRow[]> {
     validateTenantId(tenantId);
     const q = validateCostQuery(query);
+    const tagKeys = q.groupByTags ?? [];
     const groups = new Map<string, { row: CostRow; billed: string[]; effective: string[] }>();
     for (const r of this.table(tenantId).values()) {
       if (!inWindow(r, q.window)) continue;
@@ -87,10 +88,13 @@ export class MemoryCostWarehouse implements CostWarehouse {
       if (!Object.entries(q.tags ?? {}).every(([k, v]) => r.tags[k] === v)) continue;
       const dims: CostRow["dims"] = {};
       for (const d of q.groupBy) dims[d] = r[d];
-      const key = JSON.stringify([r.charge_period_start, ...q.groupBy.map((d) => r[d])]);
+      const tagValues = tagKeys.map((k) => (Object.hasOwn(r.tags, k) ? r.tags[k] : undefined));
+      const key = JSON.stringify([r.charge_period_start, ...q.groupBy.map((d) => r[d]), ...tagValues.map((v) => v ?? null)]);
       let g = groups.get(key);
       if (!g) {
-        g = { row: { date: r.charge_period_start, dims, billed_cost: "0", effective_cost: "0" }, billed: [], effective: [] };
+        const row: CostRow = { date: r.charge_period_start, dims, billed_cost: "0", effective_cost: "0" };
+        if (q.groupByTags) row.tags = Object.fromEntries(tagKeys.flatMap((k, i) => (tagValues[i] === undefined ? [] : [[k, tagValues[i]]])));
+        g = { row, billed: [], effective: [] };
         groups.set(key, g);
       }
       g.billed.push(r.billed_cost);
@@ -101,12 +105,18 @@ export class MemoryCostWarehouse implements CostWarehouse {
       billed_cost: canonicalMoney(addDecimals(g.billed)),
       effective_cost: canonicalMoney(addDecimals(g.effective)),
     }));
-    const sortKey = (r: CostRow) => [r.date, ...q.groupBy.map((d) => r.dims[d] ?? "")];
+    // Same order as DuckDB: date, groupBy columns, tag values with a missing tag last.
+    const sortKey = (r: CostRow) => [r.date, ...q.groupBy.map((d) => r.dims[d] ?? ""), ...tagKeys.map((k) => r.tags?.[k])];
     return rows.sort((a, b) => {
       const ka = sortKey(a);
       const kb = sortKey(b);
       for (let i = 0; i < ka.length; i++) {
-        const c = compareStrings(ka[i] as string, kb[i] as string);
+        const x = ka[i];
+        const y = kb[i];
+        if (x === y) continue;
+        if (x === undefined) return 1;
+        if (y === undefined) return -1;
+        const c = compareStrings(x, y);
         if (c !== 0) return c;
       }
       return 0;

@@ -1,7 +1,8 @@
 import { parseCollectionPath, parseDocPath } from "#adapters/local/document-paths.js";
 import { runListQuery } from "#adapters/local/document-query.js";
 import { toStoredData } from "#adapters/local/document-values.js";
-import type { Doc, DocumentData, DocumentStore, ListQuery, Page } from "#kernel/ports.js";
+import { prepareWrites } from "#adapters/local/document-writes.js";
+import type { Doc, DocumentData, DocumentStore, DocumentWrite, ListQuery, Page } from "#kernel/ports.js";
 
 interface Stored {
   collection: string;
@@ -37,6 +38,16 @@ export class MemoryDocumentStore implements DocumentStore {
     const existing = this.docs.get(path);
     const next = opts?.merge && existing ? { ...existing.data, ...incoming } : incoming;
     this.docs.set(path, { collection: p.collection, id: p.id, data: next });
+  }
+
+  /** Validates the whole batch first, then applies it in order without an await: atomic here. */
+  async setMany(writes: readonly DocumentWrite[]): Promise<void> {
+    this.open();
+    for (const w of prepareWrites(writes)) {
+      const existing = this.docs.get(w.doc.path);
+      const next = w.merge && existing ? { ...existing.data, ...w.data } : w.data;
+      this.docs.set(w.doc.path, { collection: w.doc.collection, id: w.doc.id, data: next });
+    }
   }
 
   async create(path: string, data: DocumentData): Promise<boolean> {

@@ -164,7 +164,7 @@ describe("callables through the Firebase client SDK and the Auth emulator", () =
     ["getLlmUsage", { start: "2026-01-01", end: "2026-01-31" }],
   ])("answers malformed %s payloads from the real SDK with a 4xx code, never internal", async (name, valid) => {
     // Prepare
-    const entry = (await import("../../functions/src/index.js")) as unknown as Record<string, CallableFunction>;
+    const entry = (await import("../../functions/src/index.js")).functions as unknown as Record<string, CallableFunction>;
     const schema = (entry[name] as CallableFunction).inputSchema;
     const call = viewer.callable(await app.url(name));
     const codes = new Set<string>();

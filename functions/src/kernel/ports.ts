@@ -27,6 +27,13 @@ export interface Page<T extends DocumentData = DocumentData> {
   next?: string;
 }
 
+/** One write of a `setMany` batch: what `set(path, data, { merge })` would do. */
+export interface DocumentWrite {
+  path: string;
+  data: DocumentData;
+  merge?: boolean;
+}
+
 /**
  * Hierarchical document store with Firestore's path model: "tenants/t1/budgets/b1" is a document,
  * "tenants/t1/budgets" a collection. Field paths in queries are top-level field names.
@@ -35,6 +42,14 @@ export interface DocumentStore {
   get<T extends DocumentData = DocumentData>(path: string): Promise<T | null>;
   /** Creates or replaces; with merge, shallow-merges top-level fields. */
   set(path: string, data: DocumentData, opts?: { merge?: boolean }): Promise<void>;
+  /**
+   * Applies several `set`s in list order, as one unit where the store allows it: every path and
+   * document is validated first (the same checks as `set`), so a bad write fails the call before
+   * anything is written; a later write to the same path sees the earlier ones. The local stores
+   * apply the whole list atomically. Firestore implements it with WriteBatch in chunks of 500
+   * writes (its batch limit), so there a longer list is atomic per chunk, not as a whole.
+   */
+  setMany(writes: readonly DocumentWrite[]): Promise<void>;
   /** Creates only if absent; returns false when the document already exists (leases, dedupe). */
   create(path: string, data: DocumentData): Promise<boolean>;
   delete(path: string): Promise<void>;

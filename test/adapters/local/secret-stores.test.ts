@@ -2,7 +2,6 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { EnvSecretStore, secretEnvName } from "#adapters/local/env-secret-store.js";
 import { FileSecretStore } from "#adapters/local/file-secret-store.js";
 import { describeSecretStoreConformance } from "../../conformance/secret-store.suite.js";
 
@@ -19,12 +18,6 @@ describeSecretStoreConformance(
     return store;
   },
   { writable: true },
-);
-
-describeSecretStoreConformance(
-  "EnvSecretStore",
-  async (seed) => new EnvSecretStore(Object.fromEntries(Object.entries(seed).map(([k, v]) => [secretEnvName(k), v]))),
-  { writable: false },
 );
 
 describe("FileSecretStore on disk", () => {
@@ -63,21 +56,5 @@ describe("FileSecretStore on disk", () => {
     await store.put("__proto__", "v");
     expect(await store.get("__proto__")).toBe("v");
     expect(Object.entries(JSON.parse(readFileSync(file, "utf8")).secrets)).toEqual([["__proto__", "v"]]);
-  });
-});
-
-describe("EnvSecretStore naming", () => {
-  it.each([
-    ["cloud-creds/t1/gcp", "SECRET_CLOUD_CREDS_T1_GCP"],
-    ["slack.webhook", "SECRET_SLACK_WEBHOOK"],
-    ["Already_Upper", "SECRET_ALREADY_UPPER"],
-  ])("maps %s to %s", (name, env) => {
-    expect(secretEnvName(name)).toBe(env);
-  });
-
-  it("reads process.env by default and treats an empty variable as absent", async () => {
-    const store = new EnvSecretStore({ SECRET_EMPTY: "", SECRET_SET: "v" });
-    expect(await store.get("empty")).toBeNull();
-    expect(await store.get("set")).toBe("v");
   });
 });

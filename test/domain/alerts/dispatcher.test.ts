@@ -5,7 +5,7 @@ import type { DeadLetter, DeliveryRecord } from "#domain/alerts/delivery-record.
 import { type AlertDispatcherDeps, createAlertDispatcher } from "#domain/alerts/dispatcher.js";
 import { MemoryDocumentStore } from "../../fakes/memory-document-store.js";
 import { MemorySecretStore } from "../../fakes/memory-secret-store.js";
-import { anomalyUpdated } from "#domain/alerts/alert-event.js";
+import { type AlertEvent, anomalyUpdated } from "#domain/alerts/alert-event.js";
 import { anomalyInput, budgetEvent, captureLog, fixedClock, opened, otherEvents, recordingChannel, resolved } from "./fixtures.js";
 
 const SLACK_URL = "https://hooks.slack.com/services/T0/B0/canary-slack-secret";
@@ -183,7 +183,7 @@ describe("alert dispatcher", () => {
 
   it("rejects invalid events loudly and counts tenants without channels", async () => {
     const { dispatcher, log } = await setup();
-    const report = await dispatcher.dispatch([{ type: "anomaly.opened", tenantId: "acme" }, opened({ tenantId: "nochannels" })]);
+    const report = await dispatcher.dispatch([{ type: "anomaly.opened", tenantId: "acme" } as unknown as AlertEvent, opened({ tenantId: "nochannels" })]);
     expect(report.invalid).toBe(1);
     expect(report.unrouted).toBe(1);
     expect(log.lines.map((l) => l.message)).toEqual([

@@ -34,7 +34,7 @@ describe(`bad input on ${names.join(", ")}`, () => {
     }, { COSTMON_LOGGING_LEVEL: "info" });
     await seedTenantDocs(app.documents, T);
     await app.warehouse.upsert(T, [costRow(T, "2026-01-05")]);
-    const entry = (await import("../../../functions/src/index.js")) as Record<string, unknown>;
+    const entry = (await import("../../../functions/src/index.js")).functions as Record<string, unknown>;
     callables = new Map(
       Object.entries(entry).filter((e): e is [string, CallableFunction] => typeof e[1] === "function" && "inputSchema" in e[1]),
     );

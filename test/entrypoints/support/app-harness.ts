@@ -39,21 +39,14 @@ export interface App {
   close(): Promise<void>;
 }
 
-export async function startApp(over: Partial<DepsOverrides> = {}, env: Record<string, string> = {}): Promise<App> {
-  const documents = new MemoryDocumentStore();
-  const warehouse = new MemoryCostWarehouse();
-  const secrets = new MemorySecretStore();
-  const clock = new MutableClock();
-  const logs: string[] = [];
-  configureDeps({
-    documents,
-    warehouse,
-    secrets,
-    clock,
-    logSink: (line) => logs.push(line),
-    env: { COSTMON_ENV: "dev", COSTMON_LOGGING_LEVEL: "debug", ...env },
-    ...over,
-  });
+/** The callable side of an app: the real entry points served by name, whatever deps they were configured with. */
+export type EntryPointClient = Pick<App, "url" | "call" | "raw" | "close">;
+
+/**
+ * Serves the real entry points (functions/src/index.ts) in-process with getTestServer, each on its
+ * own 127.0.0.1 port on first use, for deps the caller configured (configureDeps) beforehand.
+ */
+export async function serveEntryPoints(): Promise<EntryPointClient> {
   await import("../../../functions/src/index.js");
   const servers = new Map<string, Promise<{ server: Server; url: string }>>();
   function serve(name: string) {
@@ -76,11 +69,6 @@ export async function startApp(over: Partial<DepsOverrides> = {}, env: Record<st
     return fetch(url, init);
   }
   return {
-    documents,
-    warehouse,
-    secrets,
-    clock,
-    logs,
     url: async (name) => (await serve(name)).url,
     raw,
     async call(name, data, headers = {}) {
@@ -107,4 +95,22 @@ export async function startApp(over: Partial<DepsOverrides> = {}, env: Record<st
       servers.clear();
     },
   };
+}
+
+export async function startApp(over: Partial<DepsOverrides> = {}, env: Record<string, string> = {}): Promise<App> {
+  const documents = new MemoryDocumentStore();
+  const warehouse = new MemoryCostWarehouse();
+  const secrets = new MemorySecretStore();
+  const clock = new MutableClock();
+  const logs: string[] = [];
+  configureDeps({
+    documents,
+    warehouse,
+    secrets,
+    clock,
+    logSink: (line) => logs.push(line),
+    env: { COSTMON_ENV: "dev", COSTMON_LOGGING_LEVEL: "debug", ...env },
+    ...over,
+  });
+  return { documents, warehouse, secrets, clock, logs, ...(await serveEntryPoints()) };
 }

@@ -29,7 +29,7 @@ describe("loadConfig: the shipped files", () => {
     // Assess
     expect(config.env).toBe(envName);
     expect(config.rate_limit.duration).toBe(60_000);
-    expect(config.session).toEqual({ max_concurrent: 3, idle_timeout: 30 * 60_000, memory_ttl: 24 * 3_600_000 });
+    expect(config.session).toEqual({ max_concurrent: 3, idle_timeout: 30 * 60_000 });
     expect(config.brute_force).toEqual({ max_failures: 5, window: 300_000, block: 1_800_000 });
   });
 
@@ -87,7 +87,7 @@ describe("loadConfig: source priority", () => {
       secrets: { ALERTS_SLACK_WEBHOOK_URL: "https://hooks.slack.com/services/T/B/X" },
     });
 
-    expect(config.session).toEqual({ max_concurrent: 5, idle_timeout: 45 * 60_000, memory_ttl: 86_400_000 });
+    expect(config.session).toEqual({ max_concurrent: 5, idle_timeout: 45 * 60_000 });
     expect(config.alerts.slack_webhook_url).toBe("https://hooks.slack.com/services/T/B/X");
   });
 
@@ -96,7 +96,7 @@ describe("loadConfig: source priority", () => {
       env: {
         COSTMON_RATE_LIMIT_OVERRIDES_getCostSummary_POINTS: "7",
         COSTMON_RATE_LIMIT_OVERRIDES_getCostSummary_DURATION: "10s",
-        COSTMON_FEATURE_FLAGS_FORECAST_INTERVALS_V2_ROLLOUT_PERCENT: "42",
+        COSTMON_FEATURE_FLAGS_ALERT_ACKNOWLEDGE_SYNC_ROLLOUT_PERCENT: "42",
         COSTMON_ANALYSIS_FORECAST_HORIZON_DAYS: "60",
       },
       envName: "dev",
@@ -105,7 +105,7 @@ describe("loadConfig: source priority", () => {
 
     expect(config.rate_limit.overrides.getCostSummary).toEqual({ points: 7, duration: 10_000 });
     expect(config.rate_limit.overrides.recordLlmUsage?.points).toBe(600);
-    expect(config.feature_flags.forecast_intervals_v2?.rollout_percent).toBe(42);
+    expect(config.feature_flags.alert_acknowledge_sync?.rollout_percent).toBe(42);
     expect(config.analysis.forecast_horizon_days).toBe(60);
   });
 
@@ -128,19 +128,17 @@ describe("loadConfig: source priority", () => {
 
 describe("loadConfig: coercion", () => {
   it.each([
-    { name: "COSTMON_SERVER_HTTP_PORT", value: "9090", read: (c: Awaited<ReturnType<typeof loadConfig>>) => c.server.http_port, expected: 9090 },
-    { name: "COSTMON_AUDIT_ENABLED", value: "false", read: (c: Awaited<ReturnType<typeof loadConfig>>) => c.audit.enabled, expected: false },
     { name: "COSTMON_ALERTS_SLACK_ENABLED", value: "yes", read: (c: Awaited<ReturnType<typeof loadConfig>>) => c.alerts.slack_enabled, expected: true },
     { name: "COSTMON_ALERTS_PAGERDUTY_ENABLED", value: "0", read: (c: Awaited<ReturnType<typeof loadConfig>>) => c.alerts.pagerduty_enabled, expected: false },
     { name: "COSTMON_SESSION_IDLE_TIMEOUT", value: "30m", read: (c: Awaited<ReturnType<typeof loadConfig>>) => c.session.idle_timeout, expected: 1_800_000 },
     { name: "COSTMON_SELFOPS_HEALTH_TIMEOUT", value: "5s", read: (c: Awaited<ReturnType<typeof loadConfig>>) => c.selfops.health_timeout, expected: 5_000 },
-    { name: "COSTMON_SESSION_MEMORY_TTL", value: "1h", read: (c: Awaited<ReturnType<typeof loadConfig>>) => c.session.memory_ttl, expected: 3_600_000 },
+    { name: "COSTMON_COLLECTION_TRAILING_DAYS", value: "5", read: (c: Awaited<ReturnType<typeof loadConfig>>) => c.collection.trailing_days, expected: 5 },
     { name: "COSTMON_SELFOPS_RETRY_BASE", value: "250ms", read: (c: Awaited<ReturnType<typeof loadConfig>>) => c.selfops.retry_base, expected: 250 },
     { name: "COSTMON_CONFIG_RELOAD_TTL", value: "1.5h", read: (c: Awaited<ReturnType<typeof loadConfig>>) => c.config.reload_ttl, expected: 5_400_000 },
     { name: "COSTMON_BRUTE_FORCE_BLOCK", value: "2d", read: (c: Awaited<ReturnType<typeof loadConfig>>) => c.brute_force.block, expected: 172_800_000 },
-    { name: "COSTMON_ANALYSIS_ANOMALY_Z_THRESHOLD", value: "2.5", read: (c: Awaited<ReturnType<typeof loadConfig>>) => c.analysis.anomaly_z_threshold, expected: 2.5 },
+    { name: "COSTMON_ANALYSIS_HISTORY_DAYS", value: "365", read: (c: Awaited<ReturnType<typeof loadConfig>>) => c.analysis.history_days, expected: 365 },
     { name: "COSTMON_SERVER_CORS_ORIGINS", value: "https://a.example, https://b.example", read: (c: Awaited<ReturnType<typeof loadConfig>>) => c.server.cors_origins, expected: ["https://a.example", "https://b.example"] },
-    { name: "COSTMON_ALERTS_MIN_IMPACT_USD", value: "125.50", read: (c: Awaited<ReturnType<typeof loadConfig>>) => c.alerts.min_impact_usd, expected: "125.50" },
+    { name: "COSTMON_AUTH_OIDC_SERVICE_ACCOUNTS", value: "a@p.iam.gserviceaccount.com, b@p.iam.gserviceaccount.com", read: (c: Awaited<ReturnType<typeof loadConfig>>) => c.auth.oidc_service_accounts, expected: ["a@p.iam.gserviceaccount.com", "b@p.iam.gserviceaccount.com"] },
   ])("coerces $name=$value", async ({ name, value, read, expected }) => {
     const config = await loadConfig({ env: { [name]: value }, envName: "dev", configDir: shippedConfigDir });
 
@@ -156,9 +154,9 @@ describe("loadConfig: coercion", () => {
   });
 
   it.each([
-    { name: "COSTMON_SERVER_HTTP_PORT", value: "abc", message: /server\.http_port \(from env COSTMON_SERVER_HTTP_PORT\): expected a port/ },
-    { name: "COSTMON_SERVER_HTTP_PORT", value: "70000", message: /server\.http_port .*expected a port number 1-65535, got "70000"/ },
-    { name: "COSTMON_AUDIT_ENABLED", value: "maybe", message: /audit\.enabled \(from env COSTMON_AUDIT_ENABLED\): expected true or false/ },
+    { name: "COSTMON_ALERTS_SLACK_ENABLED", value: "maybe", message: /alerts\.slack_enabled \(from env COSTMON_ALERTS_SLACK_ENABLED\): expected true or false/ },
+    { name: "COSTMON_COLLECTION_TRAILING_DAYS", value: "90", message: /collection\.trailing_days \(from env COSTMON_COLLECTION_TRAILING_DAYS\)/ },
+    { name: "COSTMON_RUNTIME", value: "gcp", message: /runtime \(from env COSTMON_RUNTIME\)/ },
     { name: "COSTMON_SESSION_IDLE_TIMEOUT", value: "30x", message: /session\.idle_timeout \(from env COSTMON_SESSION_IDLE_TIMEOUT\): expected a duration/ },
     { name: "COSTMON_RATE_LIMIT_POINTS", value: "-3", message: /rate_limit\.points \(from env COSTMON_RATE_LIMIT_POINTS\)/ },
     { name: "COSTMON_LOGGING_LEVEL", value: "loud", message: /logging\.level \(from env COSTMON_LOGGING_LEVEL\)/ },

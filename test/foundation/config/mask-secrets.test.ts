@@ -63,6 +63,6 @@ describe("maskSecrets", () => {
 
     expect(config.alerts.slack_webhook_url).toBe(canary);
     expect(logged).not.toContain("CANARY");
-    expect(logged).toContain('"api_key_prefix":"cm_"');
+    expect(logged).toContain('"dashboard_url":"http://localhost:5000"');
   });
 });

@@ -33,9 +33,15 @@ describe("AppError → callable error body (the one mapping)", () => {
     expect(toCallableError("a string").code).toBe("internal");
   });
 
-  it("maps secops' InputError (duck-typed code/expose) to invalid-argument with its issues", () => {
+  it("maps an InputError (an AppError subclass) to invalid-argument with its issues", () => {
     const mapped = toCallableError(new InputError("invalid input: x: bad", [{ path: "x", message: "bad" }]));
     expect(mapped.body.error).toEqual({ status: "INVALID_ARGUMENT", message: "invalid input: x: bad", details: { issues: [{ path: "x", message: "bad" }] } });
+  });
+
+  it("maps an error that only looks like an AppError to internal: no duck typing", () => {
+    const lookalike = Object.assign(new Error("looks exposed"), { code: "not-found", expose: true, retryable: true });
+    const mapped = toCallableError(lookalike);
+    expect(mapped).toMatchObject({ code: "internal", unexpected: true, retryable: false, body: { error: { message: "INTERNAL" } } });
   });
 
   it("marks unavailable retryable and keeps the cause", () => {

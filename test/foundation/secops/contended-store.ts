@@ -18,6 +18,10 @@ export function contendedStore(inner: DocumentStore): DocumentStore & { retries:
       bump(path);
       await inner.set(path, data, opts);
     },
+    async setMany(writes) {
+      for (const w of writes) bump(w.path);
+      await inner.setMany(writes);
+    },
     async delete(path) {
       bump(path);
       await inner.delete(path);

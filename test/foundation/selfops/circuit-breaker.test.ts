@@ -1,6 +1,7 @@
 import { BrokenCircuitError } from "cockatiel";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { breakerFor, breakerStates, resetBreakers } from "#foundation/selfops/circuit-breaker.js";
+import { AppError } from "#kernel/errors.js";
 
 const boom = async () => {
   throw new Error("provider down");
@@ -64,7 +65,7 @@ describe("breakerFor", () => {
   it("does not count errors marked retryable: false against the provider", async () => {
     breakerFor("slack", { failures: 2 });
     const badInput = async () => {
-      throw Object.assign(new Error("invalid"), { retryable: false });
+      throw new AppError("invalid-argument", "invalid");
     };
     for (let i = 0; i < 5; i++) await breakerFor("slack").execute(badInput).catch(() => undefined);
 

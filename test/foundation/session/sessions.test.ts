@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { createMemoryLayers } from "#foundation/session/memory-layers.js";
 import { createSessionManager } from "#foundation/session/sessions.js";
 import { canSee, createWorkspaceService } from "#foundation/session/workspaces.js";
 import { MemoryDocumentStore } from "../../fakes/memory-document-store.js";
@@ -30,7 +29,7 @@ describe("sessions", () => {
   });
 });
 
-describe("workspaces and memory layers", () => {
+describe("workspaces", () => {
   it("shows private views to their owner, shared ones to members, public ones to all", () => {
     const base = { id: "w", tenantId: "t", ownerId: "o", name: "n", view: {}, createdAt: "", updatedAt: "" };
     expect(canSee({ ...base, visibility: "private", sharedWith: [] }, "x")).toBe(false);
@@ -45,17 +44,5 @@ describe("workspaces and memory layers", () => {
     const saved = await ws.save("t", "owner", { name: "mine", visibility: "private", sharedWith: ["x"], view: {} }, null);
     expect(saved.sharedWith).toEqual([]);
     await expect(ws.getVisible("t", saved.id, "intruder")).rejects.toMatchObject({ code: "not-found" });
-  });
-
-  it("forgets a memory entry after its TTL", async () => {
-    const clock = new MutableClock();
-    const mem = createMemoryLayers(new MemoryDocumentStore(), { clock });
-    const owner = { tenantId: "t", uid: "u", sessionId: "s" };
-    await mem.remember("session", owner, "lastFilter", { service: "BigQuery" }, 60_000);
-    await mem.remember("user", owner, "lastFilter", "user-level", 3_600_000);
-    expect(await mem.recall("session", owner, "lastFilter")).toEqual({ service: "BigQuery" });
-    clock.advance(61_000);
-    expect(await mem.recall("session", owner, "lastFilter")).toBeNull();
-    expect(await mem.recall("user", owner, "lastFilter")).toBe("user-level");
   });
 });

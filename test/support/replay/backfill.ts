@@ -1,38 +1,50 @@
-import { OAuth2Client } from "google-auth-library";
-import { createCostExplorerClient } from "#adapters/billing/aws-cost-explorer-client.js";
-import { createCostManagementClient } from "#adapters/billing/azure-cost-management-client.js";
-import { bigQueryApi, createBillingBigQuery } from "#adapters/billing/bigquery-billing-client.js";
-import type { Provider } from "#domain/billing/cost-record.js";
-import type { BillingSource, CloudAccountRef } from "#domain/billing/ports.js";
-import type { DayWindow } from "#kernel/days.js";
-import { AwsCostExplorerSource } from "#domain/billing/providers/aws/source.js";
-import { AzureCostManagementSource } from "#domain/billing/providers/azure/source.js";
-import { backfillInPages } from "#domain/billing/providers/backfill.js";
-import { GcpBillingExportSource } from "#domain/billing/providers/gcp/source.js";
-import { MemoryCostWarehouse } from "../../fakes/memory-cost-warehouse.js";
-import { startAwsCostExplorerReplay } from "./aws-cost-explorer-server.js";
-import { startAzureCostManagementReplay } from "./azure-cost-management-server.js";
-import { startBigQueryReplay } from "./bigquery-server.js";
-import { awsBaseItems, azureBaseItems, gcpBaseItems, sumOf, truthRows } from "./billing-dataset.js";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DuckDBInstance } from "@duckdb/node-api";
+import Big from "big.js";
+import { loadDemoConfig } from "#adapters/demo/demo-config.js";
+import { seedTenants } from "#cli/nightly/seed-tenants.js";
+import { type CollectAccountMessage, deadLetterTopic, type NightlyCollectMessage, TOPICS } from "#domain/nightly/messages.js";
+import { readRun } from "#domain/nightly/run-state.js";
+import { resetBreakers } from "#foundation/selfops/circuit-breaker.js";
+import { addDays, type DayWindow, monthsBefore } from "#kernel/days.js";
+import type { BusMessage, EventBus, MessageHandler } from "#kernel/ports.js";
+import { closeDeps, configureDeps, getDeps } from "../../../functions/src/deps.js";
+import { subscribeEventFunctions } from "../../../functions/src/local-subscriptions.js";
+import { sumOf } from "./billing-dataset.js";
 import { type Fault, type FaultPlan, noFaults, seededFaults } from "./faults.js";
+import {
+  ACCOUNT_IDS,
+  LIVE_PROVIDERS,
+  type LiveProvider,
+  scopedTruth,
+  startReplayProviders,
+  writeConfigDir,
+  writeTenantsFile,
+} from "./provider-nightly.js";
 
 /**
- * A new account's history backfill (DESIGN.md §2: 13 months, in pages) for the three providers
- * at once, each through its official SDK client against its replay server, optionally with
- * seeded transient faults on a share of the provider calls. Used by bench/providers/fault-backfill.ts
- * (the fault figure) and by a smaller unit test.
+ * A new account's history backfill for GCP, AWS and Azure at once, through the deployed nightly:
+ * deps configured on a temporary data folder with a config folder that points the providers at
+ * their replay servers (optionally failing a seeded share of provider calls transiently), one
+ * tenant owning the three accounts (onboarded from a generated tenants file, as `costmon nightly`
+ * does), the event functions subscribed to the bus, nightly-collect published and the bus drained.
+ * Each account is pulled month page by month page by collectAccount through its provider's SDK,
+ * which retries each call within `selfops.retry_*`; a page that still fails is redelivered by the
+ * bus (up to `selfops.dead_letter_max_attempts`). Used by bench/providers/fault-backfill.ts (the
+ * fault figure) and by a smaller unit test.
  */
 export interface BackfillOptions {
-  /** Last day of the backfill; the window starts on the first day of the month `months - 1` before. */
+  /** Last day of the backfill: the nightly runs the day after. */
   end: string;
+  /** `collection.history_months`: the window starts on the first day of the month that many months before the run. */
   months: number;
   /** Share of provider calls that fail transiently, in percent (0 = the fault-free run). */
   faultRatePercent: number;
   seed: number;
-  /** Page length in days (one provider query window). */
-  pageDays?: number;
-  /** Per-call timeout used by every client, ms. */
-  timeoutMs?: number;
+  /** How long a "timeout" fault holds the call before the connection drops, ms. */
+  hangMs?: number;
 }
 
 export interface ProviderFigure {
@@ -43,160 +55,146 @@ export interface ProviderFigure {
   ledger: Map<string, string>;
   providerCalls: number;
   faultsInjected: number;
+  /** Page deliveries that failed after the SDK's own retries and were redelivered by the bus. */
   collectorRetries: number;
+  /** Month pages collected. */
   pages: number;
+  /** Month pages given up (dead-lettered): their rows are missing. */
+  failedPages: number;
 }
 
 export interface BackfillFigure {
   window: DayWindow;
-  providers: Record<"gcp" | "aws" | "azure", ProviderFigure>;
+  runDate: string;
+  providers: Record<LiveProvider, ProviderFigure>;
   elapsedMs: number;
 }
 
+const TENANT = "bench";
 const TRANSIENT: Fault[] = ["throttle", "server-error", "reset", "timeout", "malformed"];
 
+/**
+ * The config a backfill under faults runs with: a small SDK backoff, enough bus deliveries for a
+ * page to outlast a streak of faults, and a breaker that half-opens before the bus redelivers.
+ */
+const SELFOPS = {
+  retry_max_attempts: 4,
+  retry_base: "2ms",
+  retry_max: "20ms",
+  breaker_failures: 5,
+  breaker_half_open_after: "50ms",
+  dead_letter_max_attempts: 10,
+};
+
+/** The window the nightly of the day after `end` backfills for a new account with `months` of history. */
 export function backfillWindow(end: string, months: number): DayWindow {
-  const d = new Date(`${end}T00:00:00Z`);
-  const start = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - (months - 1), 1));
-  return { start: start.toISOString().slice(0, 10), end };
+  return { start: monthsBefore(addDays(end, 1), months), end };
 }
 
 function plan(opts: BackfillOptions, salt: number, kinds: Fault[]): FaultPlan {
   return opts.faultRatePercent > 0 ? seededFaults(opts.seed * 31 + salt, opts.faultRatePercent, kinds) : noFaults;
 }
 
+const PROVIDER_OF_ACCOUNT = new Map(LIVE_PROVIDERS.map((p) => [ACCOUNT_IDS[p], p]));
+const providerOfPage = (pageKey: string): LiveProvider | undefined => PROVIDER_OF_ACCOUNT.get(pageKey.split(":")[0] ?? "");
+
+/** The bus, with every delivery to a subscriber reported (topic, message, whether the handler threw). */
+function observedBus(bus: EventBus, seen: (msg: BusMessage, failed: boolean) => void): EventBus {
+  return {
+    publish: (topic, data, attributes) => bus.publish(topic, data, attributes),
+    subscribe<T>(topic: string, handler: MessageHandler<T>, opts?: { maxAttempts?: number }) {
+      bus.subscribe<T>(
+        topic,
+        async (msg) => {
+          try {
+            await handler(msg);
+          } catch (err) {
+            seen(msg, true);
+            throw err;
+          }
+          seen(msg, false);
+        },
+        opts,
+      );
+    },
+    drain: () => bus.drain(),
+    close: () => bus.close(),
+  };
+}
+
+/** The tenant's ledger as stored: provider, record_key and billed cost of every row. */
+async function readLedger(dataDir: string): Promise<{ provider: string; key: string; billed: string }[]> {
+  const db = await DuckDBInstance.create(join(dataDir, "warehouse.duckdb"), { access_mode: "READ_ONLY" });
+  const conn = await db.connect();
+  try {
+    const reader = await conn.runAndReadAll(
+      "SELECT provider, record_key, CAST(billed_cost AS VARCHAR) FROM daily_costs WHERE tenant_id = $1 ORDER BY record_key",
+      [TENANT],
+    );
+    return reader.getRows().map(([provider, key, billed]) => ({ provider: String(provider), key: String(key), billed: new Big(String(billed)).toFixed() }));
+  } finally {
+    conn.closeSync();
+    db.closeSync();
+  }
+}
+
 export async function runBackfill(opts: BackfillOptions): Promise<BackfillFigure> {
   const started = performance.now();
   const window = backfillWindow(opts.end, opts.months);
-  const timeoutMs = opts.timeoutMs ?? 400;
-  const hangMs = timeoutMs * 4;
-
-  const projects = ["voormedia-187708", "analytics-prod-01"];
-  const linked = ["111111111111", "222222222222"];
-  const subs = ["11111111-1111-1111-1111-111111111111", "22222222-2222-2222-2222-222222222222"];
-  const truth = {
-    gcp: truthRows(gcpBaseItems(), projects, window),
-    aws: truthRows(awsBaseItems(), linked, window),
-    azure: truthRows(azureBaseItems(), subs, window, { dp: 10, credits: false }),
-  };
-
-  const bq = await startBigQueryReplay({
-    rows: truth.gcp,
-    billingAccountId: "01338E-BE3FD6-363B4C",
-    rowsPerPage: 20,
-    hangMs,
-    faults: plan(opts, 1, [...TRANSIENT, "job-running"]),
+  const runDate = addDays(opts.end, 1);
+  const dir = mkdtempSync(join(tmpdir(), "fault-backfill-"));
+  const dataDir = join(dir, "data");
+  const truth = scopedTruth(window);
+  const providers = await startReplayProviders({
+    dir,
+    rows: truth,
+    hangMs: opts.hangMs ?? 200,
+    faults: { gcp: plan(opts, 1, [...TRANSIENT, "job-running"]), aws: plan(opts, 2, TRANSIENT), azure: plan(opts, 3, TRANSIENT) },
   });
-  const ce = await startAwsCostExplorerReplay({ rows: truth.aws, daysPerPage: 7, hangMs, faults: plan(opts, 2, TRANSIENT) });
-  const cm = await startAzureCostManagementReplay({
-    rows: truth.azure,
-    rowsPerPage: 25,
-    hangMs,
-    retryAfterSeconds: 0,
-    faults: plan(opts, 3, TRANSIENT),
-  });
-
+  const redelivered = { gcp: 0, aws: 0, azure: 0 }; // failed page deliveries
+  const deadLettered = { gcp: 0, aws: 0, azure: 0 };
   try {
-    const authClient = new OAuth2Client();
-    authClient.setCredentials({ access_token: "bench-token", expiry_date: Date.now() + 3_600_000 });
-    const bqApi = bigQueryApi(
-      createBillingBigQuery({ projectId: "billing-admin", apiEndpoint: bq.url, authClient, maxRetries: 3, maxRetryDelaySeconds: 0.02 }),
-      { timeoutMs, maxDelayMs: 20 },
-    );
-    const ceClient = createCostExplorerClient({
-      endpoint: ce.url,
-      credentials: { accessKeyId: "AKIDBENCH", secretAccessKey: "bench-secret" },
-      maxAttempts: 4,
-      baseDelayMs: 2,
-      maxDelayMs: 20,
-      requestTimeoutMs: timeoutMs,
-    });
-    const { api: cmApi } = createCostManagementClient({
-      credential: { getToken: async () => ({ token: "bench-token", expiresOnTimestamp: Date.now() + 3_600_000 }) },
-      endpoint: cm.url,
-      tlsCa: cm.ca,
-      maxRetries: 3,
-      retryDelayInMs: 2,
-      maxRetryDelayInMs: 20,
-      requestTimeoutMs: timeoutMs,
-      defaultRetryAfterSeconds: 0,
-    });
-
-    const runs: { provider: "gcp" | "aws" | "azure"; source: BillingSource; account: CloudAccountRef; sourceName: string; subs: string[] }[] = [
-      {
-        provider: "gcp",
-        source: new GcpBillingExportSource({ clientFor: async () => bqApi, pageSize: 20 }),
-        sourceName: "gcp-billing-export",
-        subs: projects,
-        account: {
-          tenantId: "bench-gcp",
-          accountId: "gcp-billing",
-          provider: "gcp",
-          environment: "prod",
-          scope: { billingAccountId: "01338E-BE3FD6-363B4C", projectIds: projects, table: "billing-admin.billing.gcp_billing_export_v1_01338E_BE3FD6_363B4C" },
-        },
-      },
-      {
-        provider: "aws",
-        source: new AwsCostExplorerSource({ clientFor: async () => ceClient }),
-        sourceName: "aws-cost-explorer",
-        subs: linked,
-        account: { tenantId: "bench-aws", accountId: "aws-payer", provider: "aws", environment: "prod", scope: { payerAccountId: "999999999999", linkedAccountIds: linked } },
-      },
-      {
-        provider: "azure",
-        source: new AzureCostManagementSource({ clientFor: async () => cmApi }),
-        sourceName: "azure-cost-management",
-        subs,
-        account: {
-          tenantId: "bench-azure",
-          accountId: "azure-ea",
-          provider: "azure",
-          environment: "prod",
-          scope: { scopeType: "billingAccount", billingAccountId: "8611537", subscriptionIds: subs },
-        },
-      },
-    ];
-
-    const figures = {} as BackfillFigure["providers"];
-    await Promise.all(
-      runs.map(async (run) => {
-        const warehouse = new MemoryCostWarehouse();
-        const summary = await backfillInPages({
-          source: run.source,
-          account: run.account,
-          window,
-          pageDays: opts.pageDays ?? 31,
-          maxPageAttempts: 8,
-          initialDelayMs: 5,
-          maxDelayMs: 80,
-          store: async (page, result) => {
-            await warehouse.replaceWindow(
-              { tenantId: run.account.tenantId, provider: run.provider as Provider, source: run.sourceName, subAccountIds: run.subs },
-              page,
-              result.records,
-            );
-          },
-        });
-        const ledger = new Map<string, string>();
-        const all = await warehouse.queryDaily(run.account.tenantId, { window, groupBy: ["sub_account_id", "service_name", "region_id"] });
-        const totals = await warehouse.totals(run.account.tenantId, window);
-        for (const r of all) ledger.set(`${r.date}|${r.dims.sub_account_id}|${r.dims.service_name}|${r.dims.region_id}`, r.billed_cost);
-        const server = run.provider === "gcp" ? bq : run.provider === "aws" ? ce : cm;
-        figures[run.provider] = {
-          records: totals.rows,
-          billedTotal: totals.billed_cost,
-          truthTotal: sumOf(truth[run.provider]),
-          ledger,
-          providerCalls: server.calls.length,
-          faultsInjected: server.calls.filter((c) => c.fault !== null).length,
-          collectorRetries: summary.pageRetries,
-          pages: summary.pages,
-        };
+    const configDir = writeConfigDir(join(dir, "config"), { providers, historyMonths: opts.months, selfops: SELFOPS });
+    const tenantsFile = writeTenantsFile(join(dir, "tenants"), { tenantId: TENANT, today: runDate });
+    resetBreakers();
+    configureDeps({ env: { COSTMON_ENV: "dev", COSTMON_DATA_DIR: dataDir, COSTMON_DEMO_TENANTS_FILE: tenantsFile }, configDir, logSink: () => {}, consoleWrite: () => {} });
+    const deps = await getDeps();
+    await seedTenants(deps, await loadDemoConfig(tenantsFile), tenantsFile);
+    await subscribeEventFunctions(
+      observedBus(deps.bus, (msg, failed) => {
+        const p = (msg.data as Partial<CollectAccountMessage>).provider as LiveProvider;
+        if (msg.topic === TOPICS.collectAccount && failed) redelivered[p] += 1;
+        if (msg.topic === deadLetterTopic(TOPICS.collectAccount) && !failed) deadLettered[p] += 1;
       }),
     );
-    return { window, providers: figures, elapsedMs: Math.round(performance.now() - started) };
+    const start: NightlyCollectMessage = { runDate, tenantIds: [TENANT] };
+    await deps.bus.publish(TOPICS.nightlyCollect, start);
+    await deps.bus.drain();
+    const run = await readRun(deps.documents, TENANT, runDate);
+    await closeDeps();
+
+    const ledger = await readLedger(dataDir);
+    const figures = {} as BackfillFigure["providers"];
+    for (const p of LIVE_PROVIDERS) {
+      const rows = ledger.filter((r) => r.provider === p);
+      const calls = providers.calls(p);
+      figures[p] = {
+        records: rows.length,
+        billedTotal: sumOf(rows.map((r) => ({ billed_cost: r.billed }))),
+        truthTotal: sumOf(truth[p]),
+        ledger: new Map(rows.map((r) => [r.key, r.billed])),
+        providerCalls: calls.total,
+        faultsInjected: calls.faults,
+        // Every failed delivery but a dead-lettered page's last one was followed by another delivery.
+        collectorRetries: redelivered[p] - deadLettered[p],
+        pages: (run?.collected ?? []).filter((k) => providerOfPage(k) === p).length,
+        failedPages: (run?.failed ?? []).filter((k) => providerOfPage(k) === p).length,
+      };
+    }
+    return { window, runDate, providers: figures, elapsedMs: Math.round(performance.now() - started) };
   } finally {
-    await Promise.all([bq.close(), ce.close(), cm.close()]);
+    await closeDeps();
+    await providers.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -4,8 +4,7 @@ import { ConfiguredRetryStrategy } from "@smithy/core/retry";
 import { z } from "zod";
 import type { CostExplorerApi } from "#domain/billing/providers/aws/query.js";
 import type { CloudAccountRef } from "#domain/billing/ports.js";
-import type { SecretStore } from "#kernel/ports.js";
-import { perAccount, readCredentialSecret } from "./account-clients.js";
+import { type CredentialSource, credentialSecretLabel, perAccount, requireCredentials } from "./account-clients.js";
 
 /**
  * Builds Cost Explorer SDK clients. Retries (LimitExceededException, throttling, 5xx, timeouts)
@@ -17,7 +16,9 @@ export interface CostExplorerClientOptions {
   /** Local replay server in tests, e.g. http://127.0.0.1:PORT. */
   endpoint?: string;
   credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } | ReturnType<typeof fromTemporaryCredentials>;
+  /** Tries per call, the first included (the SDK's own meaning); default 5. */
   maxAttempts?: number;
+  /** Backoff before retry n is random in [0, min(maxDelayMs, baseDelayMs * 2^n)). */
   baseDelayMs?: number;
   maxDelayMs?: number;
   requestTimeoutMs?: number;
@@ -68,20 +69,24 @@ export const AwsCredentialSecretSchema = z.union([
 ]);
 
 export function awsSecretName(tenantId: string): string {
-  return `cloud-creds/${tenantId}/aws`;
+  return credentialSecretLabel(tenantId, "aws");
 }
 
 /**
- * Per-account client factory for AwsCostExplorerSource: reads the tenant's secret, assumes its
- * role with fromTemporaryCredentials, and caches one client per tenant and account.
+ * Per-account client factory for AwsCostExplorerSource: reads the tenant's credentials, assumes
+ * its role with fromTemporaryCredentials, and caches one client per tenant and account.
+ *
+ * @example
+ *   const clientFor = costExplorerClientFactory(createCredentialStore(secrets), { maxAttempts: 5 });
+ *   const source = new AwsCostExplorerSource({ clientFor });
  */
 export function costExplorerClientFactory(
-  secrets: SecretStore,
+  credentials: CredentialSource,
   base: Omit<CostExplorerClientOptions, "credentials"> = {},
 ): (account: CloudAccountRef) => Promise<CostExplorerApi> {
   return perAccount(async (account) => {
-    const s = await readCredentialSecret(secrets, awsSecretName(account.tenantId), AwsCredentialSecretSchema, "holds neither a roleArn nor access keys");
-    const credentials =
+    const s = await requireCredentials(credentials, account.tenantId, "aws", AwsCredentialSecretSchema, "holds neither a roleArn nor access keys");
+    const identity =
       "roleArn" in s
         ? fromTemporaryCredentials({
             params: {
@@ -92,6 +97,6 @@ export function costExplorerClientFactory(
             },
           })
         : { accessKeyId: s.accessKeyId, secretAccessKey: s.secretAccessKey, sessionToken: s.sessionToken };
-    return createCostExplorerClient({ ...base, region: s.region ?? base.region, credentials });
+    return createCostExplorerClient({ ...base, region: s.region ?? base.region, credentials: identity });
   });
 }

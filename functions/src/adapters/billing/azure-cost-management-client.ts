@@ -1,4 +1,4 @@
-import { CostManagementClient, type QueryDefinition } from "@azure/arm-costmanagement";
+import { CostManagementClient, type QueryDefinition as SdkQueryDefinition } from "@azure/arm-costmanagement";
 import {
   createPipelineRequest,
   type PipelinePolicy,
@@ -10,8 +10,8 @@ import { ClientSecretCredential, type TokenCredential } from "@azure/identity";
 import { z } from "zod";
 import type { CloudAccountRef } from "#domain/billing/ports.js";
 import type { CostManagementQueryApi } from "#domain/billing/providers/azure/query.js";
-import type { SecretStore } from "#kernel/ports.js";
-import { perAccount, readCredentialSecret } from "./account-clients.js";
+import type { QueryDefinition } from "#domain/billing/providers/azure/query-definition.js";
+import { type CredentialSource, credentialSecretLabel, perAccount, requireCredentials } from "./account-clients.js";
 
 /**
  * Builds the Cost Management SDK client with three pipeline policies the SDK lacks:
@@ -89,6 +89,7 @@ export interface CostManagementClientOptions {
   credential: TokenCredential;
   /** Defaults to https://management.azure.com; tests pass the local HTTPS replay server. */
   endpoint?: string;
+  /** Retries after the first try (the SDK's meaning, unlike AWS's maxAttempts); default 4. */
   maxRetries?: number;
   retryDelayInMs?: number;
   maxRetryDelayInMs?: number;
@@ -98,6 +99,17 @@ export interface CostManagementClientOptions {
   /** PEM of a CA to trust (the replay server's self-signed certificate). */
   tlsCa?: string;
   clientType?: string;
+}
+
+/**
+ * The domain's Query_Usage body as the SDK's QueryDefinition. Only timePeriod differs: the wire and
+ * the domain carry date-time strings, the SDK types them as Date and serializes them back with
+ * toISOString. Everything else is assigned as is, so the compiler checks it against the SDK's type.
+ */
+export function toSdkQueryDefinition(definition: QueryDefinition): SdkQueryDefinition {
+  const { timePeriod, ...rest } = definition;
+  if (!timePeriod) return rest;
+  return { ...rest, timePeriod: { from: new Date(timePeriod.from), to: new Date(timePeriod.to) } };
 }
 
 export interface CostManagementHandle {
@@ -134,7 +146,7 @@ export function createCostManagementClient(opts: CostManagementClientOptions): C
 
   const origin = new URL(endpoint).origin;
   const api: CostManagementQueryApi = {
-    usage: (scope, parameters) => client.query.usage(scope, parameters),
+    usage: (scope, parameters) => client.query.usage(scope, toSdkQueryDefinition(parameters)),
     async next(nextLink: string, parameters: QueryDefinition) {
       // The bearer token follows this URL: only ever send it back to the endpoint we trust.
       if (new URL(nextLink).origin !== origin) throw new RestError(`nextLink leaves ${origin}`, { code: "UNTRUSTED_NEXT_LINK" });
@@ -165,16 +177,37 @@ export const AzureCredentialSecretSchema = z.object({
 });
 
 export function azureSecretName(tenantId: string): string {
-  return `cloud-creds/${tenantId}/azure`;
+  return credentialSecretLabel(tenantId, "azure");
 }
 
-/** Per-account factory for AzureCostManagementSource; one client per tenant and account. */
+export interface CostManagementFactoryOptions extends Omit<CostManagementClientOptions, "credential"> {
+  /**
+   * Microsoft Entra authority host for the service principal's token, e.g.
+   * https://login.microsoftonline.us; default the public cloud's. A host set here is trusted as
+   * given (no instance discovery, which only knows Microsoft's own clouds); `tlsCa` applies to it too.
+   */
+  authorityHost?: string;
+}
+
+/**
+ * Per-account factory for AzureCostManagementSource: signs in as the tenant's service principal
+ * from `cloud-creds/{tenant}/azure`; one client per tenant and account.
+ *
+ * @example
+ *   const clientFor = costManagementApiFactory(createCredentialStore(secrets), { maxRetries: 4 });
+ *   const source = new AzureCostManagementSource({ clientFor });
+ */
 export function costManagementApiFactory(
-  secrets: SecretStore,
-  base: Omit<CostManagementClientOptions, "credential"> = {},
+  credentials: CredentialSource,
+  base: CostManagementFactoryOptions = {},
 ): (account: CloudAccountRef) => Promise<CostManagementQueryApi> {
+  const { authorityHost, ...clientOptions } = base;
   return perAccount(async (account) => {
-    const s = await readCredentialSecret(secrets, azureSecretName(account.tenantId), AzureCredentialSecretSchema, "lacks tenantId, clientId or clientSecret");
-    return createCostManagementClient({ ...base, credential: new ClientSecretCredential(s.tenantId, s.clientId, s.clientSecret) }).api;
+    const s = await requireCredentials(credentials, account.tenantId, "azure", AzureCredentialSecretSchema, "lacks tenantId, clientId or clientSecret");
+    const credential = new ClientSecretCredential(s.tenantId, s.clientId, s.clientSecret, {
+      ...(authorityHost ? { authorityHost, disableInstanceDiscovery: true } : {}),
+      ...(base.tlsCa ? { tlsOptions: { ca: base.tlsCa } } : {}),
+    });
+    return createCostManagementClient({ ...clientOptions, credential }).api;
   });
 }

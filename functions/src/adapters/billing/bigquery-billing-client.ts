@@ -1,11 +1,11 @@
 import { BigQuery, type BigQueryOptions } from "@google-cloud/bigquery";
-import { ExponentialBackoff, handleType, retry, TaskCancelledError, TimeoutStrategy, timeout, wrap } from "cockatiel";
+import { TaskCancelledError, TimeoutStrategy, timeout, wrap } from "cockatiel";
+import { backoffRetry } from "#kernel/retry.js";
 import type { AuthClient } from "google-auth-library";
 import { z } from "zod";
 import type { CloudAccountRef } from "#domain/billing/ports.js";
 import type { BigQueryApi, PageRequest, QueryJobApi } from "#domain/billing/providers/gcp/query.js";
-import type { SecretStore } from "#kernel/ports.js";
-import { parseCredentialSecret, perAccount } from "./account-clients.js";
+import { type CredentialSource, perAccount, readCredentials } from "./account-clients.js";
 
 /**
  * BigQuery client for the billing-export collector. Retries are the client's own
@@ -25,6 +25,7 @@ export interface BillingBigQueryOptions {
   authClient?: AuthClient;
   /** A tenant's own service-account key, when the tenant does not grant our account access. */
   credentials?: { client_email: string; private_key: string };
+  /** Retries after the first try (the client's meaning); default 5. */
   maxRetries?: number;
   /** Cap on one backoff, in seconds (the client's `maxRetryDelay`). */
   maxRetryDelaySeconds?: number;
@@ -56,14 +57,18 @@ export function createBillingBigQuery(opts: BillingBigQueryOptions): BigQuery {
 export interface CallTimeoutOptions {
   timeoutMs?: number;
   timeoutAttempts?: number;
+  /** First backoff after a timeout, in milliseconds; default 100. */
+  baseDelayMs?: number;
   maxDelayMs?: number;
 }
 
 function timeoutPolicy(opts: CallTimeoutOptions) {
   return wrap(
-    retry(handleType(TaskCancelledError), {
-      maxAttempts: opts.timeoutAttempts ?? 3,
-      backoff: new ExponentialBackoff({ initialDelay: 100, maxDelay: opts.maxDelayMs ?? 5_000 }),
+    backoffRetry({
+      attempts: (opts.timeoutAttempts ?? 3) + 1,
+      baseMs: opts.baseDelayMs ?? 100,
+      maxMs: opts.maxDelayMs ?? 5_000,
+      retryOn: (e) => e instanceof TaskCancelledError,
     }),
     timeout(opts.timeoutMs ?? 60_000, TimeoutStrategy.Aggressive),
   );
@@ -102,17 +107,19 @@ export const GcpCredentialSecretSchema = z.object({
 /**
  * Per-account factory for GcpBillingExportSource. Without a tenant secret the platform's own
  * identity (ADC) queries the export, which the tenant shares with it; with one, the tenant's key.
- * Jobs run (and bill) in `jobProjectId`, never in the tenant's project.
+ * Jobs run (and bill) in `base.projectId`, the platform's project, never in the tenant's.
+ *
+ * @example
+ *   const clientFor = bigQueryApiFactory(createCredentialStore(secrets), { projectId: "costmon-prod" });
+ *   const source = new GcpBillingExportSource({ clientFor });
  */
 export function bigQueryApiFactory(
-  secrets: SecretStore,
+  credentials: CredentialSource,
   base: Omit<BillingBigQueryOptions, "credentials"> & CallTimeoutOptions,
 ): (account: CloudAccountRef) => Promise<BigQueryApi> {
   return perAccount(async (account) => {
-    const name = `cloud-creds/${account.tenantId}/gcp`;
-    const raw = await secrets.get(name);
-    const key = raw === null ? undefined : parseCredentialSecret(name, raw, GcpCredentialSecretSchema, "is not a service-account key");
-    const credentials = key ? { client_email: key.client_email, private_key: key.private_key } : undefined;
-    return bigQueryApi(createBillingBigQuery({ ...base, ...(credentials ? { credentials } : {}) }), base);
+    const key = await readCredentials(credentials, account.tenantId, "gcp", GcpCredentialSecretSchema, "is not a service-account key");
+    const keyPair = key ? { client_email: key.client_email, private_key: key.private_key } : undefined;
+    return bigQueryApi(createBillingBigQuery({ ...base, ...(keyPair ? { credentials: keyPair } : {}) }), base);
   });
 }

@@ -7,6 +7,7 @@ import { priorityOf } from "#domain/alerts/severity.js";
  * written to stdout unless a writer is given. It needs no secret.
  */
 export function consoleAlertLine(message: ChannelMessage): string {
+  if (message.kind === "test") return `[test] tenant=${message.tenantId} channel=${message.channelId} console channel works (${message.sentAt})`;
   if (message.kind === "digest") {
     const d = message.digest;
     return `[digest ${d.period}] tenant=${d.tenantId} ${d.totalCount} alert(s), ${formatUsd(d.totalImpactUsd)} impact, ${d.deferredCount} held by quiet hours`;

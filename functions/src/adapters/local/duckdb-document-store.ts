@@ -1,7 +1,9 @@
-import type { Doc, DocumentData, DocumentStore, ListQuery, Page } from "#kernel/ports.js";
+import { LIST, listValue, VARCHAR } from "@duckdb/node-api";
+import type { Doc, DocumentData, DocumentStore, DocumentWrite, ListQuery, Page } from "#kernel/ports.js";
 import { parseCollectionPath, parseDocPath } from "./document-paths.js";
 import { runListQuery } from "./document-query.js";
 import { toStoredData } from "./document-values.js";
+import { type PreparedWrite, prepareWrites } from "./document-writes.js";
 import { type DuckDbHandle, type DuckDbLocation, openDuckDb } from "./duckdb-open.js";
 import { DuckDbStore } from "./duckdb-store.js";
 import { queueForFile } from "./serial-queue.js";
@@ -49,6 +51,34 @@ export class DuckDbDocumentStore extends DuckDbStore implements DocumentStore {
     return this.exec(async () => {
       const existing = opts?.merge ? await this.read(path) : null;
       await this.write(p.path, p.collection, p.id, existing ? { ...existing, ...incoming } : incoming);
+    });
+  }
+
+  /**
+   * One queued unit and one transaction: the documents that merges start from are read in one
+   * query, the batch is folded in order in memory (a later write to a path sees the earlier
+   * ones), and each resulting document is written once.
+   */
+  async setMany(writes: readonly DocumentWrite[]): Promise<void> {
+    const batch = prepareWrites(writes);
+    if (batch.length === 0) return;
+    return this.exec(async () => {
+      const c = this.db.connection;
+      await c.run("BEGIN TRANSACTION");
+      try {
+        const merged = batch.filter((w) => w.merge).map((w) => w.doc.path);
+        const current = merged.length > 0 ? await this.readMany([...new Set(merged)]) : new Map<string, DocumentData>();
+        const next = new Map<string, { doc: PreparedWrite["doc"]; data: DocumentData }>();
+        for (const w of batch) {
+          const base = w.merge ? (next.get(w.doc.path)?.data ?? current.get(w.doc.path)) : undefined;
+          next.set(w.doc.path, { doc: w.doc, data: base ? { ...base, ...w.data } : w.data });
+        }
+        await this.writeMany([...next.values()].map(({ doc, data }) => [doc.path, doc.collection, doc.id, JSON.stringify(data)]));
+        await c.run("COMMIT");
+      } catch (err) {
+        await c.run("ROLLBACK");
+        throw err;
+      }
     });
   }
 
@@ -108,6 +138,27 @@ export class DuckDbDocumentStore extends DuckDbStore implements DocumentStore {
     const reader = await this.db.connection.runAndReadAll("SELECT data FROM documents WHERE path = $1", [path]);
     const row = reader.getRowsJS()[0];
     return row ? (JSON.parse(String(row[0])) as T) : null;
+  }
+
+  private async readMany(paths: string[]): Promise<Map<string, DocumentData>> {
+    const reader = await this.db.connection.runAndReadAll(
+      "SELECT path, data FROM documents WHERE list_contains($1, path)",
+      [listValue(paths)],
+      [LIST(VARCHAR)],
+    );
+    return new Map(reader.getRowsJS().map(([path, data]) => [String(path), JSON.parse(String(data)) as DocumentData]));
+  }
+
+  /** One statement for the whole batch: DuckDB's per-statement cost dwarfs a row's. Paths are unique. */
+  private async writeMany(rows: [path: string, collection: string, id: string, data: string][]): Promise<void> {
+    const column = (i: number) => listValue(rows.map((r) => r[i] as string));
+    await this.db.connection.run(
+      `INSERT INTO documents
+       SELECT unnest($1) AS path, unnest($2) AS collection, unnest($3) AS id, unnest($4) AS data
+       ON CONFLICT (path) DO UPDATE SET data = excluded.data`,
+      [column(0), column(1), column(2), column(3)],
+      [LIST(VARCHAR), LIST(VARCHAR), LIST(VARCHAR), LIST(VARCHAR)],
+    );
   }
 
   private async write(path: string, collection: string, id: string, data: DocumentData): Promise<void> {

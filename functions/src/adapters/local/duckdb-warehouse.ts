@@ -105,16 +105,22 @@ export class DuckDbCostWarehouse extends DuckDbStore implements CostWarehouse {
       params.push(`$."${key}"`, value);
       conds.push(`json_extract_string(tags, $${params.length - 1}) = $${params.length}`);
     }
+    // Tag values are extracted in a subquery, so that the outer GROUP BY sees plain columns.
+    const tagKeys = q.groupByTags ?? [];
+    const tagCols = tagKeys.map((key, i) => {
+      params.push(`$."${key}"`);
+      return `json_extract_string(tags, $${params.length}) AS tag_${i}`;
+    });
     const dims = q.groupBy;
+    const groupCols = [...dims, ...tagKeys.map((_, i) => `tag_${i}`)];
     const sql = `
       SELECT CAST(charge_period_start AS VARCHAR) AS day,
-             ${dims.map((d) => `${d},`).join(" ")}
+             ${groupCols.map((c) => `${c},`).join(" ")}
              CAST(SUM(billed_cost) AS VARCHAR) AS billed,
              CAST(SUM(effective_cost) AS VARCHAR) AS effective
-      FROM daily_costs
-      WHERE ${conds.join(" AND ")}
+      FROM (SELECT *${tagCols.map((c) => `, ${c}`).join("")} FROM daily_costs WHERE ${conds.join(" AND ")})
       GROUP BY ALL
-      ORDER BY day${dims.map((d) => `, ${d}`).join("")}`;
+      ORDER BY day${groupCols.map((c) => `, ${c} ASC NULLS LAST`).join("")}`;
     const types = params.map((p) => (Array.isArray(p) ? LIST(VARCHAR) : VARCHAR));
     return this.exec(async () => {
       const reader = await this.db.connection.runAndReadAll(
@@ -127,12 +133,22 @@ export class DuckDbCostWarehouse extends DuckDbStore implements CostWarehouse {
         dims.forEach((d, i) => {
           dimValues[d] = String(row[i + 1]);
         });
-        return {
+        const out: CostRow = {
           date: String(row[0]),
           dims: dimValues,
-          billed_cost: canonicalMoney(String(row[dims.length + 1])),
-          effective_cost: canonicalMoney(String(row[dims.length + 2])),
+          billed_cost: canonicalMoney(String(row[groupCols.length + 1])),
+          effective_cost: canonicalMoney(String(row[groupCols.length + 2])),
         };
+        if (q.groupByTags) {
+          // fromEntries defines own properties, so even a key like "__proto__" stays plain data.
+          out.tags = Object.fromEntries(
+            tagKeys.flatMap((key, i) => {
+              const v = row[dims.length + 1 + i];
+              return v === null || v === undefined ? [] : [[key, String(v)]];
+            }),
+          );
+        }
+        return out;
       });
     });
   }

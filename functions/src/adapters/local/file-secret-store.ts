@@ -4,6 +4,7 @@ import { z } from "zod";
 import type { SecretStore } from "#kernel/ports.js";
 import { validateSecretName, validateSecretValue } from "./secret-name.js";
 import { SerialQueue } from "./serial-queue.js";
+import { AppError } from "#kernel/errors.js";
 
 const FileSchema = z.object({ version: z.literal(1), secrets: z.record(z.string(), z.unknown()) }).strict();
 const EntriesSchema = z.array(z.tuple([z.string(), z.string()]));
@@ -53,20 +54,20 @@ export class FileSecretStore implements SecretStore {
       text = await readFile(this.file, "utf8");
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === "ENOENT") return new Map();
-      throw new Error(`cannot read secret file ${this.file}: ${(err as NodeJS.ErrnoException).code ?? "error"}`);
+      throw new AppError("unavailable", `cannot read secret file ${this.file}: ${(err as NodeJS.ErrnoException).code ?? "error"}`);
     }
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
     } catch {
       // JSON.parse's message quotes the text, which would leak secret material.
-      throw new Error(`secret file ${this.file} is not valid JSON`);
+      throw new AppError("failed-precondition", `secret file ${this.file} is not valid JSON`);
     }
     // Entries are read from the parsed object itself: JSON.parse keeps "__proto__" as an own key,
     // while copying into a new object (as a record schema does) would drop it.
     const shape = FileSchema.safeParse(parsed);
     const entries = shape.success ? EntriesSchema.safeParse(Object.entries((parsed as { secrets: object }).secrets)) : null;
-    if (!entries?.success) throw new Error(`secret file ${this.file} does not have the {version: 1, secrets: {...}} shape`);
+    if (!entries?.success) throw new AppError("failed-precondition", `secret file ${this.file} does not have the {version: 1, secrets: {...}} shape`);
     return new Map(entries.data);
   }
 

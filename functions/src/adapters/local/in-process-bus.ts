@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { ExponentialBackoff, handleAll, noJitterGenerator, retry } from "cockatiel";
+import { backoffRetry } from "#kernel/retry.js";
 import { z } from "zod";
 import type { BusMessage, EventBus, MessageHandler } from "#kernel/ports.js";
 
@@ -126,13 +126,13 @@ export class InProcessBus implements EventBus {
     sub: Subscription,
     m: { id: string; topic: string; attributes: Record<string, string>; publishedAt: string; payload: string },
   ): Promise<void> {
-    const policy = retry(handleAll, {
-      maxAttempts: sub.maxAttempts - 1, // cockatiel counts retries, Pub/Sub counts deliveries
-      backoff: new ExponentialBackoff({
-        initialDelay: this.opts.baseDelayMs,
-        maxDelay: this.opts.maxDelayMs,
-        generator: noJitterGenerator,
-      }),
+    // Pub/Sub redelivers whatever the failure; the handler decides what is worth a redelivery.
+    const policy = backoffRetry({
+      attempts: sub.maxAttempts,
+      baseMs: this.opts.baseDelayMs,
+      maxMs: this.opts.maxDelayMs,
+      jitter: "none",
+      retryOn: () => true,
     });
     let attempts = 0;
     try {

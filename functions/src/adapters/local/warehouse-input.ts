@@ -1,7 +1,7 @@
 import Big from "big.js";
 import { z } from "zod";
 import { COST_DIMENSIONS, type CostRecord, CostRecordSchema } from "#domain/billing/cost-record.js";
-import type { CostQuery, WindowScope } from "#domain/billing/ports.js";
+import { type CostQuery, MAX_GROUP_BY_TAGS, type WindowScope } from "#domain/billing/ports.js";
 import { type DayWindow, DayWindowSchema } from "#kernel/days.js";
 
 /**
@@ -24,16 +24,18 @@ const WindowScopeSchema = z
   })
   .strict();
 
-const Dimension = z.enum(COST_DIMENSIONS);
-const FilterKey = z.enum([...COST_DIMENSIONS, "charge_category"]);
+const Column = z.enum([...COST_DIMENSIONS, "charge_category"]);
+// Keys are restricted so they can sit inside a JSON path; values always travel as parameters.
+const TagKey = z.string().regex(/^[A-Za-z0-9_.:/@ -]{1,128}$/, "tag keys are letters, digits and _.:/@- ");
+const unique = (xs: readonly string[]) => new Set(xs).size === xs.length;
 
 const CostQuerySchema = z
   .object({
     window: DayWindowSchema,
-    groupBy: z.array(Dimension).refine((g) => new Set(g).size === g.length, "groupBy lists a dimension twice"),
-    filter: z.partialRecord(FilterKey, z.array(z.string())).optional(),
-    // Keys are restricted so they can sit inside a JSON path; values always travel as parameters.
-    tags: z.record(z.string().regex(/^[A-Za-z0-9_.:/@ -]{1,128}$/, "tag keys are letters, digits and _.:/@- "), z.string().max(256)).optional(),
+    groupBy: z.array(Column).refine(unique, "groupBy lists a dimension twice"),
+    groupByTags: z.array(TagKey).max(MAX_GROUP_BY_TAGS).refine(unique, "groupByTags lists a tag key twice").optional(),
+    filter: z.partialRecord(Column, z.array(z.string())).optional(),
+    tags: z.record(TagKey, z.string().max(256)).optional(),
   })
   .strict();
 

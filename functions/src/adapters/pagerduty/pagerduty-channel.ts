@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { AlertChannel, ChannelMessage, SendContext, SendResult } from "#domain/alerts/channel-port.js";
 import { createSendRetryPolicy, parseRetryAfter, type SendRetryOptions, TransientSendError } from "#domain/alerts/send-retry.js";
 import { type JsonPostOptions, postJsonWithRetry } from "../alert-http.js";
-import { pagerDutyBody } from "./pagerduty-event.js";
+import { type PagerDutyEventBody, pagerDutyBody, pagerDutyTestBodies } from "./pagerduty-event.js";
 
 /**
  * PagerDuty Events API v2 channel. Responses (OpenAPI /enqueue): 202 `{status:"success", message,
@@ -47,19 +47,24 @@ export function createPagerDutyChannel(options: PagerDutyChannelOptions = {}): A
 
   return {
     kind: "pagerduty",
-    // Pages are per alert; digests are for chat channels.
-    supports: (message) => message.kind === "alert",
+    // Pages are per alert (and the test page); digests are for chat channels.
+    supports: (message) => message.kind !== "digest",
     async send(message: ChannelMessage, ctx: SendContext): Promise<SendResult> {
-      if (message.kind !== "alert") return { ok: true, detail: "digests are not paged" };
+      if (message.kind === "digest") return { ok: true, detail: "digests are not paged" };
       const routingKey = ctx.secret;
       if (!routingKey) return { ok: false, retryable: false, reason: "no routing key" };
-      const body = JSON.stringify(pagerDutyBody(message.event, message.transition, routingKey));
-      return postJsonWithRetry(policy, url, body, options, (status, text, headers) => {
-        if (status === 202 || status === 200) return { ok: true, status };
-        const reason = describePagerDutyError(status, text);
-        if (status === 429 || status >= 500) return new TransientSendError(status, reason, parseRetryAfter(headers.get("retry-after")));
-        return { ok: false, retryable: false, status, reason };
-      });
+      const post = (body: PagerDutyEventBody) =>
+        postJsonWithRetry(policy, url, JSON.stringify(body), options, (status, text, headers) => {
+          if (status === 202 || status === 200) return { ok: true, status };
+          const reason = describePagerDutyError(status, text);
+          if (status === 429 || status >= 500) return new TransientSendError(status, reason, parseRetryAfter(headers.get("retry-after")));
+          return { ok: false, retryable: false, status, reason };
+        });
+      if (message.kind === "alert") return post(pagerDutyBody(message.event, message.transition, routingKey));
+      // A test opens an info alert and resolves it at once: the routing key is proven, nobody stays paged.
+      const [trigger, resolve] = pagerDutyTestBodies(message, routingKey);
+      const opened = await post(trigger);
+      return opened.ok ? post(resolve) : opened;
     },
   };
 }

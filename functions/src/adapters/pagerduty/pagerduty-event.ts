@@ -1,4 +1,5 @@
 import type { AlertEvent, Transition } from "#domain/alerts/alert-event.js";
+import type { ChannelTestMessage } from "#domain/alerts/channel-port.js";
 import { describeWhere, figures, formatSignedUsd, headline, rootCausesOf } from "#domain/alerts/describe.js";
 import { type PagerDutySeverity, pagerDutySeverity, priorityOf } from "#domain/alerts/severity.js";
 
@@ -97,4 +98,28 @@ export function pagerDutyBody(event: AlertEvent, transition: Transition, routing
     client_url: event.dashboardUrl,
     links: [{ href: event.dashboardUrl, text: "Open in the cost dashboard" }],
   };
+}
+
+/** The trigger and resolve of a channel test: severity info, one dedup key per tenant and channel. */
+export function pagerDutyTestBodies(test: ChannelTestMessage, routingKey: string): [PagerDutyTrigger, PagerDutyFollowUp] {
+  const dedupKey = cut(`costmon-test-${test.tenantId}-${test.channelId}`, 255);
+  return [
+    {
+      routing_key: routingKey,
+      event_action: "trigger",
+      dedup_key: dedupKey,
+      payload: {
+        summary: cut(`Cost monitoring test alert for tenant ${test.tenantId} (channel ${test.channelId}); resolved automatically`, MAX_SUMMARY),
+        severity: "info",
+        source: cut(`tenant/${test.tenantId}`, 255),
+        timestamp: test.sentAt,
+        class: "channel.test",
+        custom_details: { tenant: test.tenantId, channel: test.channelId },
+      },
+      client: "AI Cost Monitoring Platform",
+      client_url: test.dashboardUrl,
+      links: [{ href: test.dashboardUrl, text: "Open the cost dashboard" }],
+    },
+    { routing_key: routingKey, event_action: "resolve", dedup_key: dedupKey },
+  ];
 }

@@ -1,5 +1,6 @@
 import type { ActionsBlock, ContextBlock, HeaderBlock, KnownBlock, SectionBlock } from "@slack/types";
 import type { AlertEvent } from "#domain/alerts/alert-event.js";
+import type { ChannelTestMessage } from "#domain/alerts/channel-port.js";
 import { figures, formatSignedUsd, headline, rootCausesOf } from "#domain/alerts/describe.js";
 import { priorityOf, SEVERITY_TABLE } from "#domain/alerts/severity.js";
 import { escapeMrkdwn, joinWithinLimit, SLACK_LIMITS, type SlackWebhookPayload, truncate } from "./slack-limits.js";
@@ -90,4 +91,16 @@ export function slackResolutionMessage(event: AlertEvent): SlackWebhookPayload {
     context(event, "resolved"),
   ];
   return { text: truncate(`:white_check_mark: ${title}`, 3000), blocks };
+}
+
+/** The answer to "test this channel": says which channel of which tenant it is, and links home. */
+export function slackTestMessage(test: ChannelTestMessage): SlackWebhookPayload {
+  const title = "Cost monitoring: test message";
+  const text = `This Slack channel receives cost alerts for tenant *${escapeMrkdwn(test.tenantId)}* (channel \`${escapeMrkdwn(test.channelId)}\`). <${dashboardLink(test.dashboardUrl)}|Open the dashboard>`;
+  const blocks: KnownBlock[] = [
+    header(title),
+    { type: "section", text: { type: "mrkdwn", text: truncate(text, SLACK_LIMITS.sectionText) } },
+    { type: "context", elements: [{ type: "mrkdwn", text: truncate(escapeMrkdwn(`sent ${test.sentAt}`), SLACK_LIMITS.sectionText) }] },
+  ];
+  return { text: truncate(`${title} for tenant ${test.tenantId}`, 3000), blocks };
 }

@@ -1,7 +1,7 @@
 import type { AlertChannel, ChannelMessage, SendContext, SendResult } from "#domain/alerts/channel-port.js";
 import { createSendRetryPolicy, parseRetryAfter, type SendRetryOptions, TransientSendError } from "#domain/alerts/send-retry.js";
 import { type JsonPostOptions, postJsonWithRetry } from "../alert-http.js";
-import { slackAlertMessage, slackResolutionMessage } from "./slack-alert-message.js";
+import { slackAlertMessage, slackResolutionMessage, slackTestMessage } from "./slack-alert-message.js";
 import { slackDigestMessage } from "./slack-digest-message.js";
 import { type SlackWebhookPayload, slackLimitViolations } from "./slack-limits.js";
 
@@ -19,6 +19,7 @@ export interface SlackChannelOptions extends SendRetryOptions, JsonPostOptions {
 
 export function slackPayloadFor(message: ChannelMessage): SlackWebhookPayload | null {
   if (message.kind === "digest") return slackDigestMessage(message.digest);
+  if (message.kind === "test") return slackTestMessage(message);
   if (message.transition === "trigger") return slackAlertMessage(message.event);
   if (message.transition === "resolve") return slackResolutionMessage(message.event);
   return null;

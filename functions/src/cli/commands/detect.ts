@@ -1,7 +1,6 @@
 import { createReadStream } from "node:fs";
 import { open } from "node:fs/promises";
 import { z } from "zod";
-import { CostCsvColumns, CsvRowError } from "#domain/analysis/anomaly/cost-csv-columns.js";
 import {
   type AnomalyFlag,
   createScanner,
@@ -10,13 +9,14 @@ import {
   parseDetectionConfig,
 } from "#domain/analysis/anomaly/index.js";
 import { forEachDenseSeries } from "#domain/analysis/anomaly/series-groups.js";
+import { CostCsvColumns, CsvRowError } from "../csv/cost-csv-columns.js";
 
 /**
  * `detect --input F.csv --output F.json` (DESIGN.md §8). Input: `series_id,date,cost` with a header;
  * series may start and end on any day and rows may be in any order. Every date is judged causally.
  * Output: {"anomalies":[{series_id,date,direction,expected,actual,impact,score,severity}]}.
  * Sized for 100,000 series × 365 days: the CSV is streamed into typed columns (see
- * cost-csv-columns.ts) and series are scanned one at a time with reused buffers.
+ * cli/csv/cost-csv-columns.ts) and series are scanned one at a time with reused buffers.
  */
 export interface RunDetectOptions {
   input: string;

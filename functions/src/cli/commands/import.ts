@@ -1,19 +1,21 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { z } from "zod";
-import { DuckDbCostWarehouse } from "#adapters/local/duckdb-warehouse.js";
+import { importFocusFile } from "#adapters/files/import-focus-file.js";
 import type { CostRecord } from "#domain/billing/cost-record.js";
 import { addDecimals } from "#domain/billing/money.js";
-import { importFocusFile } from "#domain/billing/providers/focus/index.js";
 import { mapAwsCostAndUsage } from "#domain/billing/providers/aws/mapper.js";
 import { mapAzureQueryResult } from "#domain/billing/providers/azure/mapper.js";
 import { mapGcpExportRows } from "#domain/billing/providers/gcp/mapper.js";
+import { closeDeps, configureDeps, getDeps } from "../../deps.js";
 
 export interface ImportCommandOptions {
   format: "focus" | "gcp-export" | "aws-ce" | "azure-query";
   file: string;
   tenant: string;
   dataDir: string;
+  /** Folder with base.yaml and <env>.yaml (F7 config). */
+  configDir?: string;
 }
 
 interface Loaded {
@@ -72,8 +74,10 @@ export async function runImportCommand(opts: ImportCommandOptions): Promise<numb
     process.stderr.write(`rejected: ${path}${i.line ? `:${i.line}` : ""}${i.column ? ` column ${i.column}` : ""}: ${i.message}\n`);
   }
   if (loaded.issues.length > 50) process.stderr.write(`rejected: … and ${loaded.issues.length - 50} more\n`);
-  const warehouse = await DuckDbCostWarehouse.open({ dataDir: resolve(opts.dataDir) });
+  // The ledger is the one deps.ts builds for the local runtime, under the chosen data folder.
+  configureDeps({ env: { COSTMON_DATA_DIR: resolve(opts.dataDir) }, ...(opts.configDir ? { configDir: resolve(opts.configDir) } : {}), logSink: () => {} });
   try {
+    const { warehouse } = await getDeps();
     const stats = await warehouse.upsert(tenantId, loaded.records);
     const byProvider = new Map<string, string[]>();
     for (const r of loaded.records) byProvider.set(r.provider, [...(byProvider.get(r.provider) ?? []), r.billed_cost]);
@@ -82,7 +86,7 @@ export async function runImportCommand(opts: ImportCommandOptions): Promise<numb
       `${JSON.stringify({ file: path, format: opts.format, tenant: tenantId, rowsRead: loaded.rowsRead, rowsRejected: loaded.issues.length, records: loaded.records.length, ...stats, billedCostByProvider: totals }, null, 2)}\n`,
     );
   } finally {
-    await warehouse.close();
+    await closeDeps();
   }
   return loaded.issues.length > 0 ? 1 : 0;
 }

@@ -76,4 +76,4 @@ export function parseChannelConfig(input: unknown): AlertChannelConfig {
   return r.data;
 }
 
-export const channelCollection = (tenantId: string): string => `tenants/${tenantId}/alert_channels`;
+

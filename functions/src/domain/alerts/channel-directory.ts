@@ -2,10 +2,10 @@ import type { DocumentStore } from "#kernel/ports.js";
 import {
   type AlertChannelConfig,
   type AlertChannelConfigInput,
-  channelCollection,
   parseChannelConfig,
 } from "./channel-config.js";
 import type { AlertLog } from "./channel-port.js";
+import { paths } from "#kernel/document-paths.js";
 
 /**
  * Reads a tenant's alert channels from `tenants/{t}/alert_channels`. An invalid config is logged
@@ -20,7 +20,7 @@ export async function loadTenantChannels(
   const out: AlertChannelConfig[] = [];
   let startAfter: string | undefined;
   do {
-    const page = await store.list(channelCollection(tenantId), { limit: 300, ...(startAfter ? { startAfter } : {}) });
+    const page = await store.list(paths.alertChannels(tenantId), { limit: 300, ...(startAfter ? { startAfter } : {}) });
     for (const d of page.docs) {
       try {
         out.push(parseChannelConfig({ id: d.id, tenantId, ...d.data }));

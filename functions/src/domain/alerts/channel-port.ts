@@ -9,14 +9,28 @@ import { AlertDigestSchema, type AlertDigest } from "./digest.js";
  * an HTTP failure and never put the secret (webhook URL, routing key) in a reason.
  */
 
+/** A message asking the channel to prove it works (testAlertChannel); never queued or retried. */
+export interface ChannelTestMessage {
+  kind: "test";
+  tenantId: string;
+  channelId: string;
+  /** When the test was asked for (ISO 8601). */
+  sentAt: string;
+  dashboardUrl: string;
+}
+
 export type ChannelMessage =
   | { kind: "alert"; transition: Transition; event: AlertEvent }
-  | { kind: "digest"; digest: AlertDigest };
+  | { kind: "digest"; digest: AlertDigest }
+  | ChannelTestMessage;
 
+/** The messages an outbox record may hold: alerts and digests (tests are sent at once, never stored). */
 export const ChannelMessageSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("alert"), transition: z.enum(["trigger", "acknowledge", "resolve"]), event: AlertEventSchema }),
   z.object({ kind: z.literal("digest"), digest: AlertDigestSchema }),
 ]);
+/** An alert or digest as the outbox keeps it. */
+export type QueuedMessage = Exclude<ChannelMessage, ChannelTestMessage>;
 
 export type SendResult =
   | { ok: true; status?: number; detail?: string }

@@ -14,10 +14,6 @@ import { ChannelMessageSchema } from "./channel-port.js";
  * each record carries its tenantId, and only server code reads it.
  */
 
-export const DELIVERIES = "alert_deliveries";
-export const DEAD_LETTERS = "alert_dead_letters";
-export const HEALTH_WARNINGS = "platform_health_warnings";
-
 export const DELIVERY_STATUSES = [
   /** claimed by a dispatcher that is sending right now (lease in leaseUntil) */
   "sending",
@@ -64,7 +60,6 @@ export function deliveryId(tenantId: string, eventId: string, transition: Delive
   return stableAlertId("dlv", tenantId, eventId, transition, channelId);
 }
 
-export const deliveryPath = (id: string): string => `${DELIVERIES}/${id}`;
 
 export interface DeadLetter {
   deliveryId: string;

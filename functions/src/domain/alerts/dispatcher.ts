@@ -2,7 +2,7 @@ import type { Clock, DocumentStore, SecretStore } from "#kernel/ports.js";
 import { type AlertEvent, AlertEventSchema, transitionOf } from "./alert-event.js";
 import { channelCache, loadTenantChannels } from "./channel-directory.js";
 import type { AlertChannelConfig, AlertChannelConfigInput, ChannelKind } from "./channel-config.js";
-import type { AlertChannel, AlertLog, ChannelMessage, SendResult } from "./channel-port.js";
+import type { AlertChannel, AlertLog, ChannelMessage, QueuedMessage, SendResult } from "./channel-port.js";
 import { type DeadLetter, type DeliveryRecord, type DeliveryStatus, deliveryId } from "./delivery-record.js";
 import { buildDigest, type DigestEntry, type DigestPeriod } from "./digest.js";
 import { type DispatchReport, emptyReport, type Outcome, tally } from "./dispatch-report.js";
@@ -36,7 +36,11 @@ export interface AlertDispatcherDeps {
 }
 
 export interface AlertDispatcher {
-  dispatch(events: readonly unknown[]): Promise<DispatchReport>;
+  /**
+   * Routes and sends events. They arrive checked against the alerts topic's schema; each is checked
+   * again here, so that a caller outside the topic cannot slip an invalid one through either.
+   */
+  dispatch(events: readonly AlertEvent[]): Promise<DispatchReport>;
   /** Sends what is due in the queue: transient failures, expired leases, resolves waiting for their trigger. */
   retryPending(): Promise<DispatchReport>;
   /** Sends the tenant's daily or weekly digest (once per tenant, period and day) to channels that want it. */
@@ -162,7 +166,7 @@ export function createAlertDispatcher(deps: AlertDispatcherDeps): AlertDispatche
 
   async function dispatchOne(event: AlertEvent, configs: AlertChannelConfig[], report: DispatchReport): Promise<void> {
     const transition = transitionOf(event);
-    const message: ChannelMessage = { kind: "alert", transition, event };
+    const message: QueuedMessage = { kind: "alert", transition, event };
     for (const config of configs) {
       const status = await initialStatus(config, event, message);
       if (status === null) {
@@ -183,7 +187,7 @@ export function createAlertDispatcher(deps: AlertDispatcherDeps): AlertDispatche
     }
   }
 
-  async function dispatch(events: readonly unknown[]): Promise<DispatchReport> {
+  async function dispatch(events: readonly AlertEvent[]): Promise<DispatchReport> {
     const report = emptyReport();
     const channelsOf = channelCache(loadChannels);
     for (const raw of events) {
@@ -254,7 +258,7 @@ export function createAlertDispatcher(deps: AlertDispatcherDeps): AlertDispatche
       if (r.status === "deferred") deferredIds.push(r.id);
       entries.push({ event: r.message.event, deferred: r.status === "deferred" });
     }
-    const message: ChannelMessage = { kind: "digest", digest: buildDigest(tenantId, period, from, to, entries) };
+    const message: QueuedMessage = { kind: "digest", digest: buildDigest(tenantId, period, from, to, entries) };
     const digestKey = `digest:${period}:${to.toISOString().slice(0, 10)}`;
     const configs = await loadChannels(tenantId);
     let takers = 0;

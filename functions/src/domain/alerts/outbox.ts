@@ -1,17 +1,14 @@
+import { paths } from "#kernel/document-paths.js";
 import type { Clock, DocumentStore } from "#kernel/ports.js";
 import type { AlertChannelConfig } from "./channel-config.js";
-import type { AlertLog, ChannelMessage } from "./channel-port.js";
+import type { AlertLog, QueuedMessage } from "./channel-port.js";
 import {
-  DEAD_LETTERS,
   type DeadLetter,
-  DELIVERIES,
   type DeliveryRecord,
   DeliveryRecordSchema,
   type DeliveryStatus,
   type DeliveryTransition,
   deliveryId,
-  deliveryPath,
-  HEALTH_WARNINGS,
 } from "./delivery-record.js";
 
 /**
@@ -27,7 +24,7 @@ export interface Outbox {
     config: AlertChannelConfig,
     eventId: string,
     transition: DeliveryTransition,
-    message: ChannelMessage,
+    message: QueuedMessage,
     status: DeliveryStatus,
   ): DeliveryRecord;
   /** false when the record already exists: the dedupe. */
@@ -47,7 +44,7 @@ export function createOutbox(store: DocumentStore, clock: Clock, log: AlertLog, 
   const iso = (ms: number) => new Date(ms).toISOString();
 
   async function patch(id: string, p: Partial<DeliveryRecord>): Promise<void> {
-    await store.update<DeliveryRecord>(deliveryPath(id), (cur) =>
+    await store.update<DeliveryRecord>(paths.alertDelivery(id), (cur) =>
       cur ? { ...cur, ...p, updatedAt: clock.now().toISOString() } : null,
     );
   }
@@ -64,7 +61,7 @@ export function createOutbox(store: DocumentStore, clock: Clock, log: AlertLog, 
     const docs: { id: string; data: Record<string, unknown> }[] = [];
     let startAfter: string | undefined;
     do {
-      const page = await store.list(DELIVERIES, { ...query, limit: PAGE, ...(startAfter ? { startAfter } : {}) });
+      const page = await store.list(paths.alertDeliveries(), { ...query, limit: PAGE, ...(startAfter ? { startAfter } : {}) });
       docs.push(...page.docs);
       startAfter = page.next;
     } while (startAfter);
@@ -94,10 +91,10 @@ export function createOutbox(store: DocumentStore, clock: Clock, log: AlertLog, 
       };
     },
 
-    create: (rec) => store.create(deliveryPath(rec.id), rec),
+    create: (rec) => store.create(paths.alertDelivery(rec.id), rec),
 
     async get(id) {
-      const raw = await store.get(deliveryPath(id));
+      const raw = await store.get(paths.alertDelivery(id));
       return raw ? parse(raw, id) : null;
     },
 
@@ -105,7 +102,7 @@ export function createOutbox(store: DocumentStore, clock: Clock, log: AlertLog, 
 
     async claim(id, nowMs) {
       let won = false;
-      const after = await store.update<DeliveryRecord>(deliveryPath(id), (cur) => {
+      const after = await store.update<DeliveryRecord>(paths.alertDelivery(id), (cur) => {
         won = false; // the function may run more than once (a Firestore transaction)
         if (!cur || !QUEUED.includes(cur.status)) return cur;
         if (cur.leaseUntil && Date.parse(cur.leaseUntil) > nowMs) return cur;
@@ -157,8 +154,8 @@ export function createOutbox(store: DocumentStore, clock: Clock, log: AlertLog, 
         at,
       };
       // Record first, then mark: a crash in between re-sends rather than loses.
-      await store.set(`${DEAD_LETTERS}/${rec.id}`, { ...dl, message: rec.message });
-      await store.set(`${HEALTH_WARNINGS}/alerts-${rec.id}`, {
+      await store.set(paths.alertDeadLetter(rec.id), { ...dl, message: rec.message });
+      await store.set(paths.healthWarning(`alerts-${rec.id}`), {
         source: "alerts",
         level: "warning",
         title: `Alert delivery to ${rec.channelKind} channel ${rec.channelId} dead-lettered`,

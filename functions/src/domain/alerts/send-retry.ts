@@ -1,13 +1,6 @@
-import {
-  ExponentialBackoff,
-  handleType,
-  type IBackoff,
-  type IBackoffFactory,
-  type IRetryBackoffContext,
-  type RetryPolicy,
-  retry,
-} from "cockatiel";
+import type { RetryPolicy } from "cockatiel";
 import { AppError } from "#kernel/errors.js";
+import { backoffRetry } from "#kernel/retry.js";
 
 /**
  * In-send retry shared by the alert channel adapters: exponential backoff with jitter (cockatiel),
@@ -34,30 +27,14 @@ export interface SendRetryOptions {
   maxDelayMs?: number;
 }
 
-type Ctx = IRetryBackoffContext<unknown>;
-
-class RetryAfterBackoff implements IBackoffFactory<Ctx> {
-  constructor(
-    private readonly inner: IBackoffFactory<Ctx>,
-    private readonly maxMs: number,
-  ) {}
-
-  next(ctx: Ctx): IBackoff<Ctx> {
-    const step = this.inner.next(ctx);
-    const err = "error" in ctx.result ? ctx.result.error : undefined;
-    const hinted = err instanceof TransientSendError ? (err.retryAfterMs ?? 0) : 0;
-    return {
-      duration: Math.min(Math.max(step.duration, hinted), this.maxMs),
-      next: (c: Ctx) => new RetryAfterBackoff(step, this.maxMs).next(c),
-    };
-  }
-}
-
 export function createSendRetryPolicy(opts: SendRetryOptions = {}): RetryPolicy {
   const maxDelay = opts.maxDelayMs ?? 10_000;
-  return retry(handleType(TransientSendError), {
-    maxAttempts: opts.retries ?? 3,
-    backoff: new RetryAfterBackoff(new ExponentialBackoff({ initialDelay: opts.initialDelayMs ?? 500, maxDelay }), maxDelay),
+  return backoffRetry({
+    attempts: (opts.retries ?? 3) + 1,
+    baseMs: opts.initialDelayMs ?? 500,
+    maxMs: maxDelay,
+    retryOn: (e) => e instanceof TransientSendError,
+    hintedDelayMs: (e) => (e instanceof TransientSendError ? e.retryAfterMs : undefined),
   });
 }
 

@@ -1,22 +1,17 @@
 import { z } from "zod";
-import { AlertChannelConfigSchema, type AlertChannelConfig, RoutingRuleSchema } from "../alerts/channel-config.js";
+import { AlertChannelConfigSchema, type ChannelKind, RoutingRuleSchema } from "../alerts/channel-config.js";
+import type { AlertChannel, ChannelTestMessage } from "../alerts/channel-port.js";
+import { paths } from "#kernel/document-paths.js";
+import { redactText } from "#kernel/redact.js";
 import type { DocumentStore, SecretStore } from "#kernel/ports.js";
-import { AppError } from "#kernel/errors.js";
+import { AppError, notFound } from "#kernel/errors.js";
 import { DocId } from "./documents.js";
 
 /**
  * Alert channels at `tenants/{t}/alert_channels/{id}` (alerts/channel-config.ts). The Slack webhook
  * URL or PagerDuty routing key goes to the SecretStore under `alert-secrets/{t}/{id}`; the document
- * keeps only that reference. Sending belongs to the alerts module, reached through {@link ChannelTester}.
+ * keeps only that reference. A test goes through the same channel adapter the dispatcher uses.
  */
-export interface ChannelTestResult {
-  ok: boolean;
-  status?: number;
-  reason?: string;
-}
-
-/** Sends one test message through a channel (the alerts helper provides Slack/PagerDuty/console). */
-export type ChannelTester = (config: AlertChannelConfig, secret: string | null) => Promise<ChannelTestResult>;
 
 export const UpsertAlertChannelInput = z
   .strictObject({
@@ -39,7 +34,7 @@ export const UpsertAlertChannelInput = z
 export const TestAlertChannelInput = z.strictObject({ id: DocId });
 
 const secretName = (tenantId: string, id: string) => `alert-secrets/${tenantId}/${id}`;
-const docPath = (tenantId: string, id: string) => `tenants/${tenantId}/alert_channels/${id}`;
+const docPath = paths.alertChannel;
 
 export async function upsertAlertChannel(store: DocumentStore, secrets: SecretStore, tenantId: string, input: z.output<typeof UpsertAlertChannelInput>) {
   const { secret, ...rest } = input;
@@ -58,12 +53,29 @@ export async function upsertAlertChannel(store: DocumentStore, secrets: SecretSt
   return config;
 }
 
-export async function testAlertChannel(store: DocumentStore, secrets: SecretStore, tester: ChannelTester, tenantId: string, id: string) {
-  const raw = await store.get(docPath(tenantId, id));
-  if (!raw) throw new AppError("not-found", `alert channel ${id} not found`);
+export interface ChannelTestDeps {
+  store: DocumentStore;
+  secrets: SecretStore;
+  channels: Partial<Record<ChannelKind, AlertChannel>>;
+  now: Date;
+  dashboardUrl: string;
+}
+
+/**
+ * Sends a test message through the channel's real adapter: a Slack message, or a PagerDuty alert
+ * that is resolved at once. The answer says whether the channel took it; a failure's reason never
+ * holds the secret.
+ */
+export async function testAlertChannel(deps: ChannelTestDeps, tenantId: string, id: string) {
+  const raw = await deps.store.get(paths.alertChannel(tenantId, id));
+  if (!raw) throw notFound(`alert channel ${id}`);
   const config = AlertChannelConfigSchema.parse(raw);
-  const secret = config.secretRef ? await secrets.get(config.secretRef) : null;
+  const secret = config.secretRef ? await deps.secrets.get(config.secretRef) : null;
   if (config.secretRef && secret === null) throw new AppError("failed-precondition", "the channel's secret is missing; save the channel again");
-  const result = await tester(config, secret);
-  return { id, ok: result.ok, ...(result.status ? { status: result.status } : {}), ...(result.reason ? { reason: result.reason } : {}) };
+  const adapter = deps.channels[config.kind];
+  if (!adapter) throw new AppError("failed-precondition", `no ${config.kind} channel is configured on this platform`);
+  const message: ChannelTestMessage = { kind: "test", tenantId, channelId: id, sentAt: deps.now.toISOString(), dashboardUrl: deps.dashboardUrl };
+  const result = await adapter.send(message, { secret, config });
+  if (result.ok) return { id, ok: true, ...(result.status ? { status: result.status } : {}) };
+  return { id, ok: false, ...(result.status ? { status: result.status } : {}), reason: redactText(result.reason, [secret]) };
 }

@@ -4,6 +4,7 @@ import { PROVIDERS } from "../billing/cost-record.js";
 import type { DocumentData, DocumentStore } from "#kernel/ports.js";
 import { notFound } from "#kernel/errors.js";
 import { Cursor, DocId, listTenantDocs, PageSize } from "./documents.js";
+import { paths } from "#kernel/document-paths.js";
 
 /**
  * Cloud accounts at `tenants/{t}/cloud_accounts/{id}` (billing/cloud-account.ts shape). The
@@ -52,25 +53,25 @@ export async function connectCloudAccount(
     connectedAt: now.toISOString(),
     connectedBy: by,
   };
-  await store.set(`tenants/${tenantId}/cloud_accounts/${accountId}`, doc);
+  await store.set(paths.cloudAccount(tenantId, accountId), doc);
   return { ...doc, id: accountId };
 }
 
 export async function getCloudAccount(store: DocumentStore, tenantId: string, accountId: string) {
-  const doc = await store.get<DocumentData>(`tenants/${tenantId}/cloud_accounts/${accountId}`);
+  const doc = await store.get<DocumentData>(paths.cloudAccount(tenantId, accountId));
   if (!doc) throw notFound(`cloud account ${accountId}`);
   return doc;
 }
 
 export async function listCloudAccounts(store: DocumentStore, tenantId: string, q: z.output<typeof ListCloudAccountsInput>) {
-  return listTenantDocs<DocumentData>(store, tenantId, "cloud_accounts", { limit: q.limit, cursor: q.cursor });
+  return listTenantDocs<DocumentData>(store, paths.cloudAccounts(tenantId), { limit: q.limit, cursor: q.cursor });
 }
 
 /** Removes the account; the provider's credentials go too when no other account uses them. */
 export async function disconnectCloudAccount(store: DocumentStore, creds: CredentialWriter, tenantId: string, accountId: string) {
   const doc = await getCloudAccount(store, tenantId, accountId);
-  await store.delete(`tenants/${tenantId}/cloud_accounts/${accountId}`);
-  const others = await store.list(`tenants/${tenantId}/cloud_accounts`, { where: [["provider", "==", doc.provider]], limit: 1 });
+  await store.delete(paths.cloudAccount(tenantId, accountId));
+  const others = await store.list(paths.cloudAccounts(tenantId), { where: [["provider", "==", doc.provider]], limit: 1 });
   if (others.docs.length === 0) await creds.delete(tenantId, String(doc.provider));
   return { id: accountId, disconnected: true as const };
 }

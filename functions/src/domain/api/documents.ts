@@ -12,16 +12,15 @@ export interface ListPage<T> {
   next: string | null;
 }
 
-/** One page of a tenant collection, ids included. The cursor comes from the store's own `next`. */
+/** One page of a tenant collection (a `paths.*` collection), ids included. The cursor comes from the store's own `next`. */
 export async function listTenantDocs<T extends DocumentData>(
   store: DocumentStore,
-  tenantId: string,
-  collection: string,
+  collectionPath: string,
   opts: { limit: number; cursor?: string | undefined; where?: [string, "==", unknown][] },
 ): Promise<ListPage<T>> {
   let page: Awaited<ReturnType<DocumentStore["list"]>>;
   try {
-    page = await store.list<T>(`tenants/${tenantId}/${collection}`, {
+    page = await store.list<T>(collectionPath, {
       limit: opts.limit,
       ...(opts.where?.length ? { where: opts.where } : {}),
       ...(opts.cursor ? { startAfter: opts.cursor } : {}),
@@ -34,8 +33,9 @@ export async function listTenantDocs<T extends DocumentData>(
   return { items: page.docs.map((d) => ({ ...(d.data as T), id: d.id })), next: page.next ?? null };
 }
 
-export async function getTenantDoc<T extends DocumentData>(store: DocumentStore, tenantId: string, collection: string, id: string, what: string): Promise<T & { id: string }> {
-  const doc = await store.get<T>(`tenants/${tenantId}/${collection}/${id}`);
+/** One document by its `paths.*` path, id included; `not-found` names `what`. */
+export async function getTenantDoc<T extends DocumentData>(store: DocumentStore, path: string, id: string, what: string): Promise<T & { id: string }> {
+  const doc = await store.get<T>(path);
   if (!doc) throw notFound(`${what} ${id}`);
   return { ...doc, id };
 }

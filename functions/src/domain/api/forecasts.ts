@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { DocumentData, DocumentStore } from "#kernel/ports.js";
 import { getTenantDoc } from "./documents.js";
+import { paths } from "#kernel/document-paths.js";
 
 /** `tenants/{t}/forecasts/{seriesKey}` as the forecast stage writes it; "tenant" is the total. */
 export const GetForecastInput = z.strictObject({
@@ -8,5 +9,5 @@ export const GetForecastInput = z.strictObject({
 });
 
 export async function getForecast(store: DocumentStore, tenantId: string, q: z.output<typeof GetForecastInput>) {
-  return getTenantDoc<DocumentData>(store, tenantId, "forecasts", q.seriesKey, "forecast");
+  return getTenantDoc<DocumentData>(store, paths.forecast(tenantId, q.seriesKey), q.seriesKey, "forecast");
 }

@@ -7,6 +7,9 @@ import { IsoDate } from "#kernel/days.js";
  * `tenants/{tenantId}/cloud_accounts/{accountId}`: what the collectors need to know about an
  * account. Credentials never live here, only in the secret store (`cloud-creds/{tenant}/{provider}`).
  */
+export const COLLECTORS = ["provider", "demo"] as const;
+export type Collector = (typeof COLLECTORS)[number];
+
 export const CloudAccountDocSchema = z
   .object({
     provider: z.enum(PROVIDERS),
@@ -20,13 +23,15 @@ export const CloudAccountDocSchema = z
     lastCollectedAt: z.string().nullable().default(null),
     lastError: z.string().nullable().default(null),
     incompleteDays: z.array(IsoDate).default([]),
+    /**
+     * Who collects it: `provider`, the provider's billing API with the tenant's credentials, or
+     * `demo`, generated history (the local runtime's demo tenants only).
+     */
+    collector: z.enum(COLLECTORS).default("provider"),
   })
   .passthrough();
 
 export type CloudAccountDoc = z.infer<typeof CloudAccountDocSchema>;
-
-export const cloudAccountPath = (tenantId: string, accountId: string): string =>
-  `tenants/${tenantId}/cloud_accounts/${accountId}`;
 
 export function toAccountRef(tenantId: string, accountId: string, doc: CloudAccountDoc): CloudAccountRef {
   return {

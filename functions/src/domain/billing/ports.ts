@@ -16,6 +16,8 @@ export interface CloudAccountRef {
 export interface CollectRequest {
   account: CloudAccountRef;
   window: DayWindow;
+  /** The day the run is for; sources that simulate a day (the demo) judge freshness from it. */
+  runDate?: string;
 }
 
 export interface CollectResult {
@@ -47,18 +49,34 @@ export interface UpsertStats {
   deleted: number;
 }
 
+/** The columns a query can group and filter by: the analysis dimensions and the charge category. */
+export type CostColumn = CostDimension | "charge_category";
+
+/** How many tag keys one query may group by: each becomes a grouping column. */
+export const MAX_GROUP_BY_TAGS = 20;
+
 export interface CostQuery {
   window: DayWindow;
-  groupBy: CostDimension[];
+  groupBy: CostColumn[];
+  /**
+   * Tag keys to group by as well (at most MAX_GROUP_BY_TAGS, each once): every row then carries
+   * `tags` with the values of these keys, so that tag scopes can be applied to rows in memory.
+   */
+  groupByTags?: string[];
   /** Exact-match filters on dimensions. */
-  filter?: Partial<Record<CostDimension | "charge_category", string[]>>;
+  filter?: Partial<Record<CostColumn, string[]>>;
   /** Only rows whose tags hold every one of these key/value pairs (budget tag scopes). */
   tags?: Record<string, string>;
 }
 
 export interface CostRow {
   date: string;
-  dims: Partial<Record<CostDimension, string>>;
+  dims: Partial<Record<CostColumn, string>>;
+  /**
+   * Present when the query grouped by tag keys: the value of each of those keys; a key the
+   * records do not carry is absent (not an empty string).
+   */
+  tags?: Record<string, string>;
   billed_cost: string;
   effective_cost: string;
 }
@@ -78,7 +96,11 @@ export interface CostWarehouse {
   upsert(tenantId: string, records: CostRecord[]): Promise<UpsertStats>;
   /** Upserts `records` and deletes rows of `scope` inside `window` that the new pull no longer has. */
   replaceWindow(scope: WindowScope, window: DayWindow, records: CostRecord[]): Promise<UpsertStats>;
-  /** Daily sums of billed and effective cost, grouped by the given dimensions. */
+  /**
+   * Daily sums of billed and effective cost, grouped by the given columns and tag keys, ordered
+   * by date, then by the groupBy columns in order, then by the tag values in order (a missing
+   * tag after every value). Strings order by code point.
+   */
   queryDaily(tenantId: string, query: CostQuery): Promise<CostRow[]>;
   totals(tenantId: string, window?: DayWindow): Promise<CostTotals>;
   /** Distinct days with data, newest last. */

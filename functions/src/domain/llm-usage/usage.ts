@@ -5,6 +5,7 @@ import type { DocumentData, DocumentStore } from "#kernel/ports.js";
 import { priceTableFor } from "./prices.js";
 import { IsoDate } from "#kernel/days.js";
 import { AppError } from "#kernel/errors.js";
+import { paths } from "#kernel/document-paths.js";
 
 /**
  * Per-tenant LLM token and cost tracking. Each event adds to a daily aggregate per model at
@@ -58,7 +59,7 @@ export function priceUsage(e: z.output<typeof RecordLlmUsageInput>, day: string)
 export async function recordLlmUsage(store: DocumentStore, tenantId: string, e: z.output<typeof RecordLlmUsageInput>, now: Date) {
   const day = e.day ?? now.toISOString().slice(0, 10);
   const priced = priceUsage(e, day);
-  await store.update<LlmUsageDay>(`tenants/${tenantId}/llm_usage_daily/${day}~${e.model}`, (cur) => ({
+  await store.update<LlmUsageDay>(paths.llmUsageDay(tenantId, `${day}~${e.model}`), (cur) => ({
     day,
     model: e.model,
     calls: (cur?.calls ?? 0) + 1,
@@ -81,7 +82,7 @@ export async function getLlmUsage(store: DocumentStore, tenantId: string, q: z.o
   const days: LlmUsageDay[] = [];
   let cursor: string | undefined;
   do {
-    const page = await store.list<LlmUsageDay>(`tenants/${tenantId}/llm_usage_daily`, {
+    const page = await store.list<LlmUsageDay>(paths.llmUsageDaily(tenantId), {
       where,
       orderBy: [{ field: "day" }],
       limit: 500,

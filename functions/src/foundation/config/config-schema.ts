@@ -17,10 +17,9 @@ const fromString = (parse: (s: string) => unknown) => (v: unknown) => (typeof v 
 
 const numberText = (s: string) => (/^\s*-?\d+(\.\d+)?\s*$/.test(s) ? Number(s) : s);
 
-export const num = () => z.preprocess(fromString(numberText), z.number());
-export const int = () => z.preprocess(fromString(numberText), z.number().int());
 export const positiveInt = () => z.preprocess(fromString(numberText), z.number().int().positive());
-export const port = () => z.preprocess(fromString(numberText), z.number().int().min(1).max(65_535));
+/** A whole number in [min, max], from YAML or from an environment variable's text. */
+export const intIn = (min: number, max: number) => z.preprocess(fromString(numberText), z.number().int().min(min).max(max));
 export const bool = () =>
   z.preprocess(
     fromString((s) => {
@@ -36,9 +35,6 @@ export const duration = () =>
     fromString((s) => parseDuration(s) ?? s),
     z.number({ error: 'expected a duration such as "500ms", "5s", "30m", "1h" or a number of ms' }).nonnegative(),
   );
-/** Exact money as a decimal string (DESIGN.md: money is exact). */
-export const decimalString = () =>
-  z.preprocess((v) => (typeof v === "number" ? String(v) : v), z.string().regex(/^-?\d+(\.\d+)?$/, "expected a decimal amount"));
 const stringList = () =>
   z.preprocess(
     fromString((s) =>
@@ -63,52 +59,77 @@ export const FeatureFlagSchema = z.strictObject({
 });
 export type FeatureFlag = z.infer<typeof FeatureFlagSchema>;
 
+export const RUNTIMES = ["local"] as const;
+
 export const AppConfigSchema = z.strictObject({
   env: z.string().min(1),
-  project: z.strictObject({ id: z.string().min(1), region: z.string().min(1) }),
+  /**
+   * Which adapters deps.ts builds. `local`: DuckDB files, the in-process bus, a file secret store
+   * (`npm run nightly`, tests, a single-machine install). The Google Cloud adapters (Firestore,
+   * BigQuery, Pub/Sub, Secret Manager) are not built yet.
+   */
+  runtime: z.enum(RUNTIMES),
+  project: z.strictObject({ id: z.string().min(1) }),
   data_dir: z.string().min(1),
-  server: z.strictObject({ http_port: port(), cors_origins: stringList() }),
+  server: z.strictObject({ cors_origins: stringList() }),
   logging: z.strictObject({ level: z.enum(["debug", "info", "warning", "error"]) }),
   rate_limit: RateLimitSchema.extend({ overrides: z.record(z.string(), RateLimitSchema) }),
   brute_force: z.strictObject({ max_failures: positiveInt(), window: duration(), block: duration() }),
   session: z.strictObject({
     max_concurrent: positiveInt(),
     idle_timeout: duration(),
-    memory_ttl: duration(),
   }),
   auth: z.strictObject({
-    mfa_min_trust_level: z.preprocess(fromString(numberText), z.number().int().min(1).max(5)),
-    api_key_prefix: z.string().min(1),
+    /** Audience of Google OIDC tokens on push and scheduler requests (the function URL); "" refuses them all. */
     oidc_audience: z.string(),
+    /** Service accounts allowed to call event functions (Pub/Sub push, Cloud Scheduler); `{project}` is replaced. */
+    oidc_service_accounts: stringList(),
   }),
-  audit: z.strictObject({ enabled: bool() }),
   selfops: z.strictObject({
+    /** Attempts of one provider call, the first included (billing SDK clients' own retry). */
     retry_max_attempts: positiveInt(),
     retry_base: duration(),
     retry_max: duration(),
+    /** Consecutive failed collections of one provider that open its circuit breaker. */
     breaker_failures: positiveInt(),
     breaker_half_open_after: duration(),
     health_timeout: duration(),
+    /** Deliveries of one message before it goes to its dead-letter topic. */
     dead_letter_max_attempts: positiveInt(),
   }),
   secrets: z.strictObject({ credential_max_age: duration() }),
+  collection: z.strictObject({
+    /** Days re-pulled each night: providers revise recent days for 24 to 72 hours. */
+    trailing_days: intIn(1, 31),
+    /** History a newly connected account backfills, in months. */
+    history_months: intIn(1, 36),
+  }),
+  /** Where the local runtime finds the demo tenants' generated history (accounts with `collector: demo`). */
+  demo: z.strictObject({ tenants_file: z.string().min(1) }),
+  providers: z.strictObject({
+    /** Override of each provider API's endpoint (a sovereign cloud, or a local replay server in tests); "" = default. */
+    gcp: z.strictObject({ bigquery_endpoint: z.string() }),
+    aws: z.strictObject({ cost_explorer_endpoint: z.string(), region: z.string().min(1) }),
+    /** `authority_host`: Microsoft Entra sign-in (sovereign clouds); `tls_ca_file`: extra CA for both endpoints. */
+    azure: z.strictObject({ management_endpoint: z.string(), authority_host: z.string(), tls_ca_file: z.string() }),
+  }),
   alerts: z.strictObject({
+    /** Base of the links alerts carry. */
+    dashboard_url: z.url({ protocol: /^https?$/ }),
+    /** PagerDuty Events API v2 endpoint. */
+    pagerduty_events_url: z.url({ protocol: /^https?$/ }),
+    /** The platform's own operations channel, for health alert rules (not tenants' alerts). */
     slack_enabled: bool(),
     slack_webhook_url: z.string(),
     pagerduty_enabled: bool(),
     pagerduty_routing_key: z.string(),
+    /** Lowest severity of operational alert sent to the operations channel. */
     min_severity: z.enum(["info", "warning", "critical"]),
-    /** Anomalies with a smaller dollar impact are not alerted. */
-    min_impact_usd: decimalString(),
-    critical_impact_usd: decimalString(),
   }),
   analysis: z.strictObject({
-    lookback_days: positiveInt(),
-    min_history_days: positiveInt(),
-    anomaly_z_threshold: num(),
-    anomaly_min_impact_usd: decimalString(),
-    forecast_horizon_days: positiveInt(),
-    forecast_interval: z.preprocess(fromString(numberText), z.number().gt(0).lt(1)),
+    /** Days of ledger the nightly analysis reads: 13 months and room for a year-over-year week. */
+    history_days: intIn(60, 1100),
+    forecast_horizon_days: intIn(1, 366),
   }),
   config: z.strictObject({ reload_ttl: duration() }),
   feature_flags: z.record(z.string(), FeatureFlagSchema),

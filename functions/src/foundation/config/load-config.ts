@@ -16,7 +16,7 @@ export { ConfigError } from "./config-error.js";
  *   3. `config/<env>.yaml`;
  *   4. `config/base.yaml` (required);
  *   5. built-in defaults ({@link BUILT_IN_DEFAULTS}).
- * Then the seed's coercion rules (`*_port` → integer port, `*_enabled` → boolean, durations → ms)
+ * Then the seed's coercion rules (`*_enabled` → boolean, durations → ms)
  * and the strict zod schema. Any problem throws a {@link ConfigError} listing each key with the
  * source that set it; values of secret-like keys are never echoed.
  */
@@ -189,11 +189,7 @@ function coerceBySuffix(node: Tree, path: string[], provenance: Map<string, stri
       continue;
     }
     const source = sourceOfPath(provenance, here) ?? "unknown source";
-    if ((key === "port" || key.endsWith("_port")) && typeof value !== "number") {
-      const n = typeof value === "string" && /^\s*\d+\s*$/.test(value) ? Number(value) : Number.NaN;
-      if (Number.isInteger(n) && n >= 1 && n <= 65_535) node[key] = n;
-      else problems.push(`${pathKey(here)} (from ${source}): expected a port number 1-65535, got ${show(key, value)}`);
-    } else if ((key === "enabled" || key.endsWith("_enabled")) && typeof value !== "boolean") {
+    if ((key === "enabled" || key.endsWith("_enabled")) && typeof value !== "boolean") {
       const t = typeof value === "string" ? value.trim().toLowerCase() : "";
       if (["true", "1", "yes", "on"].includes(t)) node[key] = true;
       else if (["false", "0", "no", "off"].includes(t)) node[key] = false;

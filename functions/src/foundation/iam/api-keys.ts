@@ -2,6 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { type Clock, type DocumentStore, systemClock } from "#kernel/ports.js";
 import { AppError } from "#kernel/errors.js";
 import type { Skill, TrustLevel, Zone } from "./model.js";
+import { paths } from "#kernel/document-paths.js";
 
 /**
  * API keys (F1): `cm_<prefix>_<secret>`. Only the SHA-256 hash is stored; the prefix stays
@@ -60,8 +61,8 @@ function newPrefix(): string {
 }
 
 export function createApiKeyService(store: DocumentStore, clock: Clock = systemClock): ApiKeyService {
-  const tenantPath = (t: string, h: string) => `tenants/${t}/api_keys/${h}`;
-  const indexPath = (h: string) => `api_key_index/${h}`;
+  const tenantPath = paths.apiKey;
+  const indexPath = paths.apiKeyIndex;
   return {
     async create(tenantId, spec, createdBy) {
       const prefix = `cm_${newPrefix()}`;
@@ -89,7 +90,7 @@ export function createApiKeyService(store: DocumentStore, clock: Clock = systemC
       return rec && rec.revokedAt === null ? rec : null;
     },
     async revoke(tenantId, prefix) {
-      const page = await store.list<ApiKeyRecord>(`tenants/${tenantId}/api_keys`, {
+      const page = await store.list<ApiKeyRecord>(paths.apiKeys(tenantId), {
         where: [["prefix", "==", prefix]],
         limit: 1,
       });
@@ -103,7 +104,7 @@ export function createApiKeyService(store: DocumentStore, clock: Clock = systemC
       return revoked;
     },
     async list(tenantId) {
-      const page = await store.list<ApiKeyRecord>(`tenants/${tenantId}/api_keys`, { limit: 200 });
+      const page = await store.list<ApiKeyRecord>(paths.apiKeys(tenantId), { limit: 200 });
       return page.docs.map((d) => d.data);
     },
   };

@@ -1,4 +1,5 @@
 import type { OAuth2Client } from "google-auth-library";
+import { AppError } from "#kernel/errors.js";
 
 /**
  * Google-signed OIDC tokens that Cloud Scheduler and Pub/Sub push attach (F1). The audience is
@@ -35,9 +36,9 @@ export function googleOidcVerifier(opts: GoogleOidcOptions): OidcVerifier {
     const payload = ticket.getPayload();
     const email = payload?.email;
     if (!payload || typeof email !== "string" || payload.email_verified !== true) {
-      throw new Error("OIDC token without a verified e-mail");
+      throw new AppError("unauthenticated", "OIDC token without a verified e-mail");
     }
-    if (!opts.allowedServiceAccounts.includes(email)) throw new Error(`service account ${email} not allowed`);
+    if (!opts.allowedServiceAccounts.includes(email)) throw new AppError("unauthenticated", `service account ${email} not allowed`);
     return { email, subject: payload.sub };
   };
 }

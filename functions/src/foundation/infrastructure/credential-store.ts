@@ -1,5 +1,6 @@
 import { inspect } from "node:util";
 import { type Clock, type SecretStore, systemClock } from "#kernel/ports.js";
+import { AppError } from "#kernel/errors.js";
 
 /**
  * F6 cloud credentials (issue 4, DESIGN.md §10 "secrets are prefetched at cold start and cached
@@ -61,14 +62,14 @@ function parseCredentials(name: string, raw: string): Credentials {
     parsed = JSON.parse(raw);
   } catch {
     // Never include `raw` or the parser's message (it quotes the input).
-    throw new Error(`credentials at ${name} are not valid JSON`);
+    throw new AppError("failed-precondition", `credentials at ${name} are not valid JSON`);
   }
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-    throw new Error(`credentials at ${name} are not a JSON object`);
+    throw new AppError("failed-precondition", `credentials at ${name} are not a JSON object`);
   }
   const out: Credentials = {};
   for (const [k, v] of Object.entries(parsed)) {
-    if (typeof v !== "string") throw new Error(`credentials at ${name}: field "${k}" is not a string`);
+    if (typeof v !== "string") throw new AppError("failed-precondition", `credentials at ${name}: field "${k}" is not a string`);
     out[k] = v;
   }
   return out;

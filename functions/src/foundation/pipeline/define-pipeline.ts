@@ -1,7 +1,9 @@
 import type { ZodType } from "zod";
 import type { AuthMethod } from "../iam/authenticate.js";
 import { ACTIONS, SKILLS, ZONES } from "../iam/model.js";
-import { type EventMessage, makeDefineEventHandler } from "./define-event-handler.js";
+import { makeDefineEventHandler } from "./define-event-handler.js";
+import { makeDefineScheduledHandler } from "./define-scheduled-handler.js";
+import type { EventMessage } from "./event-stack.js";
 import { answerPreflight, applyCors, callableEnvelope, type HttpResponseLike, writeCallableResponse } from "./callable-protocol.js";
 import type { BaseContext, CallableContext, CallableDeclaration, HttpRequestLike } from "./context.js";
 import { auditTrail } from "./layers/audit-trail.js";
@@ -116,6 +118,13 @@ export function definePipeline<D>(opts: PipelineOptions<D>) {
     return fn;
   }
 
-  const defineEventHandler = makeDefineEventHandler<D>({ services, deps: opts.deps, ...(opts.deadLetter ? { deadLetter: opts.deadLetter } : {}) });
-  return { defineCallable, defineEventHandler, services };
+  const eventOptions = {
+    services,
+    deps: opts.deps,
+    ...(opts.deadLetter ? { deadLetter: opts.deadLetter } : {}),
+    ...(opts.register ? { register: opts.register } : {}),
+  };
+  const defineEventHandler = makeDefineEventHandler<D>(eventOptions);
+  const defineScheduledHandler = makeDefineScheduledHandler<D>(eventOptions);
+  return { defineCallable, defineEventHandler, defineScheduledHandler, services };
 }

@@ -1,6 +1,8 @@
+import { AppError } from "#kernel/errors.js";
 import { createHash } from "node:crypto";
 import { stringify } from "safe-stable-stringify";
 import { type Clock, type DocumentData, type DocumentStore, systemClock } from "#kernel/ports.js";
+import { paths } from "#kernel/document-paths.js";
 
 /**
  * F4 tamper-evident audit log (issue 4): every authentication, authorization decision, data access
@@ -63,11 +65,11 @@ interface AuditHead extends DocumentData {
 }
 
 function headPath(stream: string): string {
-  return `audit_heads/${encodeURIComponent(stream)}`;
+  return paths.auditHead(stream);
 }
 
 function recordsPath(stream: string): string {
-  return `audit_streams/${encodeURIComponent(stream)}/records`;
+  return paths.auditRecords(stream);
 }
 
 function recordPath(stream: string, seq: number): string {
@@ -109,7 +111,7 @@ export function createAuditLog(store: DocumentStore, opts: { clock?: Clock } = {
       appended = record;
       return { seq, hash: record.hash, record };
     });
-    if (!appended) throw new Error("audit append: head update did not run");
+    if (!appended) throw new AppError("aborted", "audit append: head update did not run", { retryable: true });
     await store.set(recordPath(entry.stream, appended.seq), { ...appended });
     return appended;
   }

@@ -1,5 +1,5 @@
 import { type CircuitBreakerPolicy, CircuitState, ConsecutiveBreaker, circuitBreaker, handleWhen } from "cockatiel";
-import { defaultIsRetryable } from "./retry.js";
+import { isRetryable } from "#kernel/retry.js";
 
 /**
  * F5 circuit breaker per external provider (cockatiel), one per name per instance: after
@@ -36,7 +36,7 @@ export function breakerFor(name: string, opts: BreakerOptions = {}): CircuitBrea
   const halfOpenAfterMs = opts.halfOpenAfterMs ?? 30_000;
   if (!Number.isInteger(failures) || failures < 1) throw new RangeError("breakerFor: failures must be an integer >= 1");
   if (!(halfOpenAfterMs > 0)) throw new RangeError("breakerFor: halfOpenAfterMs must be > 0");
-  const isFailure = opts.isFailure ?? defaultIsRetryable;
+  const isFailure = opts.isFailure ?? isRetryable;
   const policy = circuitBreaker(
     handleWhen((e) => isFailure(e)),
     { halfOpenAfter: halfOpenAfterMs, breaker: new ConsecutiveBreaker(failures) },

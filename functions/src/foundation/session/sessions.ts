@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { type Clock, type DocumentStore, systemClock } from "#kernel/ports.js";
 import type { Logger } from "../observability/logger.js";
 import { AppError } from "#kernel/errors.js";
+import { paths } from "#kernel/document-paths.js";
 
 /**
  * F2 sessions (issue 4): one sign-in is one session, keyed by uid and the ID token's `auth_time`,
@@ -53,7 +54,7 @@ export function createSessionManager(store: DocumentStore, opts: SessionOptions 
   const max = opts.maxConcurrent ?? 3;
   const idleMs = opts.idleTimeoutMs ?? 30 * 60_000;
   const touchEveryMs = opts.touchEveryMs ?? 60_000;
-  const path = (t: string, id: string) => `tenants/${t}/sessions/${id}`;
+  const path = paths.session;
 
   async function endSession(rec: SessionRecord, reason: NonNullable<SessionRecord["endReason"]>, log?: Logger) {
     const ended: SessionRecord = { ...rec, endedAt: clock.now().toISOString(), endReason: reason };
@@ -63,7 +64,7 @@ export function createSessionManager(store: DocumentStore, opts: SessionOptions 
   }
 
   async function listLive(tenantId: string, uid: string): Promise<SessionRecord[]> {
-    const page = await store.list<SessionRecord>(`tenants/${tenantId}/sessions`, {
+    const page = await store.list<SessionRecord>(paths.sessions(tenantId), {
       where: [
         ["uid", "==", uid],
         ["endedAt", "==", null],

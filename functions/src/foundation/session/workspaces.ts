@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { type Clock, type DocumentStore, systemClock } from "#kernel/ports.js";
 import { AppError } from "#kernel/errors.js";
+import { paths } from "#kernel/document-paths.js";
 
 /**
  * F2 workspaces: saved dashboard views (filters, grouping, date range) with a visibility:
@@ -46,7 +47,7 @@ export function canSee(ws: WorkspaceRecord, uid: string): boolean {
 }
 
 export function createWorkspaceService(store: DocumentStore, clock: Clock = systemClock): WorkspaceService {
-  const path = (t: string, id: string) => `tenants/${t}/workspaces/${id}`;
+  const path = paths.workspace;
   const get = (t: string, id: string) => store.get<WorkspaceRecord>(path(t, id));
   return {
     get,
@@ -73,7 +74,7 @@ export function createWorkspaceService(store: DocumentStore, clock: Clock = syst
       return rec;
     },
     async listVisible(tenantId, uid) {
-      const page = await store.list<WorkspaceRecord>(`tenants/${tenantId}/workspaces`, { limit: 500 });
+      const page = await store.list<WorkspaceRecord>(paths.workspaces(tenantId), { limit: 500 });
       return page.docs.map((d) => d.data).filter((w) => canSee(w, uid));
     },
     async delete(tenantId, id) {

@@ -1,9 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { buildRecords, type RecordDraft } from "#domain/billing/providers/record-builder.js";
-import { CollectionError } from "#domain/billing/providers/collection-error.js";
 import { daysInWindow, splitWindow, type DayWindow } from "#kernel/days.js";
-import { backfillInPages } from "#domain/billing/providers/backfill.js";
-import type { BillingSource, CollectRequest } from "#domain/billing/ports.js";
 
 const draft = (patch: Partial<RecordDraft> = {}): RecordDraft => ({
   provider: "aws",
@@ -54,59 +51,5 @@ describe("buildRecords", () => {
 
   it("refuses to merge two currencies into one record", () => {
     expect(() => buildRecords([draft(), draft({ billing_currency: "EUR" })], ctx, "x")).toThrow(/mix currencies/);
-  });
-});
-
-describe("backfillInPages", () => {
-  it("pulls a failed page again whole and hands each page over only when complete", async () => {
-    // Prepare: the second page fails twice with a retryable CollectionError.
-    const attempts = new Map<string, number>();
-    const source: BillingSource = {
-      provider: "aws",
-      async collect(req: CollectRequest) {
-        const n = (attempts.get(req.window.start) ?? 0) + 1;
-        attempts.set(req.window.start, n);
-        if (req.window.start === "2026-01-11" && n < 3) {
-          throw new CollectionError(req.account, req.window, "throttled", { retryable: true });
-        }
-        return { records: [], incompleteDays: [], calls: 1 };
-      },
-    };
-    const stored: DayWindow[] = [];
-    const account = { tenantId: "t1", accountId: "a1", provider: "aws" as const, scope: {}, environment: "prod" as const };
-
-    // Act
-    const summary = await backfillInPages({
-      source,
-      account,
-      window: { start: "2026-01-01", end: "2026-01-25" },
-      pageDays: 10,
-      initialDelayMs: 1,
-      maxDelayMs: 2,
-      store: async (page) => {
-        stored.push(page);
-      },
-    });
-
-    // Assess
-    expect(stored.map((p) => p.start)).toEqual(["2026-01-01", "2026-01-11", "2026-01-21"]);
-    expect(summary.pageRetries).toBe(2);
-    expect(summary.calls).toBe(3);
-  });
-
-  it("gives up with the CollectionError when a page fails permanently", async () => {
-    // Prepare
-    const source: BillingSource = {
-      provider: "aws",
-      async collect(req) {
-        throw new CollectionError(req.account, req.window, "access denied", { retryable: false });
-      },
-    };
-    const account = { tenantId: "t1", accountId: "a1", provider: "aws" as const, scope: {}, environment: "prod" as const };
-
-    // Act / Assess
-    await expect(
-      backfillInPages({ source, account, window: { start: "2026-01-01", end: "2026-01-02" }, store: async () => {} }),
-    ).rejects.toThrow(/tenant t1, account a1, window 2026-01-01\.\.2026-01-02: access denied/);
   });
 });

@@ -14,3 +14,6 @@ export { FEEDBACK_LABELS, type FeedbackLabel, type SeriesFeedback, SeriesFeedbac
 export { attributeRootCause, type ChildSeries, expectedCostOn, type RootCause, UNATTRIBUTED } from "./root-cause.js";
 export { severityOf } from "./severity.js";
 export type { AnomalyFlag, AnomalySeverity, CostPoint, Direction } from "./types.js";
+export { type AnomalyRun, type AnomalyRunOptions, findAnomalyRuns, RECENT_DAYS } from "./anomaly-runs.js";
+export { parseSeriesKey, type SeriesWhere, seriesKeyOf } from "./series-key.js";
+export { type UsageSeries, usageSeries } from "./usage-series.js";

@@ -1,4 +1,4 @@
-import type { CostColumns } from "./cost-csv-columns.js";
+import type { CostColumns } from "./cost-columns.js";
 import type { DenseSeries } from "./detect-series.js";
 
 /** Longest series accepted (20 years): a stray date must not make us allocate gigabytes. */

@@ -1,4 +1,5 @@
 export * from "./budget.js";
+export * from "./budget-figures.js";
 export * from "./evaluate.js";
 export * from "./period.js";
 export * from "./scope.js";

@@ -4,3 +4,4 @@ export type { PeriodProjection, PeriodWindow } from "./period-projection.js";
 export type { DailyPoint, ForecastPoint } from "./types.js";
 export { backtestSeries } from "./backtest.js";
 export type { BacktestTotals } from "./backtest.js";
+export { type ForecastDay, forecastDays, type MonthEndProjection, projectMonthEnd } from "./month-end.js";

@@ -1,5 +1,5 @@
-import { ExponentialBackoff, handleWhen, retry } from "cockatiel";
 import { AppError } from "#kernel/errors.js";
+import { backoffRetry } from "#kernel/retry.js";
 
 /** A provider answer that is not the documented shape (truncated or malformed body). */
 export class UnreadableBodyError extends AppError {
@@ -19,9 +19,6 @@ export function isUnreadableBody(err: unknown): boolean {
  * loops (a truncated 200 is never retried by them), so without this a single bad body would cost
  * the whole window. Only idempotent reads go through it.
  */
-export function readRetryPolicy(maxAttempts = 3, initialDelayMs = 50) {
-  return retry(handleWhen(isUnreadableBody), {
-    maxAttempts,
-    backoff: new ExponentialBackoff({ initialDelay: initialDelayMs, maxDelay: 2_000 }),
-  });
+export function readRetryPolicy(retries = 3, initialDelayMs = 50) {
+  return backoffRetry({ attempts: retries + 1, baseMs: initialDelayMs, maxMs: 2_000, retryOn: isUnreadableBody });
 }

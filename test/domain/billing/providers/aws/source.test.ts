@@ -5,6 +5,7 @@ import { costExplorerClientFactory, createCostExplorerClient } from "#adapters/b
 import type { CloudAccountRef } from "#domain/billing/ports.js";
 import { CollectionError } from "#domain/billing/providers/collection-error.js";
 import { AwsCostExplorerSource } from "#domain/billing/providers/aws/source.js";
+import { createCredentialStore } from "#foundation/infrastructure/credential-store.js";
 import { MemoryCostWarehouse } from "../../../../fakes/memory-cost-warehouse.js";
 import { MemorySecretStore } from "../../../../fakes/memory-secret-store.js";
 import { startAwsCostExplorerReplay, type AwsReplayServer } from "../../../../support/replay/aws-cost-explorer-server.js";
@@ -173,7 +174,7 @@ describe("costExplorerClientFactory", () => {
     const secrets = new MemorySecretStore({
       "cloud-creds/tenant-a/aws": JSON.stringify({ accessKeyId: "AKIDTEST", secretAccessKey: "s3cr3t" }),
     });
-    const factory = costExplorerClientFactory(secrets, { endpoint: "http://127.0.0.1:9" });
+    const factory = costExplorerClientFactory(createCredentialStore(secrets), { endpoint: "http://127.0.0.1:9" });
 
     // Act
     const a = await factory(account);
@@ -192,7 +193,7 @@ describe("costExplorerClientFactory", () => {
     ["neither role nor keys", { "cloud-creds/tenant-a/aws": "{\"user\":\"x\"}" }, /neither a roleArn/],
   ])("refuses a secret that is %s without echoing it", async (_label, initial, message) => {
     // Prepare
-    const factory = costExplorerClientFactory(new MemorySecretStore(initial as Record<string, string>));
+    const factory = costExplorerClientFactory(createCredentialStore(new MemorySecretStore(initial as Record<string, string>)));
 
     // Act / Assess
     await expect(factory(account)).rejects.toThrow(message);
@@ -205,7 +206,7 @@ describe("costExplorerClientFactory", () => {
     });
 
     // Act
-    const client = (await costExplorerClientFactory(secrets)(account)) as CostExplorer;
+    const client = (await costExplorerClientFactory(createCredentialStore(secrets))(account)) as CostExplorer;
 
     // Assess: a provider function (fromTemporaryCredentials), not static keys; backoff is ours.
     expect(typeof client.config.credentials).toBe("function");

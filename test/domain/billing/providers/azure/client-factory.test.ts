@@ -4,6 +4,7 @@ import {
   costManagementRetryAfterPolicy,
 } from "#adapters/billing/azure-cost-management-client.js";
 import type { CloudAccountRef } from "#domain/billing/ports.js";
+import { createCredentialStore } from "#foundation/infrastructure/credential-store.js";
 import { MemorySecretStore } from "../../../../fakes/memory-secret-store.js";
 import { createHttpHeaders, createPipelineRequest, type PipelineResponse } from "@azure/core-rest-pipeline";
 
@@ -21,7 +22,7 @@ describe("costManagementApiFactory", () => {
     const secrets = new MemorySecretStore({
       "cloud-creds/tenant-z/azure": JSON.stringify({ tenantId: "aad-tenant", clientId: "app-id", clientSecret: "s3cr3t" }),
     });
-    const factory = costManagementApiFactory(secrets);
+    const factory = costManagementApiFactory(createCredentialStore(secrets));
 
     // Act
     const a = await factory(account);
@@ -37,7 +38,7 @@ describe("costManagementApiFactory", () => {
     ["not JSON", { "cloud-creds/tenant-z/azure": "{" }, /not JSON/],
     ["incomplete", { "cloud-creds/tenant-z/azure": "{\"clientSecret\":\"s3cr3t-value\"}" }, /lacks tenantId/],
   ])("refuses a secret that is %s without echoing it", async (_label, initial, message) => {
-    const factory = costManagementApiFactory(new MemorySecretStore(initial as Record<string, string>));
+    const factory = costManagementApiFactory(createCredentialStore(new MemorySecretStore(initial as Record<string, string>)));
     const err = await factory(account).catch((e: unknown) => e as Error);
     expect((err as Error).message).toMatch(message);
     expect((err as Error).message).not.toContain("s3cr3t-value");

@@ -1,12 +1,12 @@
 import Big from "big.js";
 import { parse } from "csv-parse/sync";
-import { stringify } from "csv-stringify/sync";
 import { describe, expect, it } from "vitest";
-import { importFocusFile } from "#domain/billing/providers/focus/index.js";
-import { OPTS, sampleLines, tempFile } from "./focus-test-support.js";
+import { importFocusRows } from "#domain/billing/providers/focus/import-focus.js";
+import { OPTS, sampleLines } from "../../../../support/focus-test-support.js";
+import { memoryRows } from "./memory-rows.js";
 
 /** One real tagged AWS row of the sample, replayed hour by hour with the real amounts of other rows. */
-function hourlyFile(hours: { start: string; billed: string; tags?: string; unit?: string; quantity?: string }[]) {
+function hourlyRows(hours: { start: string; billed: string; tags?: string; unit?: string; quantity?: string }[]) {
   const { header, rows } = sampleLines(40);
   const head = (parse(header) as string[][])[0] ?? [];
   const base = (parse(rows[1] ?? "") as string[][])[0] ?? []; // Elastic Load Balancing, tagged
@@ -20,7 +20,7 @@ function hourlyFile(hours: { start: string; billed: string; tags?: string; unit?
     cells = set(cells, "PricingQuantity", h.quantity);
     return cells;
   });
-  return { path: tempFile("hourly.csv", stringify([head, ...lines])), head, rows };
+  return { source: memoryRows("hourly.csv", [head, ...lines]), head, rows };
 }
 
 function realAmounts(n: number): string[] {
@@ -35,10 +35,10 @@ describe("day aggregation of hourly FOCUS rows", () => {
     // Prepare
     const amounts = realAmounts(24);
     const hours = amounts.map((billed, h) => ({ start: `2024-09-18 ${String(h).padStart(2, "0")}:00:00`, billed }));
-    const { path } = hourlyFile(hours);
+    const { source } = hourlyRows(hours);
     const expected = amounts.reduce((s, a) => s.plus(a), new Big(0)).toFixed();
     // Act
-    const result = await importFocusFile(path, OPTS);
+    const result = await importFocusRows(source, OPTS);
     // Assess
     expect(result.rowsRead).toBe(24);
     expect(result.records).toHaveLength(1);
@@ -48,12 +48,12 @@ describe("day aggregation of hourly FOCUS rows", () => {
   });
 
   it("splits by UTC day, converting offsets to UTC", async () => {
-    const { path } = hourlyFile([
+    const { source } = hourlyRows([
       { start: "2024-09-18 23:00:00", billed: "1.5" },
       { start: "2024-09-19T00:30:00+02:00", billed: "2.25" }, // 2024-09-18T22:30Z: same UTC day
       { start: "2024-09-19T00:00:00Z", billed: "4" },
     ]);
-    const result = await importFocusFile(path, OPTS);
+    const result = await importFocusRows(source, OPTS);
     expect(result.records.map((r) => [r.charge_period_start, r.billed_cost])).toEqual([
       ["2024-09-18", "3.75"],
       ["2024-09-19", "4"],
@@ -61,11 +61,11 @@ describe("day aggregation of hourly FOCUS rows", () => {
   });
 
   it("keeps only the tags every merged row agrees on", async () => {
-    const { path } = hourlyFile([
+    const { source } = hourlyRows([
       { start: "2024-09-18 01:00:00", billed: "1", tags: '{"env": "dev", "team": "a"}' },
       { start: "2024-09-18 02:00:00", billed: "1", tags: '{"env": "dev", "team": "b"}' },
     ]);
-    const result = await importFocusFile(path, OPTS);
+    const result = await importFocusRows(source, OPTS);
     expect(result.records[0]?.tags).toEqual({ env: "dev" });
   });
 
@@ -73,12 +73,12 @@ describe("day aggregation of hourly FOCUS rows", () => {
     ["same unit: quantities add", "Hours", "Hours", "3.5", "Hours"],
     ["different units: quantity unknown", "Hours", "GB", null, ""],
   ])("%s", async (_name, unitA, unitB, quantity, unit) => {
-    const { path } = hourlyFile([
+    const { source } = hourlyRows([
       { start: "2024-09-18 01:00:00", billed: "1", unit: unitA, quantity: "1.25" },
       { start: "2024-09-18 02:00:00", billed: "1", unit: unitB, quantity: "2.25" },
       { start: "2024-09-18 03:00:00", billed: "1", unit: unitB, quantity: "NULL" },
     ]);
-    const result = await importFocusFile(path, OPTS);
+    const result = await importFocusRows(source, OPTS);
     expect(result.records[0]).toMatchObject({ pricing_quantity: quantity, pricing_unit: unit });
   });
 });

@@ -1,8 +1,8 @@
 import { parse } from "csv-parse/sync";
-import { stringify } from "csv-stringify/sync";
 import { describe, expect, it } from "vitest";
-import { importFocusFile } from "#domain/billing/providers/focus/index.js";
-import { OPTS, sampleLines, tempFile } from "./focus-test-support.js";
+import { importFocusRows } from "#domain/billing/providers/focus/import-focus.js";
+import { OPTS, sampleLines } from "../../../../support/focus-test-support.js";
+import { memoryRows } from "./memory-rows.js";
 
 describe("ServiceCategory when the file leaves it null", () => {
   it.each([
@@ -18,7 +18,7 @@ describe("ServiceCategory when the file leaves it null", () => {
       head[i] === "ServiceCategory" ? cell : head[i] === "ServiceName" ? service : c,
     );
     // Act
-    const result = await importFocusFile(tempFile("category.csv", stringify([head, row])), OPTS);
+    const result = await importFocusRows(memoryRows("category.csv", [head, row]), OPTS);
     // Assess
     expect(result.records[0]?.service_category).toBe(expected);
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { bigQueryApiFactory } from "#adapters/billing/bigquery-billing-client.js";
 import type { CloudAccountRef } from "#domain/billing/ports.js";
+import { createCredentialStore } from "#foundation/infrastructure/credential-store.js";
 import { MemorySecretStore } from "../../../../fakes/memory-secret-store.js";
 
 const account: CloudAccountRef = { tenantId: "tenant-g", accountId: "gcp-billing", provider: "gcp", scope: {}, environment: "prod" };
@@ -8,7 +9,7 @@ const account: CloudAccountRef = { tenantId: "tenant-g", accountId: "gcp-billing
 describe("bigQueryApiFactory", () => {
   it("caches one client per account, with or without a tenant key", async () => {
     // Prepare
-    const factory = bigQueryApiFactory(new MemorySecretStore(), { projectId: "billing-admin" });
+    const factory = bigQueryApiFactory(createCredentialStore(new MemorySecretStore()), { projectId: "billing-admin" });
 
     // Act
     const a = await factory(account);
@@ -23,7 +24,7 @@ describe("bigQueryApiFactory", () => {
     ["not JSON", "nope", /not JSON/],
     ["not a key", "{\"client_email\":\"x\"}", /not a service-account key/],
   ])("refuses a cloud-creds/{tenant}/gcp secret that is %s", async (_label, value, message) => {
-    const factory = bigQueryApiFactory(new MemorySecretStore({ "cloud-creds/tenant-g/gcp": value }), { projectId: "billing-admin" });
+    const factory = bigQueryApiFactory(createCredentialStore(new MemorySecretStore({ "cloud-creds/tenant-g/gcp": value })), { projectId: "billing-admin" });
     await expect(factory(account)).rejects.toThrow(message);
   });
 });

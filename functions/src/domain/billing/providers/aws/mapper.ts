@@ -15,15 +15,21 @@ import { IsoDate } from "#kernel/days.js";
 const decimalText = z.string().refine(isDecimal, "expected a decimal amount");
 const MetricValue = z.object({ Amount: decimalText.optional(), Unit: z.string().optional() });
 const Metrics = z.record(z.string(), MetricValue);
+const Group = z.object({ Keys: z.array(z.string()).optional(), Metrics: Metrics.optional() });
 
 const ResultByTime = z.object({
   TimePeriod: z.object({ Start: IsoDate, End: IsoDate }),
   Total: Metrics.optional(),
-  Groups: z.array(z.object({ Keys: z.array(z.string()).optional(), Metrics: Metrics.optional() })).optional(),
+  Groups: z.array(Group).optional(),
   Estimated: z.boolean().optional(),
 });
 
 const GroupDefinition = z.object({ Type: z.string().optional(), Key: z.string().optional() });
+
+/** Model shapes whose type is the same on the wire as after validation (cost-explorer-types.ts reuses them). */
+export type MetricValue = z.infer<typeof MetricValue>;
+export type Group = z.infer<typeof Group>;
+export type GroupDefinition = z.infer<typeof GroupDefinition>;
 
 export const CostAndUsageResponseSchema = z.object({
   NextPageToken: z.string().optional(),

@@ -1,26 +1,34 @@
-import type {
-  Expression,
-  GetCostAndUsageCommandInput,
-  GetCostAndUsageCommandOutput,
-  GetCostForecastCommandInput,
-  GetCostForecastCommandOutput,
-} from "@aws-sdk/client-cost-explorer";
 import { nextUtcDay, type DayWindow } from "#kernel/days.js";
 import { readRetryPolicy, UnreadableBodyError } from "../read-retry.js";
+import type {
+  CostAndUsageMetric,
+  Expression,
+  GetCostAndUsageRequest,
+  GetCostAndUsageResponse,
+  GetCostForecastRequest,
+  GetCostForecastResponse,
+  ResponseMetadata,
+} from "./cost-explorer-types.js";
 import { type CostAndUsageResponse, CostAndUsageResponseSchema } from "./mapper.js";
 
 /**
- * The slice of the Cost Explorer SDK client the collector uses. The aggregated `CostExplorer`
- * client satisfies it; tests may pass the same client pointed at a local replay server.
- * Type-only imports: the domain never constructs SDK objects (adapters/billing does).
+ * The two Cost Explorer operations the collector calls, in the domain's own request and response
+ * shapes (cost-explorer-types.ts). The aggregated SDK `CostExplorer` client satisfies it as is
+ * (adapters/billing/aws-cost-explorer-client.ts); tests may pass the same client pointed at a
+ * local replay server.
+ *
+ * Function-typed properties, not method signatures, on purpose: a method's parameters are
+ * compared bivariantly, a function property's strictly, so handing the SDK client over as a
+ * CostExplorerApi only compiles while every request here is assignable to the SDK's input type
+ * (and the SDK's output to the response here).
  */
 export interface CostExplorerApi {
-  getCostAndUsage(input: GetCostAndUsageCommandInput): Promise<GetCostAndUsageCommandOutput>;
-  getCostForecast(input: GetCostForecastCommandInput): Promise<GetCostForecastCommandOutput>;
+  getCostAndUsage: (input: GetCostAndUsageRequest) => Promise<GetCostAndUsageResponse & ResponseMetadata>;
+  getCostForecast: (input: GetCostForecastRequest) => Promise<GetCostForecastResponse & ResponseMetadata>;
 }
 
 /** Metrics from issue 5: billed (unblended) and the two amortized views for effective cost. */
-export const METRICS = ["UnblendedCost", "AmortizedCost", "NetAmortizedCost"] as const;
+export const METRICS = ["UnblendedCost", "AmortizedCost", "NetAmortizedCost"] as const satisfies readonly CostAndUsageMetric[];
 
 /** Credits and refunds are pulled apart so they never hide inside usage (DESIGN.md §4). */
 const CREDIT_RECORD_TYPES = ["Credit", "Refund"];
@@ -35,7 +43,7 @@ export function buildCostAndUsageRequest(
   window: DayWindow,
   kind: AwsQueryKind,
   linkedAccountIds: readonly string[] | undefined,
-): GetCostAndUsageCommandInput {
+): GetCostAndUsageRequest {
   const recordType: Expression = { Dimensions: { Key: "RECORD_TYPE", Values: CREDIT_RECORD_TYPES } };
   const parts: Expression[] = [kind === "credits" ? recordType : { Not: recordType }];
   if (linkedAccountIds && linkedAccountIds.length > 0) {
@@ -56,7 +64,7 @@ export function buildCostAndUsageRequest(
 
 export interface PagedResult {
   pages: CostAndUsageResponse[];
-  /** HTTP attempts, retries included (from the SDK's $metadata.attempts). */
+  /** HTTP attempts, retries included (from the client's $metadata.attempts). */
   attempts: number;
 }
 
@@ -64,7 +72,7 @@ export interface PagedResult {
  * Follows NextPageToken to the end (GetCostAndUsage has no SDK paginator). Each page is
  * validated; a body that is not a Cost Explorer response throws, so nothing partial escapes.
  */
-export async function fetchAllPages(api: CostExplorerApi, request: GetCostAndUsageCommandInput): Promise<PagedResult> {
+export async function fetchAllPages(api: CostExplorerApi, request: GetCostAndUsageRequest): Promise<PagedResult> {
   const pages: CostAndUsageResponse[] = [];
   let attempts = 0;
   let token: string | undefined;
@@ -73,7 +81,7 @@ export async function fetchAllPages(api: CostExplorerApi, request: GetCostAndUsa
   do {
     const pageToken = token;
     const page = await reads.execute(async () => {
-      let out: GetCostAndUsageCommandOutput;
+      let out: GetCostAndUsageResponse & ResponseMetadata;
       try {
         out = await api.getCostAndUsage({ ...request, NextPageToken: pageToken });
       } catch (err) {
@@ -100,7 +108,7 @@ export async function fetchAllPages(api: CostExplorerApi, request: GetCostAndUsa
 }
 
 /** GetCostForecast request: daily UNBLENDED_COST with an 80% prediction interval. */
-export function buildForecastRequest(window: DayWindow, linkedAccountIds?: readonly string[]): GetCostForecastCommandInput {
+export function buildForecastRequest(window: DayWindow, linkedAccountIds?: readonly string[]): GetCostForecastRequest {
   return {
     TimePeriod: { Start: window.start, End: nextUtcDay(window.end) },
     Granularity: "DAILY",

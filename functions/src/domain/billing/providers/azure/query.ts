@@ -1,12 +1,14 @@
-import type { QueryDefinition } from "@azure/arm-costmanagement";
 import type { DayWindow } from "#kernel/days.js";
 import { readRetryPolicy, UnreadableBodyError } from "../read-retry.js";
 import { parseQueryResult, type QueryResultBody } from "./mapper.js";
+import type { QueryDefinition } from "./query-definition.js";
 
 /**
- * What the collector needs from the Cost Management SDK client. `usage` is the SDK's
- * `query.usage`; `next` POSTs a `nextLink` with the same body through the same client pipeline
- * (the SDK has no pager for Query_Usage). adapters/billing/azure-cost-management-client.ts builds it.
+ * What the collector needs from the Cost Management SDK client, in the domain's QueryDefinition
+ * (query-definition.ts). `usage` is the SDK's `query.usage`; `next` POSTs a `nextLink` with the
+ * same body through the same client pipeline (the SDK has no pager for Query_Usage). Answers are
+ * `unknown` until parseQueryResult has validated them. adapters/billing/azure-cost-management-client.ts
+ * builds it and converts the body to the SDK's type.
  */
 export interface CostManagementQueryApi {
   usage(scope: string, parameters: QueryDefinition): Promise<unknown>;
@@ -32,7 +34,8 @@ export function buildQueryDefinition(
   return {
     type,
     timeframe: "Custom",
-    timePeriod: { from: new Date(`${window.start}T00:00:00Z`), to: new Date(`${window.end}T23:59:59Z`) },
+    // The form Date#toISOString writes, which is what the SDK sends: both request paths send the same bytes.
+    timePeriod: { from: `${window.start}T00:00:00.000Z`, to: `${window.end}T23:59:59.000Z` },
     dataset: {
       granularity: "Daily",
       aggregation: { totalCost: { name: "Cost", function: "Sum" } },

@@ -55,6 +55,20 @@ export interface SourceRow {
   cells: readonly (string | null)[];
 }
 
+/**
+ * What the import pipeline consumes: one file's rows, header first, and the label that names the
+ * file in every issue and error. Reading the file (and failing to) is the adapter's side; a reader
+ * that cannot go on throws FocusImportError from the iteration.
+ *
+ * @example
+ * const source: RowSource = { file: "upload.csv", rows: parsedRows }; // header row first, as line 1
+ * const result = await importFocusRows(source, { tenantId: "t1", ingestedAt: "2026-01-02T00:00:00Z" });
+ */
+export interface RowSource {
+  file: string;
+  rows: AsyncIterable<SourceRow>;
+}
+
 /** Row-level result of mapping one source row onto a cost line. */
 export type RowOutcome<T> =
   | { ok: true; value: T; warnings: Omit<ImportIssue, "file">[] }

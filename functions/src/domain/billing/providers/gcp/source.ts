@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { AppError } from "#kernel/errors.js";
 import { type Clock, systemClock } from "#kernel/ports.js";
 import type { BillingSource, CloudAccountRef, CollectRequest, CollectResult } from "../../ports.js";
 import { buildRecords } from "../record-builder.js";
@@ -25,6 +26,8 @@ export type GcpScope = z.infer<typeof GcpScopeSchema>;
 
 /** Errors another attempt cannot fix: bad SQL, no access, no such table. */
 function isRetryable(err: unknown): boolean {
+  // Our own refusals (a credential secret that must change) say so themselves.
+  if (err instanceof AppError) return err.retryable;
   const code = (err as { code?: unknown }).code;
   if (typeof code === "number") return code === 408 || code === 429 || code >= 500;
   return true;

@@ -5,8 +5,8 @@ import type { HeaderMap } from "../columns.js";
 import type { CostLine } from "../cost-line.js";
 import { checkCurrency } from "../focus-row.js";
 import { RowChecker } from "../row-checker.js";
-import type { FocusImportResult, ImportOptions, RowOutcome, SourceRow } from "../types.js";
-import { convertNativeFile, type NativeFormat } from "./convert-native.js";
+import type { FocusImportResult, ImportOptions, RowOutcome, RowSource, SourceRow } from "../types.js";
+import { convertNativeRows, type NativeFormat } from "./convert-native.js";
 
 /**
  * AWS Cost and Usage Report (CUR 1 `lineItem/...` headers; CUR 2.0 snake_case accepted too) to
@@ -142,7 +142,7 @@ export const AWS_CUR_FORMAT: NativeFormat<Col> = {
   mapRow: mapCurRow,
 };
 
-/** Converts an AWS CUR export (CSV or Parquet) into daily CostRecords. */
-export function convertAwsCur(path: string, opts: ImportOptions): Promise<FocusImportResult> {
-  return convertNativeFile(path, opts, AWS_CUR_FORMAT, "aws-cur");
+/** Converts the rows of an AWS CUR export into daily CostRecords. */
+export function convertAwsCur(input: RowSource, opts: ImportOptions): Promise<FocusImportResult> {
+  return convertNativeRows(input, opts, AWS_CUR_FORMAT, "aws-cur");
 }

@@ -5,8 +5,8 @@ import type { HeaderMap } from "../columns.js";
 import type { CostLine } from "../cost-line.js";
 import { checkCurrency } from "../focus-row.js";
 import { RowChecker } from "../row-checker.js";
-import type { FocusImportResult, ImportOptions, RowOutcome, SourceRow } from "../types.js";
-import { convertNativeFile, type NativeFormat } from "./convert-native.js";
+import type { FocusImportResult, ImportOptions, RowOutcome, RowSource, SourceRow } from "../types.js";
+import { convertNativeRows, type NativeFormat } from "./convert-native.js";
 
 /**
  * Azure EA cost details export to CostLines. Two header generations are accepted: the older one
@@ -100,7 +100,7 @@ export const AZURE_EA_FORMAT: NativeFormat<Col> = {
   mapRow: mapEaRow,
 };
 
-/** Converts an Azure EA cost details export (CSV or Parquet) into daily CostRecords. */
-export function convertAzureEa(path: string, opts: ImportOptions): Promise<FocusImportResult> {
-  return convertNativeFile(path, opts, AZURE_EA_FORMAT, "azure-ea");
+/** Converts the rows of an Azure EA cost details export into daily CostRecords. */
+export function convertAzureEa(input: RowSource, opts: ImportOptions): Promise<FocusImportResult> {
+  return convertNativeRows(input, opts, AZURE_EA_FORMAT, "azure-ea");
 }

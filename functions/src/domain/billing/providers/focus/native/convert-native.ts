@@ -1,8 +1,8 @@
 import { HeaderMap } from "../columns.js";
 import type { CostLine } from "../cost-line.js";
-import { openRows, parseImportOptions } from "../import-focus.js";
+import { parseImportOptions } from "../import-focus.js";
 import { runImport } from "../pipeline.js";
-import type { FocusImportResult, ImportOptions, RowOutcome, SourceRow } from "../types.js";
+import type { FocusImportResult, ImportOptions, RowOutcome, RowSource, SourceRow } from "../types.js";
 
 /** A provider-native export format: its columns (with accepted header spellings) and a row mapper. */
 export interface NativeFormat<C extends string> {
@@ -11,20 +11,25 @@ export interface NativeFormat<C extends string> {
   mapRow(header: HeaderMap<C>, row: SourceRow): RowOutcome<CostLine>;
 }
 
-/** Runs a native export (CSV or Parquet) through the same validation and daily aggregation as FOCUS files. */
-export async function convertNativeFile<C extends string>(
-  path: string,
+/**
+ * Runs the rows of a native export through the same validation and daily aggregation as FOCUS
+ * files; `source` is the lineage tag when the options name none.
+ *
+ * @example
+ * const r = await convertNativeRows({ file: "cur.csv", rows }, { tenantId: "t1", ingestedAt }, AWS_CUR_FORMAT, "aws-cur");
+ */
+export async function convertNativeRows<C extends string>(
+  input: RowSource,
   opts: ImportOptions,
   format: NativeFormat<C>,
   source: string,
 ): Promise<FocusImportResult> {
-  const o = parseImportOptions(path, { ...opts, source: opts.source ?? source });
-  const rows = await openRows(path);
+  const o = parseImportOptions(input.file, { ...opts, source: opts.source ?? source });
   return runImport(
-    path,
-    rows,
+    input.file,
+    input.rows,
     (header) => {
-      const map = HeaderMap.resolve(path, header, format.columns, format.required);
+      const map = HeaderMap.resolve(input.file, header, format.columns, format.required);
       return (row) => format.mapRow(map, row);
     },
     o,

@@ -1,0 +1,26 @@
+import { importFocusRows } from "#domain/billing/providers/focus/import-focus.js";
+import { convertAwsCur } from "#domain/billing/providers/focus/native/aws-cur.js";
+import { convertAzureEa } from "#domain/billing/providers/focus/native/azure-ea.js";
+import type { FocusImportResult, ImportOptions } from "#domain/billing/providers/focus/types.js";
+import { focusFileSource } from "./focus-file-source.js";
+
+/**
+ * Imports a FOCUS (1.0 to 1.2) cost export file, CSV or Parquet, into daily CostRecords.
+ *
+ * @example
+ * const r = await importFocusFile("focus.csv", { tenantId: "t1", ingestedAt: new Date().toISOString() });
+ * // r.records: daily rows; r.errors: bad rows with file, line and column; r.totalsByProvider: exact sums
+ */
+export function importFocusFile(path: string, opts: ImportOptions): Promise<FocusImportResult> {
+  return importFocusRows(focusFileSource(path), opts);
+}
+
+/** Converts an AWS CUR export file (CSV or Parquet) into daily CostRecords. */
+export function convertAwsCurFile(path: string, opts: ImportOptions): Promise<FocusImportResult> {
+  return convertAwsCur(focusFileSource(path), opts);
+}
+
+/** Converts an Azure EA cost details export file (CSV or Parquet) into daily CostRecords. */
+export function convertAzureEaFile(path: string, opts: ImportOptions): Promise<FocusImportResult> {
+  return convertAzureEa(focusFileSource(path), opts);
+}

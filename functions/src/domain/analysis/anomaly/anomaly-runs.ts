@@ -1,0 +1,89 @@
+import { addDays } from "#kernel/days.js";
+import { fromNumber } from "../../billing/money.js";
+import type { DetectionConfigInput } from "./config.js";
+import { detectSeries } from "./detect-series.js";
+import type { SeriesFeedback } from "./feedback.js";
+import { attributeRootCause } from "./root-cause.js";
+import type { AnomalyFlag, AnomalySeverity, Direction } from "./types.js";
+import type { UsageSeries } from "./usage-series.js";
+
+/** Flags dated this many days back from asOf are (re)considered each run: late data revises recent days. */
+export const RECENT_DAYS = 7;
+
+/** One anomaly: consecutive flagged days of one series in one direction, amounts in USD strings. */
+export interface AnomalyRun {
+  seriesKey: string;
+  start: string;
+  end: string;
+  direction: Direction;
+  expectedUsd: string;
+  actualUsd: string;
+  impactUsd: string;
+  score: number;
+  severity: AnomalySeverity;
+  /** Each region's contribution on the run's last day. */
+  rootCauses: { dimension: string; value: string; contributionUsd: string }[];
+}
+
+export interface AnomalyRunOptions {
+  settings: DetectionConfigInput;
+  /** User feedback by series key. */
+  feedback: ReadonlyMap<string, readonly SeriesFeedback[]>;
+  asOf: string;
+  recentDays?: number;
+}
+
+const SEVERITY_ORDER: AnomalySeverity[] = ["low", "medium", "high", "critical"];
+const maxSeverity = (a: AnomalySeverity, b: AnomalySeverity): AnomalySeverity =>
+  SEVERITY_ORDER.indexOf(a) >= SEVERITY_ORDER.indexOf(b) ? a : b;
+
+/** Cents; sub-cent noise of the model reads as zero rather than "-0.00". */
+const money = (n: number) => fromNumber(Math.abs(n) < 0.005 ? 0 : n, 2);
+
+/** Consecutive flagged days of the same direction form one anomaly. */
+function groupFlags(flags: AnomalyFlag[]): AnomalyFlag[][] {
+  const groups: AnomalyFlag[][] = [];
+  for (const f of [...flags].sort((a, b) => a.date.localeCompare(b.date))) {
+    const last = groups[groups.length - 1];
+    const prev = last?.[last.length - 1];
+    if (last && prev && prev.direction === f.direction && addDays(prev.date, 1) === f.date) last.push(f);
+    else groups.push([f]);
+  }
+  return groups;
+}
+
+/**
+ * Detects anomalies on each usage series, judging each day only on the days up to it, and keeps
+ * the runs that touch the recent days up to asOf, series by series in the given order. Root
+ * cause: each region's contribution on the run's last day.
+ */
+export function findAnomalyRuns(series: readonly UsageSeries[], opts: AnomalyRunOptions): AnomalyRun[] {
+  const recentFrom = addDays(opts.asOf, -(opts.recentDays ?? RECENT_DAYS) + 1);
+  const runs: AnomalyRun[] = [];
+  for (const s of series) {
+    const flags = detectSeries(s.series.points, opts.settings, opts.feedback.get(s.seriesKey) ?? [], s.seriesKey).filter(
+      (f) => f.date >= recentFrom && f.date <= opts.asOf,
+    );
+    for (const group of groupFlags(flags)) {
+      const first = group[0]!;
+      const last = group[group.length - 1]!;
+      runs.push({
+        seriesKey: s.seriesKey,
+        start: first.date,
+        end: last.date,
+        direction: first.direction,
+        expectedUsd: money(group.reduce((sum, f) => sum + f.expected, 0)),
+        actualUsd: money(group.reduce((sum, f) => sum + f.actual, 0)),
+        impactUsd: money(group.reduce((sum, f) => sum + f.impact, 0)),
+        score: Math.max(...group.map((f) => f.score)),
+        severity: group.map((f) => f.severity).reduce(maxSeverity),
+        rootCauses: attributeRootCause(s.series.points, s.regions, last.date, opts.settings).map((c) => ({
+          dimension: c.dimension,
+          value: c.value,
+          contributionUsd: money(c.contribution),
+        })),
+      });
+    }
+  }
+  return runs;
+}

@@ -1,0 +1,89 @@
+import { addDays, earlierDay } from "#kernel/days.js";
+import type { DocumentStore, EventBus } from "#kernel/ports.js";
+import { findAnomalyRuns, usageSeries } from "../analysis/anomaly/index.js";
+import { periodFor, scopeTagKeys } from "../analysis/budgets/index.js";
+import type { MonthEndProjection } from "../analysis/forecast/index.js";
+import type { CostWarehouse } from "../billing/ports.js";
+import { alertMessages } from "./analyze/alert-messages.js";
+import { anomalySettingsOf, feedbackBySeries } from "./analyze/anomaly-docs.js";
+import { type AnomalySummary, anomalyUpdates } from "./analyze/anomaly-updates.js";
+import { type BudgetStatus, budgetUpdates } from "./analyze/budget-updates.js";
+import { forecastTargets } from "./analyze/forecast-targets.js";
+import { forecastUpdates } from "./analyze/forecast-updates.js";
+import { loadLedger } from "./analyze/load-ledger.js";
+import { readAnalysisDocuments } from "./analyze/read-documents.js";
+import { type AnalyzeSettings, resolveAnalyzeSettings } from "./analyze/settings.js";
+import { type CostsCollectedMessage, TOPICS } from "./messages.js";
+import { paths } from "#kernel/document-paths.js";
+
+export type { AnalyzeSettings } from "./analyze/settings.js";
+export type { AnomalySummary } from "./analyze/anomaly-updates.js";
+export type { BudgetStatus } from "./analyze/budget-updates.js";
+export type { MonthEndProjection } from "../analysis/forecast/index.js";
+
+/** What the stage runs on; `settings` defaults to 400 days of history and a 90-day forecast. */
+export interface AnalyzeDeps {
+  warehouse: CostWarehouse;
+  store: DocumentStore;
+  bus: EventBus;
+  dashboardUrl: string;
+  clock: { now(): Date };
+  settings?: AnalyzeSettings;
+}
+
+/** The run's result, also stored as `analysis` on `tenants/{t}/runs/{runDate}`. */
+export interface TenantAnalysis {
+  tenantId: string;
+  asOf: string;
+  anomalies: AnomalySummary[];
+  forecasts: MonthEndProjection[];
+  budgets: BudgetStatus[];
+  alertEvents: number;
+}
+
+/**
+ * The analyzeTenant stage: anomalies, forecasts and budgets on data through the day before the
+ * run, then the run's new alert events on the alerts topic. It reads each document it needs
+ * once and the ledger once (every series is summed from that one window in memory), runs the
+ * pure analysis, and writes the anomaly, forecast and budget documents in one batch. Every
+ * write is keyed by a natural key, so re-running the same day rewrites the same documents and
+ * raises no new alert.
+ */
+export async function analyzeTenant(deps: AnalyzeDeps, msg: CostsCollectedMessage): Promise<TenantAnalysis> {
+  const settings = resolveAnalyzeSettings(deps.settings);
+  const { tenantId } = msg;
+  const asOf = addDays(msg.runDate, -1);
+  const now = deps.clock.now();
+  const month = periodFor({ period: "monthly" }, asOf)!;
+  const historyStart = addDays(asOf, -settings.historyDays + 1);
+
+  const docs = await readAnalysisDocuments(deps.store, tenantId);
+  // The month is read in full even when the history is shorter: it decides the forecast targets.
+  const window = { start: earlierDay(historyStart, month.start), end: asOf };
+  const rows = await loadLedger(deps.warehouse, tenantId, window, scopeTagKeys(docs.budgets.map((b) => b.budget.scope)));
+  const history = window.start === historyStart ? rows : rows.filter((r) => r.date >= historyStart);
+
+  const runs = findAnomalyRuns(usageSeries(history), {
+    settings: anomalySettingsOf(docs.tenant),
+    feedback: feedbackBySeries(docs.anomalies.map((d) => d.data)),
+    asOf,
+  });
+  const anomaly = anomalyUpdates({ tenantId, asOf, dashboardUrl: deps.dashboardUrl, now }, runs, docs.anomalies);
+  const monthRows = rows.filter((r) => r.date >= month.start);
+  const forecast = forecastUpdates({ tenantId, asOf, month, horizonDays: settings.forecastHorizonDays }, forecastTargets(history, monthRows));
+  const budget = budgetUpdates({ tenantId, asOf, dashboardUrl: deps.dashboardUrl, now }, docs.budgets, history);
+
+  await deps.store.setMany([...anomaly.writes, ...forecast.writes, ...budget.writes]);
+  const events = [...anomaly.events, ...budget.events];
+  for (const m of alertMessages(tenantId, msg.runDate, events)) await deps.bus.publish(TOPICS.alerts, m);
+  const result: TenantAnalysis = {
+    tenantId,
+    asOf,
+    anomalies: anomaly.anomalies,
+    forecasts: forecast.projections,
+    budgets: budget.statuses,
+    alertEvents: events.length,
+  };
+  await deps.store.set(paths.run(tenantId, msg.runDate), { analysis: { ...result, finishedAt: now.toISOString() } }, { merge: true });
+  return result;
+}

@@ -1,0 +1,141 @@
+import { createHash } from "node:crypto";
+import { addDays } from "#kernel/days.js";
+import type { Doc, DocumentWrite } from "#kernel/ports.js";
+import { type AlertEvent, anomalyOpened, anomalyResolved, anomalyUpdated, type Severity } from "../../alerts/alert-event.js";
+import { type AnomalyRun, parseSeriesKey } from "../../analysis/anomaly/index.js";
+import { absDecimal } from "../../billing/money.js";
+import type { StoredAnomaly } from "./anomaly-docs.js";
+import { compareCodePoints } from "./code-point-order.js";
+import { paths } from "#kernel/document-paths.js";
+
+/** An open anomaly whose series has been normal this many days is resolved. */
+export const RESOLVE_AFTER_DAYS = 2;
+
+/** One anomaly document as the run's result lists it. */
+export interface AnomalySummary {
+  id: string;
+  seriesKey: string;
+  start: string;
+  end: string;
+  direction: "increase" | "decrease";
+  impactUsd: string;
+  severity: Severity;
+  status: string;
+}
+
+export interface AnomalyContext {
+  tenantId: string;
+  asOf: string;
+  dashboardUrl: string;
+  /** When the run happened: every event's occurredAt. */
+  now: Date;
+}
+
+export interface AnomalyUpdates {
+  writes: DocumentWrite[];
+  events: AlertEvent[];
+  /** Every anomaly document of the tenant once `writes` are applied, by id. */
+  anomalies: AnomalySummary[];
+}
+
+/** Natural key of an anomaly: its series and first day, so a re-run finds the same document. */
+export const anomalyIdOf = (tenantId: string, seriesKey: string, start: string): string =>
+  createHash("sha256").update(`${tenantId}\u0000${seriesKey}\u0000${start}`).digest("hex").slice(0, 24);
+
+/**
+ * Turns this run's anomaly runs into document writes and alert events against the documents
+ * the tenant already has: a new run opens an anomaly, a run that grew or changed its impact
+ * updates it, an unchanged one does nothing, and an open anomaly that is no longer flagged and
+ * ended RESOLVE_AFTER_DAYS ago is resolved. User fields (status acknowledged, feedback) are never
+ * overwritten.
+ */
+export function anomalyUpdates(ctx: AnomalyContext, runs: readonly AnomalyRun[], existing: readonly Doc<StoredAnomaly>[]): AnomalyUpdates {
+  const { tenantId, asOf } = ctx;
+  const occurredAt = ctx.now.toISOString();
+  const dashboardUrl = (id: string) => `${ctx.dashboardUrl}/tenants/${tenantId}/anomalies/${id}`;
+  const byId = new Map(existing.map((d) => [d.id, d] as const));
+  const writes: DocumentWrite[] = [];
+  const events: AlertEvent[] = [];
+  const touched = new Set<string>();
+
+  for (const run of runs) {
+    const id = anomalyIdOf(tenantId, run.seriesKey, run.start);
+    touched.add(id);
+    const prev = byId.get(id)?.data;
+    if (prev && prev.end === run.end && prev.impactUsd === run.impactUsd) continue;
+    const where = parseSeriesKey(run.seriesKey);
+    const doc = {
+      seriesKey: run.seriesKey,
+      where: { provider: where.provider, accountId: where.accountId, service: where.service },
+      start: run.start,
+      end: run.end,
+      direction: run.direction,
+      expectedUsd: run.expectedUsd,
+      actualUsd: run.actualUsd,
+      impactUsd: run.impactUsd,
+      score: run.score,
+      severity: run.severity,
+      rootCauses: run.rootCauses,
+      detectedAt: asOf,
+    };
+    writes.push({ path: paths.anomaly(tenantId, id), data: { ...doc, status: prev?.status ?? "open", feedback: prev?.feedback ?? null }, merge: true });
+    const ev = {
+      tenantId,
+      anomalyId: id,
+      severity: doc.severity,
+      impactUsd: absDecimal(doc.impactUsd),
+      dashboardUrl: dashboardUrl(id),
+      occurredAt,
+      where: doc.where,
+      date: run.end,
+      expectedUsd: doc.expectedUsd,
+      actualUsd: doc.actualUsd,
+      rootCauses: run.rootCauses,
+    };
+    events.push(prev ? anomalyUpdated(ev) : anomalyOpened(ev));
+  }
+
+  for (const d of existing) {
+    const a = d.data;
+    if (touched.has(d.id) || a.status === "resolved" || a.end > addDays(asOf, -RESOLVE_AFTER_DAYS)) continue;
+    writes.push({ path: d.path, data: { status: "resolved", resolvedAt: asOf }, merge: true });
+    events.push(
+      anomalyResolved({
+        tenantId,
+        anomalyId: d.id,
+        severity: a.severity,
+        impactUsd: absDecimal(a.impactUsd),
+        dashboardUrl: dashboardUrl(d.id),
+        occurredAt,
+        where: a.where,
+        date: a.end,
+        expectedUsd: a.expectedUsd,
+        actualUsd: a.actualUsd,
+        rootCauses: a.rootCauses,
+      }),
+    );
+  }
+
+  return { writes, events, anomalies: summarize(existing, writes) };
+}
+
+/** The anomaly collection as it reads after the writes (each a shallow merge), ordered by id. */
+function summarize(existing: readonly Doc<StoredAnomaly>[], writes: readonly DocumentWrite[]): AnomalySummary[] {
+  const docs = new Map<string, { id: string; data: StoredAnomaly }>(existing.map((d) => [d.path, { id: d.id, data: d.data }]));
+  for (const w of writes) {
+    const id = w.path.slice(w.path.lastIndexOf("/") + 1);
+    docs.set(w.path, { id, data: { ...docs.get(w.path)?.data, ...w.data } as StoredAnomaly });
+  }
+  return [...docs.values()]
+    .sort((a, b) => compareCodePoints(a.id, b.id))
+    .map(({ id, data }) => ({
+      id,
+      seriesKey: data.seriesKey,
+      start: data.start,
+      end: data.end,
+      direction: data.direction,
+      impactUsd: data.impactUsd,
+      severity: data.severity,
+      status: data.status,
+    }));
+}

@@ -1,0 +1,17 @@
+import type { DayWindow } from "#kernel/days.js";
+import type { CostColumn, CostRow, CostWarehouse } from "../../billing/ports.js";
+
+/** The grouping every analysis series can be built from: anomalies need usage by region, budgets any scope. */
+export const LEDGER_COLUMNS: readonly CostColumn[] = ["provider", "sub_account_id", "service_name", "region_id", "charge_category"];
+
+/**
+ * The tenant's ledger over `window` in one query, daily and grouped by LEDGER_COLUMNS and by the
+ * tag keys budget scopes filter on. Every series of the run is summed from these rows in memory.
+ */
+export function loadLedger(warehouse: CostWarehouse, tenantId: string, window: DayWindow, tagKeys: readonly string[]): Promise<CostRow[]> {
+  return warehouse.queryDaily(tenantId, {
+    window,
+    groupBy: [...LEDGER_COLUMNS],
+    ...(tagKeys.length > 0 ? { groupByTags: [...tagKeys] } : {}),
+  });
+}

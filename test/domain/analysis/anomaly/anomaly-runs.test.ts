@@ -1,0 +1,62 @@
+import { describe, expect, it } from "vitest";
+import { findAnomalyRuns, usageSeries } from "#domain/analysis/anomaly/index.js";
+import type { LedgerRow } from "#domain/analysis/ledger-row.js";
+import { addDays } from "#kernel/days.js";
+
+const AS_OF = "2026-11-19";
+
+function row(date: string, billed_cost: string, over: Partial<LedgerRow["dims"]> = {}): LedgerRow {
+  return { date, billed_cost, dims: { provider: "gcp", sub_account_id: "p1", service_name: "BigQuery", region_id: "US", charge_category: "Usage", ...over } };
+}
+
+/** 120 steady days of BigQuery, with `spikes` added on the given days, split over two regions. */
+function ledger(spikes: Record<string, number>): LedgerRow[] {
+  const rows: LedgerRow[] = [];
+  for (let i = 0, d = addDays(AS_OF, -119); d <= AS_OF; i++, d = addDays(d, 1)) {
+    rows.push(row(d, String(200 + ((i * 37) % 13) + (spikes[d] ?? 0))));
+    rows.push(row(d, "30", { region_id: "EU" }));
+  }
+  return rows;
+}
+
+describe("usageSeries", () => {
+  it("keeps usage only, one series per provider, account and service, regions as children", () => {
+    const rows = [
+      row("2026-11-01", "5", { service_name: "Storage", region_id: "" }),
+      row("2026-11-01", "10"),
+      row("2026-11-01", "-3", { charge_category: "Credit" }),
+      row("2026-11-02", "4", { region_id: "EU" }),
+    ];
+    const series = usageSeries(rows);
+    expect(series.map((s) => s.seriesKey)).toEqual(["gcp|p1|Storage", "gcp|p1|BigQuery"]);
+    expect([...(series[1]?.series.exact ?? [])]).toEqual([
+      ["2026-11-01", "10"],
+      ["2026-11-02", "4"],
+    ]);
+    expect(series[1]?.regions.map((r) => [r.dimension, r.value, r.points.length])).toEqual([
+      ["region", "US", 1],
+      ["region", "EU", 1],
+    ]);
+    expect(series[0]?.regions.map((r) => r.value)).toEqual(["(none)"]);
+  });
+});
+
+describe("findAnomalyRuns", () => {
+  const opts = { settings: { minImpactUsd: 50 }, feedback: new Map(), asOf: AS_OF };
+
+  it("groups consecutive flagged days into one run with summed amounts and the region behind it", () => {
+    const runs = findAnomalyRuns(usageSeries(ledger({ "2026-11-17": 600, "2026-11-18": 650 })), opts);
+    expect(runs).toHaveLength(1);
+    const r = runs[0]!;
+    expect(r).toMatchObject({ seriesKey: "gcp|p1|BigQuery", start: "2026-11-17", end: "2026-11-18", direction: "increase" });
+    expect(Number(r.impactUsd)).toBeGreaterThan(1000);
+    expect(Number(r.actualUsd) - Number(r.expectedUsd)).toBeCloseTo(Number(r.impactUsd), 1);
+    expect(r.rootCauses[0]).toMatchObject({ dimension: "region", value: "US" });
+  });
+
+  it("keeps only runs in the recent days", () => {
+    const series = usageSeries(ledger({ "2026-11-01": 900 }));
+    expect(findAnomalyRuns(series, opts)).toEqual([]);
+    expect(findAnomalyRuns(series, { ...opts, recentDays: 30 }).map((r) => r.start)).toEqual(["2026-11-01"]);
+  });
+});
