@@ -170,22 +170,34 @@ async function build(): Promise<AppDeps> {
 
   const credentials = createCredentialStore(secrets, { maxAgeMs: config.secrets.credential_max_age, clock });
   const channels = o.channels ?? createAlertChannels({ pagerDutyEventsUrl: config.alerts.pagerduty_events_url, ...(o.consoleWrite ? { consoleWrite: o.consoleWrite } : {}) });
-  const { createBillingSources } = await import("#adapters/billing/billing-sources.js");
-  const sourceFor = createBillingSources({
-    credentials,
-    clock,
-    jobProjectId: config.project.id,
-    endpoints: {
-      bigquery: config.providers.gcp.bigquery_endpoint,
-      costExplorer: config.providers.aws.cost_explorer_endpoint,
-      azureManagement: config.providers.azure.management_endpoint,
-      azureAuthority: config.providers.azure.authority_host,
-      azureTlsCaFile: config.providers.azure.tls_ca_file,
-    },
-    awsRegion: config.providers.aws.region,
-    retry: { maxAttempts: config.selfops.retry_max_attempts, baseDelayMs: config.selfops.retry_base, maxDelayMs: config.selfops.retry_max },
-    breaker: { failures: config.selfops.breaker_failures, halfOpenAfterMs: config.selfops.breaker_half_open_after },
-    demo: runtime.demoSource,
+  // The collectors pull in the AWS, Azure and BigQuery SDKs: load them when the first page is
+  // collected, so that no other function pays for them at cold start.
+  let resolver: Promise<BillingSourceResolver> | undefined;
+  const loadResolver = () =>
+    (resolver ??= import("#adapters/billing/billing-sources.js").then((m) =>
+      m.createBillingSources({
+        credentials,
+        clock,
+        jobProjectId: config.project.id,
+        endpoints: {
+          bigquery: config.providers.gcp.bigquery_endpoint,
+          costExplorer: config.providers.aws.cost_explorer_endpoint,
+          azureManagement: config.providers.azure.management_endpoint,
+          azureAuthority: config.providers.azure.authority_host,
+          azureTlsCaFile: config.providers.azure.tls_ca_file,
+        },
+        awsRegion: config.providers.aws.region,
+        retry: { maxAttempts: config.selfops.retry_max_attempts, baseDelayMs: config.selfops.retry_base, maxDelayMs: config.selfops.retry_max },
+        breaker: { failures: config.selfops.breaker_failures, halfOpenAfterMs: config.selfops.breaker_half_open_after },
+        demo: runtime.demoSource,
+      }),
+    ).catch((err: unknown) => {
+      resolver = undefined;
+      throw err;
+    }));
+  const sourceFor: BillingSourceResolver = (account, doc) => ({
+    provider: doc.provider,
+    collect: async (req) => (await loadResolver())(account, doc).collect(req),
   });
 
   return {

@@ -164,22 +164,6 @@ export function daysInWindow(window: DayWindow): string[] {
   return days;
 }
 
-/**
- * Splits a long window (a 13-month backfill) into pages of at most `maxDays` days, so that each
- * provider call stays small and a failure costs one page, not the whole history.
- */
-export function splitWindow(window: DayWindow, maxDays: number): DayWindow[] {
-  if (!Number.isInteger(maxDays) || maxDays < 1) throw new RangeError("maxDays must be a positive integer");
-  const pages: DayWindow[] = [];
-  let start = window.start;
-  while (start <= window.end) {
-    const end = earlierDay(addDays(start, maxDays - 1), window.end);
-    pages.push({ start, end });
-    start = nextUtcDay(end);
-  }
-  return pages;
-}
-
 /** Splits a window into calendar-month pages so a backfill is pulled, retried and tracked in parts. */
 export function monthPages(window: DayWindow): DayWindow[] {
   const pages: DayWindow[] = [];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { collectionWindow } from "#domain/nightly/collection-window.js";
-import { monthPages } from "#kernel/days.js";
+import { daysInWindow, monthPages } from "#kernel/days.js";
 
 const opts = { trailingDays: 3, historyMonths: 13 };
 
@@ -34,5 +34,17 @@ describe("monthPages", () => {
 
   it("keeps a window inside one month as one page", () => {
     expect(monthPages({ start: "2026-11-17", end: "2026-11-19" })).toEqual([{ start: "2026-11-17", end: "2026-11-19" }]);
+  });
+});
+
+describe("monthPages", () => {
+  it.each([
+    [{ start: "2025-10-01", end: "2026-10-31" }, 13],
+    [{ start: "2026-01-01", end: "2026-01-01" }, 1],
+    [{ start: "2024-02-10", end: "2024-03-01" }, 2],
+  ])("covers %j in %i calendar-month pages without gaps or overlaps", (window, count) => {
+    const pages = monthPages(window);
+    expect(pages).toHaveLength(count);
+    expect(pages.flatMap(daysInWindow)).toEqual(daysInWindow(window));
   });
 });

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { buildRecords, type RecordDraft } from "#domain/billing/providers/record-builder.js";
-import { daysInWindow, splitWindow, type DayWindow } from "#kernel/days.js";
 
 const draft = (patch: Partial<RecordDraft> = {}): RecordDraft => ({
   provider: "aws",
@@ -22,21 +21,6 @@ const draft = (patch: Partial<RecordDraft> = {}): RecordDraft => ({
   ...patch,
 });
 const ctx = { tenantId: "t1", ingestedAt: "2026-11-23T00:00:00Z" };
-
-describe("splitWindow", () => {
-  it.each<[DayWindow, number, number]>([
-    [{ start: "2025-10-01", end: "2026-10-31" }, 31, 13],
-    [{ start: "2026-01-01", end: "2026-01-01" }, 31, 1],
-    [{ start: "2024-02-01", end: "2024-03-01" }, 7, 5],
-  ])("covers %j in pages of %i days without gaps or overlaps", (window, maxDays, count) => {
-    // Act
-    const pages = splitWindow(window, maxDays);
-
-    // Assess
-    expect(pages).toHaveLength(count);
-    expect(pages.flatMap(daysInWindow)).toEqual(daysInWindow(window));
-  });
-});
 
 describe("buildRecords", () => {
   it("merges drafts with one identity: money summed exactly, tags intersected, units kept when equal", () => {
