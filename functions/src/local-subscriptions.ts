@@ -1,4 +1,5 @@
-import type { EventFunction, EventOutcome } from "#foundation/pipeline/define-event-handler.js";
+import type { EventFunction } from "#foundation/pipeline/define-event-handler.js";
+import type { EventOutcome } from "#foundation/pipeline/event-stack.js";
 import type { EventBus } from "#kernel/ports.js";
 import { loadAllEntryPoints } from "./entry-points.js";
 

@@ -37,7 +37,7 @@ describe("monthPages", () => {
   });
 });
 
-describe("monthPages", () => {
+describe("monthPages over longer windows", () => {
   it.each([
     [{ start: "2025-10-01", end: "2026-10-31" }, 13],
     [{ start: "2026-01-01", end: "2026-01-01" }, 1],

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { configureDeps, getPipelineServices } from "../../../functions/src/deps.js";
 import { googleOidcVerifier } from "#foundation/iam/google-oidc.js";
-import type { EventMessage } from "#foundation/pipeline/define-event-handler.js";
+import type { EventMessage } from "#foundation/pipeline/event-stack.js";
 import { definePipeline } from "#foundation/pipeline/define-pipeline.js";
 import { AppError } from "#kernel/errors.js";
 import { MemoryCostWarehouse } from "../../fakes/memory-cost-warehouse.js";

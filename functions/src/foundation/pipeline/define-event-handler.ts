@@ -1,22 +1,10 @@
-import type { ZodType } from "zod";
 import { type Principal, servicePrincipal } from "../iam/model.js";
 import type { HttpResponseLike } from "./callable-protocol.js";
 import type { HttpRequestLike } from "./context.js";
-import { checkEventSpec, type EventContext, type EventMessage, type EventOutcome, type EventStackOptions, eventStack } from "./event-stack.js";
+import { admitServiceCall, checkEventSpec, type EventMessage, type EventOutcome, type EventStackOptions, type EventStackSpec, eventStack } from "./event-stack.js";
 
-export type { EventContext, EventMessage, EventOutcome } from "./event-stack.js";
-
-export interface EventHandlerSpec<I, D> {
-  name: string;
-  topic: string;
-  /** Strict zod schema of the message data. */
-  input: ZodType<I>;
-  /** Natural key for idempotency; default the message id (Pub/Sub redelivers the same id). */
-  idempotencyKey?: (input: I, message: EventMessage) => string;
-  /** How long a delivery holds the idempotency lease before another may take over; default 10 min. */
-  leaseMs?: number;
-  handler: (args: { input: I; ctx: EventContext; deps: D }) => Promise<void>;
-}
+/** What a Pub/Sub function declares: its name, topic, strict message schema, idempotency key and handler. */
+export type EventHandlerSpec<I, D> = EventStackSpec<I, D>;
 
 /** An event function: call it with a delivered message (the in-process bus), or serve `push`. */
 export type EventFunction = ((message: EventMessage) => Promise<EventOutcome>) & {
@@ -79,20 +67,8 @@ export function makeDefineEventHandler<D>(
       return run(message, BUS_PRINCIPAL);
     };
     const push = async function servePush(req: HttpRequestLike, res: HttpResponseLike): Promise<void> {
-      if (req.method !== "POST") {
-        res.status(405);
-        res.end();
-        return;
-      }
-      const s = await opts.services();
-      let principal: Principal;
-      try {
-        principal = await s.authenticate(req.headers, ["oidc"]);
-      } catch {
-        res.status(401);
-        res.end();
-        return;
-      }
+      const principal = await admitServiceCall(opts.services, req, res);
+      if (!principal) return;
       const message = decodePush(spec.topic, req.body);
       if (!message) {
         res.status(400);

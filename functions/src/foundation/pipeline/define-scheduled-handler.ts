@@ -3,7 +3,7 @@ import { z } from "zod";
 import { type Principal, servicePrincipal } from "../iam/model.js";
 import type { HttpResponseLike } from "./callable-protocol.js";
 import type { HttpRequestLike } from "./context.js";
-import { checkEventSpec, type EventContext, type EventOutcome, type EventStackOptions, eventStack } from "./event-stack.js";
+import { admitServiceCall, checkEventSpec, type EventContext, type EventOutcome, type EventStackOptions, eventStack } from "./event-stack.js";
 
 /** What a scheduled run receives: the time the schedule fired. */
 export const ScheduledTick = z.object({ scheduledAt: z.iso.datetime({ offset: true }) }).strict();
@@ -86,20 +86,8 @@ export function makeDefineScheduledHandler<D>(
       return run(tickMessage(scheduledAt, randomUUID()), LOCAL_PRINCIPAL);
     };
     const http = async function serveSchedulerRequest(req: HttpRequestLike, res: HttpResponseLike): Promise<void> {
-      if (req.method !== "POST") {
-        res.status(405);
-        res.end();
-        return;
-      }
-      const s = await opts.services();
-      let principal: Principal;
-      try {
-        principal = await s.authenticate(req.headers, ["oidc"]);
-      } catch {
-        res.status(401);
-        res.end();
-        return;
-      }
+      const principal = await admitServiceCall(opts.services, req, res);
+      if (!principal) return;
       const header = headerOf(req, SCHEDULE_TIME_HEADER);
       const scheduledAt = header && !Number.isNaN(Date.parse(header)) ? new Date(header).toISOString() : new Date().toISOString();
       try {

@@ -7,7 +7,9 @@ import { runInRequestScope } from "../observability/request-context.js";
 import { parseTraceContext } from "../observability/trace-context.js";
 import { PLATFORM_STREAM, tenantStream } from "../secops/audit-log.js";
 import { strictParse } from "../secops/strict-parse.js";
+import type { HttpResponseLike } from "./callable-protocol.js";
 import { toCallableError } from "./callable-errors.js";
+import type { HttpRequestLike } from "./context.js";
 import { type Middleware, Stack } from "./middleware.js";
 import type { PipelineServices } from "./services.js";
 import { paths } from "#kernel/document-paths.js";
@@ -171,6 +173,31 @@ export function eventStack<I, D>(spec: EventStackSpec<I, D>, opts: EventStackOpt
     run: async (message: EventMessage, principal: Principal) => (await composed({ message, principal })) as EventOutcome,
     layers: [...stack.names, "handler"] as readonly string[],
   };
+}
+
+/**
+ * The door of an event function served over HTTP (a Pub/Sub push, a Cloud Scheduler call): POST
+ * only, with a Google OIDC token of an allowed service account. Answers 405 or 401 itself and
+ * returns null when the call may not go on.
+ */
+export async function admitServiceCall(
+  services: () => Promise<PipelineServices>,
+  req: HttpRequestLike,
+  res: HttpResponseLike,
+): Promise<Principal | null> {
+  if (req.method !== "POST") {
+    res.status(405);
+    res.end();
+    return null;
+  }
+  const s = await services();
+  try {
+    return await s.authenticate(req.headers, ["oidc"]);
+  } catch {
+    res.status(401);
+    res.end();
+    return null;
+  }
 }
 
 /** Checks an event function's name and topic when it is declared, not when the first message comes. */
