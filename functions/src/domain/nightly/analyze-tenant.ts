@@ -45,7 +45,8 @@ export interface TenantAnalysis {
  * The analyzeTenant stage: anomalies, forecasts and budgets on data through the day before the
  * run, then the run's new alert events on the alerts topic. It reads each document it needs
  * once and the ledger once (every series is summed from that one window in memory), runs the
- * pure analysis, and writes the anomaly, forecast and budget documents in one batch. Every
+ * pure analysis, publishes the new alerts, and writes the anomaly, forecast and budget documents
+ * in one batch. Every
  * write is keyed by a natural key, so re-running the same day rewrites the same documents and
  * raises no new alert.
  */
@@ -73,9 +74,12 @@ export async function analyzeTenant(deps: AnalyzeDeps, msg: CostsCollectedMessag
   const forecast = forecastUpdates({ tenantId, asOf, month, horizonDays: settings.forecastHorizonDays }, forecastTargets(history, monthRows));
   const budget = budgetUpdates({ tenantId, asOf, dashboardUrl: deps.dashboardUrl, now }, docs.budgets, history);
 
-  await deps.store.setMany([...anomaly.writes, ...forecast.writes, ...budget.writes]);
+  // Alerts go out before the documents that record them are written: a crash in between makes
+  // the redelivery raise the same events again (same ids, which the dispatcher's outbox sends once),
+  // where the other order would find the documents written and lose the alerts.
   const events = [...anomaly.events, ...budget.events];
   for (const m of alertMessages(tenantId, msg.runDate, events)) await deps.bus.publish(TOPICS.alerts, m);
+  await deps.store.setMany([...anomaly.writes, ...forecast.writes, ...budget.writes]);
   const result: TenantAnalysis = {
     tenantId,
     asOf,

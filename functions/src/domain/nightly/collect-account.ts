@@ -6,7 +6,7 @@ import { type AlertsMessageInput, type CollectAccountMessage, type CostsCollecte
 import { collectionFailing } from "../alerts/alert-event.js";
 import { type CloudAccountDoc, CloudAccountDocSchema, toAccountRef } from "../billing/cloud-account.js";
 import type { BillingSource, CloudAccountRef, CostWarehouse, UpsertStats } from "../billing/ports.js";
-import { finishPage, type RunDoc } from "./run-state.js";
+import { finishPage, markAnalysisRequested, type RunDoc } from "./run-state.js";
 
 /** Picks the billing source of one account: its provider's collector, or the demo generator. */
 export type BillingSourceResolver = (account: CloudAccountRef, doc: CloudAccountDoc) => BillingSource;
@@ -113,13 +113,15 @@ export async function collectAccountFailed(
 
 /** Records the page in the run; whoever empties the pending set starts the tenant's analysis. */
 async function pageDone(
-  deps: Pick<CollectDeps, "store" | "bus">,
+  deps: Pick<CollectDeps, "store" | "bus" | "clock">,
   msg: CollectAccountMessage,
   outcome: "collected" | "failed",
   counts: Partial<RunDoc["collection"]> = {},
 ): Promise<void> {
   const { run, emptiedNow } = await finishPage(deps.store, msg.tenantId, msg.runDate, pageKey(msg), outcome, counts);
-  if (!emptiedNow || !run) return;
+  // Whoever empties the pending set starts the analysis; a redelivery of that page, after a crash
+  // between the two writes, finds the set empty and the analysis not yet asked for, and asks.
+  if (!run || !(emptiedNow || (run.pending.length === 0 && !run.analysisRequestedAt))) return;
   const accountsOf = (keys: string[]) => [...new Set(keys.map((k) => k.split(":")[0] ?? k))].sort();
   const done: CostsCollectedMessage = {
     tenantId: msg.tenantId,
@@ -128,4 +130,5 @@ async function pageDone(
     failedAccounts: accountsOf(run.failed),
   };
   await deps.bus.publish(TOPICS.costsCollected, done);
+  await markAnalysisRequested(deps.store, msg.tenantId, msg.runDate, deps.clock.now());
 }

@@ -25,6 +25,8 @@ export interface RunDoc extends DocumentData {
   collected: string[];
   failed: string[];
   collection: CollectionTotals;
+  /** When the costs-collected message that starts the analysis was published. */
+  analysisRequestedAt?: string;
   analysis?: TenantAnalysis & { finishedAt: string };
   alerts?: DispatchReport;
 }
@@ -63,6 +65,11 @@ export async function finishPage(
     return { ...cur, pending, [outcome]: [...cur[outcome], page], collection: totals };
   });
   return { run, emptiedNow };
+}
+
+/** Records that the analysis was asked for, so a redelivered last page does not ask again. */
+export async function markAnalysisRequested(store: DocumentStore, tenantId: string, runDate: string, now: Date): Promise<void> {
+  await store.update<RunDoc>(paths.run(tenantId, runDate), (cur) => (cur ? { ...cur, analysisRequestedAt: now.toISOString() } : cur));
 }
 
 /** Adds one dispatch's outcome to the run's alert report. */
