@@ -107,6 +107,14 @@ describe("defineScheduledHandler", () => {
     expect(ran.some((t) => t.startsWith("2026-11-20T08:10:00"))).toBe(true);
   });
 
+  it("answers 200 to a failure that cannot succeed, so Cloud Scheduler does not retry it", async () => {
+    failNext = new AppError("failed-precondition", "no tenants table");
+    const r = reply();
+    await sweep.http({ method: "POST", headers: { authorization: `Bearer ${await token(AUDIENCE)}`, "x-cloudscheduler-scheduletime": "2026-11-20T08:20:00Z" } }, r);
+    expect(r.code).toBe(200);
+    expect(ran.some((t) => t.startsWith("2026-11-20T08:20:00"))).toBe(false);
+  });
+
   it("runs directly for the local runtime", async () => {
     expect(await sweep({ scheduledAt: "2026-11-21T08:00:00Z" })).toBe("done");
     expect(await sweep({ scheduledAt: "2026-11-21T08:00:00Z" })).toBe("duplicate");

@@ -2,21 +2,20 @@ import { readFile } from "node:fs/promises";
 import { CORE_SCHEMA, load as loadYaml } from "js-yaml";
 import { z } from "zod";
 import { PROVIDERS } from "#domain/billing/cost-record.js";
-import { isDecimal } from "#domain/billing/money.js";
+import { MoneyString } from "#domain/billing/money.js";
 import { IsoDate } from "#kernel/days.js";
 import { AppError } from "#kernel/errors.js";
 
-const decimal = z.string().refine(isDecimal, "expected a decimal string such as \"12.50\"");
 const ServiceSpec = z
   .object({
     name: z.string().min(1),
     category: z.string().min(1),
     region: z.string().min(1),
-    daily_usd: decimal,
+    daily_usd: MoneyString,
     weekday_factor: z.number().positive().default(1),
     growth_per_month: z.number().default(0),
     month_end_batch: z.number().positive().optional(),
-    day1_fee_usd: decimal.optional(),
+    day1_fee_usd: MoneyString.optional(),
     sparse: z.number().min(0).max(1).optional(),
   })
   .strict();
@@ -75,7 +74,7 @@ const BudgetSpec = z
     id: z.string().regex(/^[a-z0-9-]+$/),
     name: z.string().min(1),
     period: z.enum(["monthly", "quarterly", "annual"]),
-    amount: decimal,
+    amount: MoneyString,
     scope: z
       .object({
         provider: z.array(z.string()).optional(),

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
-import { isDecimal, toDecimal } from "../billing/money.js";
+import { IsoDate } from "#kernel/days.js";
+import { MoneyString } from "../billing/money.js";
 
 /**
  * Alert events: what the nightly pipeline (and the acknowledge callable) hand to the alert
@@ -13,13 +14,6 @@ export const SEVERITIES = ["critical", "high", "medium", "low"] as const;
 export const SeveritySchema = z.enum(SEVERITIES);
 export type Severity = z.infer<typeof SeveritySchema>;
 
-/** Non-negative or negative decimal string, canonicalised through money.ts (exact, no floats). */
-export const DecimalString = z
-  .string()
-  .refine((s) => isDecimal(s), { message: "must be a decimal amount string, e.g. \"12.50\"" })
-  .transform((s) => toDecimal(s));
-
-const IsoDate = z.iso.date();
 const IsoDateTime = z.iso.datetime({ offset: true });
 const NonEmpty = z.string().trim().min(1).max(512);
 
@@ -34,12 +28,12 @@ export const AlertWhereSchema = z
 export type AlertWhere = z.infer<typeof AlertWhereSchema>;
 
 export const RootCauseSchema = z
-  .object({ dimension: NonEmpty, value: NonEmpty, contributionUsd: DecimalString })
+  .object({ dimension: NonEmpty, value: NonEmpty, contributionUsd: MoneyString })
   .strict();
 export type RootCause = z.infer<typeof RootCauseSchema>;
 
 export const ForecastVsBudgetSchema = z
-  .object({ forecastUsd: DecimalString, budgetUsd: DecimalString, periodEnd: IsoDate.optional() })
+  .object({ forecastUsd: MoneyString, budgetUsd: MoneyString, periodEnd: IsoDate.optional() })
   .strict();
 export type ForecastVsBudget = z.infer<typeof ForecastVsBudgetSchema>;
 
@@ -47,7 +41,7 @@ const common = {
   id: z.string().regex(/^[a-z]+-[0-9a-f]{32}$/, "ids come from the helper constructors"),
   tenantId: NonEmpty,
   severity: SeveritySchema,
-  impactUsd: DecimalString,
+  impactUsd: MoneyString,
   dashboardUrl: z.url({ protocol: /^https?$/ }),
   occurredAt: IsoDateTime,
 };
@@ -58,8 +52,8 @@ const anomalyBody = {
   where: AlertWhereSchema,
   /** The anomalous day (UTC). */
   date: IsoDate,
-  expectedUsd: DecimalString,
-  actualUsd: DecimalString,
+  expectedUsd: MoneyString,
+  actualUsd: MoneyString,
   rootCauses: z.array(RootCauseSchema).max(1000).default([]),
   forecast: ForecastVsBudgetSchema.optional(),
 };
@@ -84,8 +78,8 @@ const BudgetThresholdCrossed = z
     thresholdPct: z.number().positive().max(1000),
     basis: BudgetBasis,
     /** Actual spend to date, or the period-end forecast when basis is "forecast". */
-    spentUsd: DecimalString,
-    budgetUsd: DecimalString,
+    spentUsd: MoneyString,
+    budgetUsd: MoneyString,
     where: AlertWhereSchema.default({}),
     forecast: ForecastVsBudgetSchema.optional(),
   })
@@ -126,8 +120,8 @@ const LlmBudgetCrossed = z
     budgetName: NonEmpty,
     periodKey: NonEmpty,
     thresholdPct: z.number().positive().max(1000),
-    spentUsd: DecimalString,
-    budgetUsd: DecimalString,
+    spentUsd: MoneyString,
+    budgetUsd: MoneyString,
     model: NonEmpty.optional(),
     where: AlertWhereSchema.default({}),
   })

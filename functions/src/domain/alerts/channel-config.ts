@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { ALERT_EVENT_TYPES, DecimalString, SeveritySchema } from "./alert-event.js";
+import { MoneyString } from "../billing/money.js";
+import { ALERT_EVENT_TYPES, SeveritySchema } from "./alert-event.js";
 
 /**
  * A tenant's alert channel, stored at `tenants/{tenantId}/alert_channels/{id}` (DESIGN.md §4).
@@ -29,7 +30,7 @@ export const RoutingRuleSchema = z
   .object({
     /** Lowest severity that matches: "high" matches critical and high. */
     minSeverity: SeveritySchema.optional(),
-    minImpactUsd: DecimalString.optional(),
+    minImpactUsd: MoneyString.optional(),
     providers: z.array(z.string().min(1)).min(1).optional(),
     eventTypes: z.array(z.enum(ALERT_EVENT_TYPES)).min(1).optional(),
   })

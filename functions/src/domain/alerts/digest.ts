@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { addDecimals, compareDecimals } from "../billing/money.js";
-import { type AlertEvent, DecimalString, SeveritySchema, severityRank } from "./alert-event.js";
+import { MoneyString } from "../billing/money.js";
+import { type AlertEvent, SeveritySchema, severityRank } from "./alert-event.js";
 import { headline } from "./describe.js";
 
 /**
@@ -21,7 +22,7 @@ export const DigestItemSchema = z
     type: z.string(),
     severity: SeveritySchema,
     headline: z.string(),
-    impactUsd: DecimalString,
+    impactUsd: MoneyString,
     occurredAt: z.string(),
     dashboardUrl: z.string(),
     /** True when quiet hours held this alert back, so the digest is its first appearance. */
@@ -37,7 +38,7 @@ export const AlertDigestSchema = z
     period: z.enum(DIGEST_PERIODS),
     from: z.string(),
     to: z.string(),
-    totalImpactUsd: DecimalString,
+    totalImpactUsd: MoneyString,
     totalCount: z.number().int().min(0),
     deferredCount: z.number().int().min(0),
     items: z.array(DigestItemSchema),

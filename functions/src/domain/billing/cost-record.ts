@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
-import { isDecimal } from "./money.js";
+import { MoneyString } from "./money.js";
 import { IsoDate } from "#kernel/days.js";
 
 /** FOCUS 1.2 ChargeCategory values. Credits and taxes stay apart from usage (DESIGN.md §4). */
@@ -11,7 +11,6 @@ export type ChargeCategory = (typeof CHARGE_CATEGORIES)[number];
 export const PROVIDERS = ["gcp", "aws", "azure", "oci", "other"] as const;
 export type Provider = (typeof PROVIDERS)[number];
 
-const decimal = z.string().refine(isDecimal, "expected a decimal string");
 
 export const CostRecordSchema = z
   .object({
@@ -26,11 +25,11 @@ export const CostRecordSchema = z
     charge_category: z.enum(CHARGE_CATEGORIES),
     charge_period_start: IsoDate,
     charge_period_end: IsoDate,
-    billed_cost: decimal,
-    effective_cost: decimal,
-    list_cost: decimal,
+    billed_cost: MoneyString,
+    effective_cost: MoneyString,
+    list_cost: MoneyString,
     billing_currency: z.string().length(3),
-    pricing_quantity: decimal.nullable(),
+    pricing_quantity: MoneyString.nullable(),
     pricing_unit: z.string(),
     tags: z.record(z.string(), z.string()),
     source: z.string(),

@@ -1,4 +1,5 @@
 import Big from "big.js";
+import { z } from "zod";
 
 /**
  * Exact decimal money. Amounts travel as decimal strings ("12.345678"); arithmetic goes
@@ -9,16 +10,54 @@ Big.RM = Big.roundHalfEven;
 
 const DECIMAL = /^-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/;
 
-export function isDecimal(text: string): boolean {
-  return DECIMAL.test(text.trim());
+/**
+ * Bounds every amount must fit, checked before big.js sees it: an exponent such as `1e10000000`
+ * would otherwise expand into a ten-megabyte string. The range fits the ledger's DECIMAL(38,12)
+ * (DuckDB) and BigQuery's BIGNUMERIC: at most 26 digits before the point. Digits after the
+ * twelfth place are kept here and rounded where a column stores them.
+ */
+export const MONEY_LIMITS = { maxLength: 64, maxExponent: 64, maxIntegerDigits: 26 } as const;
+
+/** Why `text` is not an amount, or null when it is one (surrounding spaces allowed). */
+export function decimalProblem(text: string): string | null {
+  if (text.length > MONEY_LIMITS.maxLength) return `an amount is at most ${MONEY_LIMITS.maxLength} characters`;
+  const t = text.trim();
+  const m = DECIMAL.exec(t);
+  if (!m) return "not a decimal amount";
+  const exponent = m[3] ? Number(m[3].slice(1)) : 0;
+  if (Math.abs(exponent) > MONEY_LIMITS.maxExponent) return `the exponent is outside ±${MONEY_LIMITS.maxExponent}`;
+  const big = new Big(t);
+  // big.js keeps the exponent of the leading digit: e + 1 digits before the point.
+  if (!big.eq(0) && big.e + 1 > MONEY_LIMITS.maxIntegerDigits) return `an amount has at most ${MONEY_LIMITS.maxIntegerDigits} digits before the point`;
+  return null;
 }
 
-/** Parses a decimal string into canonical form; throws on anything else. */
-export function toDecimal(text: string): string {
-  const t = text.trim();
-  if (!DECIMAL.test(t)) throw new RangeError(`not a decimal amount: ${JSON.stringify(text)}`);
-  return new Big(t).toFixed();
+export function isDecimal(text: string): boolean {
+  return decimalProblem(text) === null;
 }
+
+/** Parses a decimal string into canonical form (no spaces, no exponent); throws a RangeError on anything else. */
+export function toDecimal(text: string): string {
+  const problem = decimalProblem(text);
+  if (problem) throw new RangeError(`${problem}: ${JSON.stringify(text.slice(0, 40))}`);
+  return new Big(text.trim()).toFixed();
+}
+
+/**
+ * A money amount in any input: a bounded decimal string, stored in canonical form, so that what
+ * validation accepts is exactly what the rest of the code computes with.
+ *
+ * @example
+ *   z.object({ amount: MoneyString }).parse({ amount: " 1e3 " }); // { amount: "1000" }
+ */
+export const MoneyString = z
+  .string()
+  .max(MONEY_LIMITS.maxLength)
+  .superRefine((s, ctx) => {
+    const problem = decimalProblem(s);
+    if (problem) ctx.addIssue({ code: "custom", message: `${problem}, e.g. "12.50"` });
+  })
+  .transform((s) => new Big(s.trim()).toFixed());
 
 export function addDecimals(values: Iterable<string>): string {
   let sum = new Big(0);

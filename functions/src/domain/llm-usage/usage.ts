@@ -1,6 +1,6 @@
 import Big from "big.js";
 import { z } from "zod";
-import { addDecimals, isDecimal } from "../billing/money.js";
+import { addDecimals, compareDecimals, MoneyString } from "../billing/money.js";
 import type { DocumentData, DocumentStore } from "#kernel/ports.js";
 import { priceTableFor } from "./prices.js";
 import { IsoDate } from "#kernel/days.js";
@@ -21,7 +21,7 @@ export const RecordLlmUsageInput = z.strictObject({
   cachedTokens: Tokens.default(0),
   reasoningTokens: Tokens.default(0),
   /** Cost in USD as a decimal string, required for models missing from the price table. */
-  costUsd: z.string().refine(isDecimal, "costUsd must be a decimal string").refine((v) => Number(v) >= 0, "costUsd must be >= 0").optional(),
+  costUsd: MoneyString.refine((v) => compareDecimals(v, "0") >= 0, "costUsd must be >= 0").optional(),
   latencyMs: z.number().min(0).max(3_600_000).optional(),
   feature: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/).optional(),
   /** UTC day of the call; default today. */

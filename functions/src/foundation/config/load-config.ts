@@ -178,7 +178,7 @@ function markSources(sourceOf: Map<string, string>, path: string[], value: unkno
 
 /**
  * The seed's rules by key name, applied to string values wherever they occur (also inside records):
- * `port`/`*_port` → integer 1–65535, `enabled`/`*_enabled` → boolean. Durations are coerced by the schema's
+ * `enabled`/`*_enabled` → boolean. Durations are coerced by the schema's
  * `duration()` fields. Mistakes are reported here with key and source, before zod runs.
  */
 function coerceBySuffix(node: Tree, path: string[], provenance: Map<string, string>, problems: string[]): void {

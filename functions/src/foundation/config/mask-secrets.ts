@@ -7,7 +7,7 @@ import { isSecretKeyName } from "#kernel/redact.js";
  * objects and arrays; returns a copy.
  */
 
-/** Keys that contain a secret-like word but hold no secret. */
+/** Keys that contain a secret-like word but hold no secret (an API key's public prefix). */
 const NOT_SECRET = new Set(["api_key_prefix"]);
 
 export const MASK = "****";

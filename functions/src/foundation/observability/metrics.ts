@@ -1,7 +1,7 @@
 /**
- * F3 metrics: counters and histograms per function, kept per instance and flushed as one
- * structured log line (Cloud Logging log-based metrics read them), so no metrics SDK is loaded
- * on the request path.
+ * F3 metrics: counters and histograms per function, kept in memory per instance and read as a
+ * snapshot (health's alert rules read the same shape). They are not exported anywhere yet; no
+ * metrics SDK is loaded on the request path.
  */
 export type Labels = Record<string, string>;
 

@@ -71,7 +71,9 @@ export function makeDefineScheduledHandler<D>(
     }
     const { run, layers } = eventStack(
       { name: spec.name, topic: "scheduler", input: ScheduledTick, idempotencyKey: (t) => `${spec.name}@${t.scheduledAt}`, leaseMs: spec.leaseMs, handler: spec.handler },
-      { services: opts.services, deps: opts.deps },
+      // A scheduled run has no topic to dead-letter to: a failure that cannot succeed is logged
+      // and audited by the stack, and the run counts as handled, so Cloud Scheduler does not retry it.
+      { services: opts.services, deps: opts.deps, deadLetter: async () => {} },
     );
     const tickMessage = (scheduledAt: string, id: string) => ({
       id,

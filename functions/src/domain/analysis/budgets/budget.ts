@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isDecimal } from "../../billing/money.js";
+import { compareDecimals, MoneyString } from "../../billing/money.js";
 import { IsoDate } from "#kernel/days.js";
 
 export const DEFAULT_THRESHOLDS = [50, 75, 90, 100] as const;
@@ -25,10 +25,7 @@ export const BudgetSchema = z
   .object({
     id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
     name: z.string().min(1).max(200),
-    amount: z
-      .string()
-      .refine(isDecimal, "amount must be a decimal string")
-      .refine((v) => Number(v) > 0, "amount must be positive"),
+    amount: MoneyString.refine((v) => compareDecimals(v, "0") > 0, "amount must be positive"),
     currency: z.string().length(3).default("USD"),
     period: z.enum(["monthly", "quarterly", "annual", "custom"]),
     customStart: IsoDate.optional(),

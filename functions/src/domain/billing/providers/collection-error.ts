@@ -34,7 +34,10 @@ export class CollectionError extends AppError {
   }
 }
 
-/** The account's SDK client. Failing to build one (credentials missing or invalid) is not retryable. */
+/**
+ * The account's SDK client. Failing to build one is not retryable when the credentials are missing
+ * or invalid; it is when the failure says so itself (the secret store was unreachable).
+ */
 export async function clientForAccount<T>(
   clientFor: (account: CloudAccountRef) => Promise<T>,
   account: CloudAccountRef,
@@ -44,7 +47,7 @@ export async function clientForAccount<T>(
   try {
     return await clientFor(account);
   } catch (err) {
-    throw new CollectionError(account, window, `no ${what} client: ${describeError(err)}`, { cause: err, retryable: false });
+    throw new CollectionError(account, window, `no ${what} client: ${describeError(err)}`, { cause: err, retryable: err instanceof AppError && err.retryable });
   }
 }
 
