@@ -53,6 +53,8 @@ describe("importFocusFile with malformed rows built from real sample rows", () =
 
   it.each([
     ["bad decimal", "BilledCost", "1,00.5", /not a decimal/],
+    ["huge exponent", "BilledCost", "1e10000000", /not a decimal/],
+    ["more digits than the ledger holds", "BilledCost", "1".repeat(30), /not a decimal/],
     ["bad date", "ChargePeriodStart", "2024-02-30 10:00:00", /not a date/],
     ["unknown ChargeCategory", "ChargeCategory", "Refund", /not one of Usage, Purchase, Tax, Credit, Adjustment/],
     ["missing required value", "ChargePeriodStart", "NULL", /required/],
