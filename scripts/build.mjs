@@ -29,6 +29,8 @@ writeFileSync(
       private: true,
       type: "module",
       main: "index.mjs",
+      // The start script serves behind the request-body guard (functions/src/serve.ts).
+      scripts: { start: "node server.mjs" },
       engines: { node: "20" },
       dependencies: externalDeps,
     },

@@ -53,14 +53,15 @@ export const COMMON_OPTIONS = {
 };
 
 /**
- * Builds functions/src/deploy.ts into `outdir` (index.mjs plus lazily loaded chunks). Minified,
- * because parsing less code is most of what a bundle can save at cold start; the source map keeps
- * stack traces readable.
+ * Builds functions/src/deploy.ts into `outdir` (index.mjs plus lazily loaded chunks), and the
+ * instance's start script functions/src/serve.ts (server.mjs: the same functions served behind the
+ * request-body guard). Minified, because parsing less code is most of what a bundle can save at
+ * cold start; the source map keeps stack traces readable.
  */
 export async function bundleFunctions(outdir, { logLevel = "info" } = {}) {
   await build({
     ...COMMON_OPTIONS,
-    entryPoints: { index: "functions/src/deploy.ts" },
+    entryPoints: { index: "functions/src/deploy.ts", server: "functions/src/serve.ts" },
     outdir,
     splitting: true,
     minify: true,

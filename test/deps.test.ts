@@ -51,8 +51,9 @@ describe("deps", () => {
   it("prefetches the credentials of every connected provider account, not of demo or disconnected ones", async () => {
     const documents = new MemoryDocumentStore();
     const secrets = new MemorySecretStore({
-      "cloud-creds/t1/aws": JSON.stringify({ accessKeyId: "AKID", secretAccessKey: "s" }),
-      "cloud-creds/t2/azure": JSON.stringify({ tenantId: "a", clientId: "b", clientSecret: "c" }),
+      "cloud-creds/t1/a1": JSON.stringify({ accessKeyId: "AKID1", secretAccessKey: "s1" }),
+      "cloud-creds/t1/a2": JSON.stringify({ accessKeyId: "AKID2", secretAccessKey: "s2" }),
+      "cloud-creds/t2/z1": JSON.stringify({ tenantId: "a", clientId: "b", clientSecret: "c" }),
     });
     const reads: string[] = [];
     const counting = {
@@ -76,9 +77,10 @@ describe("deps", () => {
     configureDeps({ documents, warehouse: new MemoryCostWarehouse(), secrets: counting, configDir: join(repoRoot, "config"), logSink: () => {}, env: { COSTMON_ENV: "dev" } });
     const deps = await getDeps();
 
-    expect(await deps.prefetchCredentials()).toBe(2);
-    expect(reads.sort()).toEqual(["cloud-creds/t1/aws", "cloud-creds/t2/azure"]);
-    await deps.credentials.get("t1", "aws");
-    expect(reads).toHaveLength(2);
+    // One secret per account: both AWS accounts of t1 are read, each under its own name.
+    expect(await deps.prefetchCredentials()).toBe(3);
+    expect(reads.sort()).toEqual(["cloud-creds/t1/a1", "cloud-creds/t1/a2", "cloud-creds/t2/z1"]);
+    expect((await deps.credentials.get("t1", "a2"))?.accessKeyId).toBe("AKID2");
+    expect(reads).toHaveLength(3);
   });
 });

@@ -42,8 +42,10 @@ import { listConnectedAccounts } from "#domain/billing/connected-accounts.js";
  * that first use as it loads, prefetches its credentials, and closes what it opened on SIGTERM:
  * instance-lifecycle.ts).
  *
- * Runtime `local` is the only one built: DuckDB files, the in-process bus, a file secret store.
- * The Google Cloud adapters (Firestore, BigQuery, Pub/Sub, Secret Manager) are not built yet.
+ * Runtime `local`: DuckDB files, the in-process bus, a file secret store. Runtime `emulators`: the
+ * Firestore emulator's documents, the same ledger and secrets, and the Pub/Sub emulator as the bus,
+ * its push subscriptions delivering to the event functions' servers (adapters/emulators/). Runtime
+ * `gcp` (config/prod.yaml): Firestore, BigQuery, Pub/Sub and Secret Manager (adapters/gcp/).
  */
 export interface AppDeps {
   /** Config as loaded at cold start: adapters and limits are built from it once. */
@@ -151,6 +153,8 @@ async function build(): Promise<AppDeps> {
   };
   const runtimes: Record<AppConfig["runtime"], () => Promise<LocalRuntime>> = {
     local: async () => (await localModule).openLocalRuntime(given),
+    emulators: async () => (await import("#adapters/emulators/emulators-runtime.js")).openEmulatorsRuntime(given),
+    gcp: async () => (await import("#adapters/gcp/gcp-runtime.js")).openGcpRuntime(given),
   };
   const runtime = await runtimes[config.runtime]();
   owned = { stores: runtime.owned, bus: runtime.bus };
@@ -189,7 +193,7 @@ async function build(): Promise<AppDeps> {
         awsRegion: config.providers.aws.region,
         retry: { maxAttempts: config.selfops.retry_max_attempts, baseDelayMs: config.selfops.retry_base, maxDelayMs: config.selfops.retry_max },
         breaker: { failures: config.selfops.breaker_failures, halfOpenAfterMs: config.selfops.breaker_half_open_after },
-        demo: runtime.demoSource,
+        ...(runtime.demoSource ? { demo: runtime.demoSource } : {}),
       }),
     ).catch((err: unknown) => {
       resolver = undefined;
@@ -198,6 +202,21 @@ async function build(): Promise<AppDeps> {
   const sourceFor: BillingSourceResolver = (account, doc) => ({
     provider: doc.provider,
     collect: async (req) => (await loadResolver())(account, doc).collect(req),
+  });
+
+  const opsAlerts = createOpsAlertSink({
+    settings: async () => {
+      const { alerts } = await liveConfig();
+      return {
+        slackEnabled: alerts.slack_enabled,
+        slackWebhookUrl: alerts.slack_webhook_url,
+        pagerDutyEnabled: alerts.pagerduty_enabled,
+        pagerDutyRoutingKey: alerts.pagerduty_routing_key,
+        pagerDutyEventsUrl: alerts.pagerduty_events_url,
+        minSeverity: alerts.min_severity,
+      };
+    },
+    onFailure: (channel, reason) => instanceLog.error("operations alert not delivered", { channel, reason }),
   });
 
   return {
@@ -220,22 +239,18 @@ async function build(): Promise<AppDeps> {
     metrics: createMetrics(),
     bus,
     channels,
-    dispatcher: createAlertDispatcher({ store: documents, secrets, channels, clock, log: alertLog }),
-    sourceFor,
-    opsAlerts: createOpsAlertSink({
-      settings: async () => {
-        const { alerts } = await liveConfig();
-        return {
-          slackEnabled: alerts.slack_enabled,
-          slackWebhookUrl: alerts.slack_webhook_url,
-          pagerDutyEnabled: alerts.pagerduty_enabled,
-          pagerDutyRoutingKey: alerts.pagerduty_routing_key,
-          pagerDutyEventsUrl: alerts.pagerduty_events_url,
-          minSeverity: alerts.min_severity,
-        };
-      },
-      onFailure: (channel, reason) => instanceLog.error("operations alert not delivered", { channel, reason }),
+    dispatcher: createAlertDispatcher({
+      store: documents,
+      secrets,
+      channels,
+      clock,
+      log: alertLog,
+      // A delivery given up on is an operational problem for the platform's own team too.
+      onDeadLetter: (dl) =>
+        opsAlerts.send({ rule: "alert delivery dead-lettered", severity: "warning", summary: `${dl.channelKind} channel ${dl.channelId} of tenant ${dl.tenantId}: ${dl.reason}`, value: dl.attempts }),
     }),
+    sourceFor,
+    opsAlerts,
     async prefetchCredentials() {
       const pairs = await listConnectedAccounts(documents, { limit: 1000 });
       await credentials.prefetch(pairs);
@@ -281,6 +296,23 @@ function oidcServiceAccounts(c: AppConfig): string[] {
   return c.auth.oidc_service_accounts.map((a) => a.replaceAll("{project}", c.project.id));
 }
 
+/**
+ * The verifier of Google OIDC tokens on push and scheduler requests; none without an audience.
+ * Runtime `emulators` only: the Pub/Sub emulator attaches no token, so its push relay signs one
+ * with a key made when the runtime starts, and the same verifier (issuer, audience, expiry, service
+ * account) checks it against that key's certificates instead of Google's. No other runtime reads
+ * them.
+ */
+async function oidcVerifier(c: AppConfig): Promise<OidcVerifier | undefined> {
+  if (!c.auth.oidc_audience) return undefined;
+  const accepted = { audience: c.auth.oidc_audience, allowedServiceAccounts: oidcServiceAccounts(c) };
+  if (c.runtime === "emulators") {
+    const { localCertificates } = await import("#adapters/emulators/local-oidc.js");
+    return googleOidcVerifier({ ...accepted, certs: localCertificates(c.emulators.oidc_certs_file) });
+  }
+  return googleOidcVerifier(accepted);
+}
+
 /** The middleware pipeline's services, from the same deps and config. */
 export function getPipelineServices(): Promise<PipelineServices> {
   servicesPromise ??= (async () => {
@@ -288,9 +320,7 @@ export function getPipelineServices(): Promise<PipelineServices> {
     const o = overrides;
     const c = d.config;
     const verifyIdToken = o.verifyIdToken ?? firebaseIdTokenVerifier({ projectId: c.project.id });
-    const verifyOidc =
-      o.verifyOidc ??
-      (c.auth.oidc_audience ? googleOidcVerifier({ audience: c.auth.oidc_audience, allowedServiceAccounts: oidcServiceAccounts(c) }) : undefined);
+    const verifyOidc = o.verifyOidc ?? (await oidcVerifier(c));
     const sec = (ms: number) => ms / 1000;
     return {
       config: {
@@ -298,7 +328,7 @@ export function getPipelineServices(): Promise<PipelineServices> {
         envName: c.env,
         logLevel: LOG_LEVELS[c.logging.level],
         corsOrigins: c.server.cors_origins,
-        trustedProxyHops: 1,
+        trustedProxyHops: c.server.trusted_proxy_hops,
       },
       clock: d.clock,
       logSink: o.logSink ?? stdoutSink,
@@ -317,6 +347,9 @@ export function getPipelineServices(): Promise<PipelineServices> {
           windowSec: sec(c.brute_force.window),
           blockSec: sec(c.brute_force.block),
           clock: d.clock,
+          // Outside the single-process local runtime, failures are counted in the shared store, so
+          // guesses spread over instances still lock out.
+          ...(c.runtime === "local" ? {} : { store: d.documents, onStoreError: (err: unknown) => currentLogger().error("brute-force state not updated", { error: String(err) }) }),
         }),
       authenticate: createAuthenticator({ verifyIdToken, apiKeys: d.apiKeys, ...(verifyOidc ? { verifyOidc } : {}) }),
       sessions: d.sessions,

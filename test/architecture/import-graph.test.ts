@@ -114,15 +114,13 @@ function structuralProblems(graph: ImportGraph): string[] {
 }
 
 describe("import graph of functions/src", () => {
-  const started = performance.now();
   const { sources, layout } = readProject(repoRoot);
   const graph = buildGraph(sources, layout);
-  const readMs = performance.now() - started;
   const found = checkGraph(graph, RULES);
   const errors = found.filter((v) => v.severity === "error");
   const warnings = found.filter((v) => v.severity === "warn");
 
-  it("reads a plausible graph: every room, aliases and relative paths resolved, quickly", () => {
+  it("reads a plausible graph: every room, aliases and relative paths resolved", () => {
     const fileEdges = graph.edges.filter((e) => e.target.type === "file");
     expect(graph.files.length).toBeGreaterThan(150);
     expect(fileEdges.length).toBeGreaterThan(400);
@@ -138,7 +136,6 @@ describe("import graph of functions/src", () => {
     expect(graph.edges.some((e) => e.kind === "import type")).toBe(true);
     expect(graph.edges.some((e) => e.kind === "import()")).toBe(true);
     expect(graph.edges.some((e) => e.target.type === "package" && e.target.name === "zod")).toBe(true);
-    expect(readMs).toBeLessThan(2000);
   });
 
   it("every file lives in a known room and every specifier is a literal", () => {

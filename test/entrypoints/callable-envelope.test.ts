@@ -29,6 +29,22 @@ describe("callable protocol envelope", () => {
     }
   });
 
+  it.each([
+    ["a trailing comma", '{"data":{"start":"2026-01-01",}}', { "content-type": "application/json" }],
+    ["a null body", "null", { "content-type": "application/json" }],
+    ["a string body", '"2026-01-01"', { "content-type": "application/json" }],
+    ["a latin1 charset", '{"data":{}}', { "content-type": "application/json; charset=latin1" }],
+    ["gzip that is not gzip", '{"data":{}}', { "content-type": "application/json", "content-encoding": "gzip" }],
+  ])("answers %s with a callable INVALID_ARGUMENT error, not an HTML page", async (_kind, body, headers) => {
+    // Act
+    const res = await app.raw("getCostSummary", { method: "POST", headers: { ...headers, ...admin }, body });
+    const text = await res.text();
+    // Assess
+    expect(res.status).toBe(400);
+    expect(res.headers.get("content-type")).toMatch(/^application\/json/);
+    expect(JSON.parse(text)).toMatchObject({ error: { status: "INVALID_ARGUMENT", message: expect.any(String) } });
+  });
+
   it("answers a callable error body the Firebase client understands", async () => {
     const r = await app.call("getCostSummary", { start: "x" }, admin);
     expect(r.status).toBe(400);

@@ -43,6 +43,29 @@ describe("money strings at the callables", () => {
     expect(days.map((d) => d.data.costUsd)).toEqual(["1"]);
   });
 
+  it.each(["1e-64", `${"1".repeat(26)}e-64`, `0.${"0".repeat(62)}1`])("refuses amount %s, whose written-out form would not pass the schema again", async (amount) => {
+    const r = await app.call("upsertBudget", { ...budget(amount), id: "b-tiny" }, manager);
+    expect(r.body.error?.status).toBe("INVALID_ARGUMENT");
+    expect(await app.documents.get(`tenants/${T}/budgets/b-tiny`)).toBeNull();
+  });
+
+  it("refuses a model named after an Object property as unpriced, not with an internal error", async () => {
+    const r = await app.call("recordLlmUsage", { model: "constructor", inputTokens: 1, outputTokens: 1, day: "2026-11-20" }, manager);
+    expect(r.status).toBe(400);
+    expect(r.body.error?.message).toMatch(/no price for model constructor/);
+  });
+
+  it("refuses an LLM cost whose day total would leave the money bounds, and keeps the total", async () => {
+    // Prepare
+    const usage = { model: "big-spender", inputTokens: 1, outputTokens: 1, costUsd: "9".repeat(26), day: "2026-11-21" };
+    expect((await app.call("recordLlmUsage", usage, manager)).status).toBe(200);
+    // Act
+    const r = await app.call("recordLlmUsage", usage, manager);
+    // Assess
+    expect(r.body.error?.status).toBe("FAILED_PRECONDITION");
+    expect((await app.documents.get(`tenants/${T}/llm_usage_daily/2026-11-21~big-spender`))?.costUsd).toBe("9".repeat(26));
+  });
+
   it("refuses a day that is not on the calendar", async () => {
     const r = await app.call("recordLlmUsage", { model: "m", inputTokens: 1, outputTokens: 1, costUsd: "1", day: "2026-99-99" }, manager);
     expect(r.body.error?.status).toBe("INVALID_ARGUMENT");

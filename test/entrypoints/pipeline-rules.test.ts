@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { getCostSummary } from "#entrypoints/callable/get-cost-summary.js";
-import { tenantStream } from "#foundation/secops/audit-log.js";
+import { type AuditRecord, hashAuditRecord, tenantStream } from "#foundation/secops/audit-log.js";
 import { type App, startApp } from "./support/app-harness.js";
 import { bearer, type FakeUser, fakeToken, fakeVerifier } from "./support/fake-id-tokens.js";
 import { costRow, seedTenantDocs } from "./support/seed.js";
@@ -38,11 +38,13 @@ describe("pipeline rules", () => {
       "F3 request context",
       "error boundary",
       "callable envelope",
-      "F4 rate limit + brute force",
-      "F1 authenticate + authorize",
+      "F4 audit",
+      "F4 rate limit (source) + brute force",
+      "F1 authenticate",
+      "F4 rate limit (identity)",
+      "F1 authorize",
       "F2 session + workspace",
       "F4 validation + injection",
-      "F4 audit",
       "handler",
     ]);
   });
@@ -64,6 +66,35 @@ describe("pipeline rules", () => {
       expect(other.status).toBe(200);
       expect(otherEndpoint.status).toBe(200);
       expect(afterRefill.status).toBe(200);
+    });
+
+    it("keys the limit on the verified identity: tokens that fail verification spend nobody's allowance", async () => {
+      // Prepare: five expired tokens that claim viewer admin-a's uid, from five addresses
+      for (let i = 0; i < 5; i++) {
+        const forged = { authorization: `Bearer ${fakeToken(U({ uid: "admin-a", expired: true }))}`, "x-forwarded-for": `198.51.100.${20 + i}` };
+        expect((await app.call("listAnomalies", {}, forged)).status).toBe(401);
+      }
+      // Act: admin-a's own allowance
+      const codes: number[] = [];
+      for (let i = 0; i < 100; i++) codes.push((await app.call("listAnomalies", {}, bearer(U({ uid: "admin-a" })))).status);
+      // Assess
+      expect(codes.filter((c) => c !== 200)).toEqual([]);
+    });
+
+    it("limits one source address before authentication to 10 times the endpoint's limit", async () => {
+      // Prepare: testAlertChannel allows 5 per 60 s per identity, so 50 per source
+      const src = { "x-forwarded-for": "192.0.2.44" };
+      const codes: number[] = [];
+      // Act: 11 managers behind one address, 5 calls each, within their own limits
+      for (let u = 0; u < 11; u++) {
+        const who = { ...src, ...bearer(U({ uid: `nat-${u}`, trustLevel: 3, mfa: true })) };
+        for (let i = 0; i < 5; i++) codes.push((await app.call("testAlertChannel", { id: `chan-${T}` }, who)).status);
+      }
+      const elsewhere = await app.call("testAlertChannel", { id: `chan-${T}` }, { "x-forwarded-for": "192.0.2.45", ...bearer(U({ uid: "nat-0", trustLevel: 3, mfa: true })) });
+      // Assess
+      expect(codes.slice(0, 50).every((c) => c === 200)).toBe(true);
+      expect(codes.slice(50)).toEqual([429, 429, 429, 429, 429]);
+      expect(elsewhere.status).toBe(429); // nat-0's own bucket (5) was spent behind the NAT
     });
 
     it("applies the per-endpoint override of config/base.yaml (testAlertChannel: 5 per 60 s)", async () => {
@@ -92,6 +123,20 @@ describe("pipeline rules", () => {
       expect(blocked.body.error).toMatchObject({ status: "RESOURCE_EXHAUSTED", details: { reason: "locked-out" } });
       expect(elsewhere.status).toBe(200);
       expect(later.status).toBe(200);
+    });
+
+    it("locks a source out after 5 bad credentials even when good ones are interleaved", async () => {
+      // Prepare
+      const src = { "x-forwarded-for": "203.0.113.77" };
+      const bad = { ...src, authorization: `Bearer ${fakeToken(U({ uid: "guess", expired: true }))}` };
+      const good = { ...src, ...bearer(U({ uid: "insider" })) };
+      // Act: a guesser who also holds one valid credential
+      const statuses: number[] = [];
+      for (const who of [bad, bad, good, bad, bad, good, bad]) statuses.push((await app.call("listBudgets", {}, who)).status);
+      const after = await app.call("listBudgets", {}, good);
+      // Assess
+      expect(statuses).toEqual([401, 401, 200, 401, 401, 200, 401]);
+      expect(after.body.error).toMatchObject({ status: "RESOURCE_EXHAUSTED", details: { reason: "locked-out" } });
     });
 
     it("does not count an API key presented where keys are not accepted", async () => {
@@ -194,12 +239,14 @@ describe("pipeline rules", () => {
       const records = await app.documents.list(`audit_streams/${encodeURIComponent(tenantStream(T))}/records`, { orderBy: [{ field: "seq" }], limit: 1000 });
       const victim = records.docs[1];
       if (!victim) throw new Error("expected audit records");
-      // Act: rewrite history (the record of the second call says "deny")
-      await app.documents.set(victim.path, { ...victim.data, decision: "deny" });
+      // Act: rewrite history as an insider would: the record of the second call says "deny",
+      // and its own hash is recomputed, so only the next record's link can tell
+      const forged = { ...victim.data, decision: "deny" };
+      await app.documents.set(victim.path, { ...forged, hash: hashAuditRecord(forged as unknown as AuditRecord) });
       const bad = await app.call("verifyAuditLog", {}, admin);
       // Assess
       expect(ok.body.result).toMatchObject({ ok: true });
-      expect(bad.body.result).toMatchObject({ ok: false, firstBadSeq: victim.data.seq });
+      expect(bad.body.result).toMatchObject({ ok: false, firstBadSeq: (victim.data.seq as number) + 1, reason: expect.stringMatching(/prevHash/) });
       await app.documents.set(victim.path, victim.data);
     });
 

@@ -67,7 +67,7 @@ describe("secrets in logs and responses", () => {
       expect(app.logs.length).toBeGreaterThan(20);
       expect(everything).not.toContain(CANARY);
       expect(everything).not.toContain(key);
-      expect(await app.secrets.get(`cloud-creds/${T}/gcp`)).toContain(CANARY);
+      expect(await app.secrets.get(`cloud-creds/${T}/acct-1`)).toContain(CANARY);
       expect(JSON.stringify(await app.documents.get(`tenants/${T}/cloud_accounts/acct-1`))).not.toContain(CANARY);
       expect(JSON.stringify(await app.documents.get(`tenants/${T}/alert_channels/slack-1`))).not.toContain(CANARY);
     } finally {

@@ -8,7 +8,7 @@ import {
   validateScope,
   validateTenantId,
   validateWindow,
-} from "#adapters/local/warehouse-input.js";
+} from "#adapters/warehouse/warehouse-input.js";
 import type { CostRecord } from "#domain/billing/cost-record.js";
 import { addDecimals, compareDecimals } from "#domain/billing/money.js";
 import type { CostQuery, CostRow, CostTotals, CostWarehouse, UpsertStats, WindowScope } from "#domain/billing/ports.js";

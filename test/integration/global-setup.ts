@@ -1,7 +1,7 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { repoRoot } from "../support/shared-data.js";
-import { type EmulatorProcess, freePort, startEmulator } from "./support/emulator-process.js";
+import { type EmulatorProcess, freePort, startEmulator } from "#adapters/emulators/emulator-process.js";
 
 /**
  * vitest globalSetup for the integration tier: makes sure a Firebase Auth emulator is running.

@@ -6,7 +6,7 @@ import { createBruteForceGuard } from "#foundation/secops/brute-force.js";
 import { createRateLimiter } from "#foundation/secops/rate-limiter.js";
 import { type App, startApp } from "../entrypoints/support/app-harness.js";
 import { costRow, seedTenantDocs } from "../entrypoints/support/seed.js";
-import { type FakeGoogleCerts, startFakeGoogleCerts } from "./support/fake-google-certs.js";
+import { type FakeGoogleCerts, fakeCredential, startFakeGoogleCerts } from "./support/fake-google-certs.js";
 import { CASES } from "./support/isolation-cases.js";
 
 /**
@@ -32,7 +32,9 @@ describe("forged and expired ID tokens on the production verification path", () 
     savedEmulatorHost = process.env.FIREBASE_AUTH_EMULATOR_HOST;
     delete process.env.FIREBASE_AUTH_EMULATOR_HOST;
     certs = await startFakeGoogleCerts();
-    adminApp = initializeApp({ projectId: PROJECT, httpAgent: certs.agent }, "production-verify");
+    // A credential, because checking revocation looks the user up in the (served) Auth API.
+    adminApp = initializeApp({ projectId: PROJECT, httpAgent: certs.agent, credential: fakeCredential }, "production-verify");
+    certs.users.set("good-user", {});
     app = await startApp(
       {
         verifyIdToken: firebaseIdTokenVerifier({ app: async () => adminApp }),

@@ -3,19 +3,23 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DocumentData } from "#kernel/ports.js";
 import { createBruteForceGuard } from "#foundation/secops/brute-force.js";
 import { createRateLimiter } from "#foundation/secops/rate-limiter.js";
-import { type App, startApp } from "../entrypoints/support/app-harness.js";
+import { type App, startApp, startShippedApp } from "../entrypoints/support/app-harness.js";
 import { costRow, seedTenantDocs } from "../entrypoints/support/seed.js";
 import { closeAdmin, createUser, type SignedIn, signIn, signInWithPhoneMfa } from "./support/emulator-users.js";
-import { CASES, type CallableCase, FORGED_TENANT_KEYS, type Status, VALID_STATUS } from "./support/isolation-cases.js";
+import { CASES, type CallableCase, FORGED_TENANT_KEYS, type Status, VALID_STATUS, type VictimIds } from "./support/isolation-cases.js";
 
 /**
  * Tenant isolation: users of tenant A (an admin with MFA, a viewer through the real client SDK)
  * and the holder of tenant B's API key try to reach the other tenant's data through every
  * callable: forged tenant fields in `data`, `asTenant` without being a platform admin, the other
- * tenant's document ids, a forged tenant header, revoked and tampered API keys. Every attempt's
- * code is asserted; no response may contain the victim's marker; the victim's documents, secrets
- * and ledger must be byte-identical afterwards. Forged, unsigned and expired ID tokens are in
- * isolation-forged-tokens.test.ts (they need the production verification path).
+ * tenant's document ids (its documents, its API key prefix, a live session of one of its users,
+ * list cursors minted on its collections), a forged tenant header, revoked and tampered API keys.
+ * Every attempt's code is asserted; no response may contain the victim's marker; the victim's
+ * documents, API keys (the `api_key_index` too), secrets and ledger must be byte-identical
+ * afterwards. It runs twice: on the in-memory fakes, and on the stores a deployed instance ships
+ * with (the local runtime's DuckDB documents and ledger and its file secret store, built by the
+ * composition root). Forged, unsigned and expired ID tokens are in isolation-forged-tokens.test.ts
+ * (they need the production verification path).
  */
 const A = "tenant-a";
 const B = "tenant-b";
@@ -37,7 +41,9 @@ async function snapshot(app: App, t: string): Promise<string> {
   for (const c of COLLECTIONS) {
     for (const d of (await app.documents.list(`tenants/${t}/${c}`, { limit: 10_000 })).docs) out[d.path] = d.data;
   }
-  const secrets = [`cloud-creds/${t}/gcp`, `alert-secrets/${t}/chan-${t}`];
+  // The one-read lookup index of API keys lives outside the tenant subtree: revocation marks it first.
+  for (const d of (await app.documents.list("api_key_index", { limit: 10_000 })).docs) if (d.data.tenantId === t) out[d.path] = d.data;
+  const secrets = [`cloud-creds/${t}/acct-${t}`, `cloud-creds/${t}/acct2-${t}`, `alert-secrets/${t}/chan-${t}`];
   const secretValues = await Promise.all(secrets.map((s) => app.secrets.get(s)));
   return JSON.stringify({ out, secretValues, totals: await app.warehouse.totals(t), days: await app.warehouse.days(t) });
 }
@@ -51,9 +57,25 @@ async function seed(app: App, t: string): Promise<void> {
   await app.documents.set(`tenants/${t}/alert_channels/chan2-${t}`, { id: `chan2-${t}`, tenantId: t, kind: "console", name: m, enabled: true, rules: [] });
   await app.documents.set(`tenants/${t}/workspaces/ws2-${t}`, { id: `ws2-${t}`, tenantId: t, ownerId: "x", name: m, visibility: "public", sharedWith: [], view: {} });
   await app.documents.set(`tenants/${t}/anomalies/anom-${t}`, { seriesKey: "tenant", status: "open", severity: "high", note: m, feedback: null });
+  await app.documents.set(`tenants/${t}/anomalies/anom2-${t}`, { seriesKey: "tenant", status: "open", severity: "low", note: m, feedback: null });
   await app.documents.set(`tenants/${t}/llm_usage_daily/2026-01-05~gpt-4o`, { day: "2026-01-05", model: "gpt-4o", calls: 1, inputTokens: 1, outputTokens: 1, cachedTokens: 0, reasoningTokens: 0, costUsd: "0.001", marker: m });
-  await app.secrets.put(`cloud-creds/${t}/gcp`, JSON.stringify({ private_key: `${m}-secret` }));
+  await app.secrets.put(`cloud-creds/${t}/acct-${t}`, JSON.stringify({ private_key: `${m}-secret` }));
   await app.warehouse.upsert(t, [costRow(t, "2026-01-03", { service_name: m, billed_cost: AMOUNT[t] as string })]);
+}
+
+/** The victim's run-time ids: a key of its own, a live session of one of its users, cursors on its lists. */
+async function victimIds(app: App, t: string): Promise<VictimIds> {
+  const { getDeps } = await import("../../functions/src/deps.js");
+  const deps = await getDeps();
+  const key = await deps.apiKeys.create(t, { name: "victim-key", skills: ["costs"], zones: ["prod"], trustLevel: 1 }, `admin-${t}`);
+  const { session } = await deps.sessions.touch({ id: `victim-user-${t}`, tenantId: t, authTime: 1_772_000_000 });
+  const cursors: VictimIds["cursors"] = {};
+  for (const c of ["anomalies", "budgets", "cloud_accounts"] as const) {
+    const next = (await app.documents.list(`tenants/${t}/${c}`, { limit: 1 })).next;
+    if (!next) throw new Error(`no cursor on ${t}'s ${c}: seed at least two`);
+    cursors[c] = next;
+  }
+  return { apiKeyPrefix: key.record.prefix, sessionId: session.id, cursors };
 }
 
 async function pool<T>(items: T[], size: number, fn: (t: T) => Promise<void>): Promise<void> {
@@ -63,8 +85,14 @@ async function pool<T>(items: T[], size: number, fn: (t: T) => Promise<void>): P
   }));
 }
 
-describe("tenant isolation across every callable", () => {
+const STORES = [
+  ["the in-memory fakes", startApp],
+  ["the shipped DuckDB stores", startShippedApp],
+] as const;
+
+describe.each(STORES)("tenant isolation across every callable, on %s", (_stores, start) => {
   let app: App;
+  const ids: Record<string, VictimIds> = {};
   let viewer: SignedIn;
   let adminToken: string;
   let bKey: string;
@@ -74,12 +102,14 @@ describe("tenant isolation across every callable", () => {
 
   beforeAll(async () => {
     // Limits off here: this suite counts refusals by isolation; limits have their own tests.
-    app = await startApp(
+    app = await start(
       { rateLimiter: createRateLimiter({ points: 1e9 }), bruteForce: createBruteForceGuard({ maxFailures: 1e9 }) },
       { COSTMON_PROJECT_ID: "demo-test" },
     );
     await seed(app, A);
     await seed(app, B);
+    ids[A] = await victimIds(app, A);
+    ids[B] = await victimIds(app, B);
     await createUser({ email: "admin@a.test", claims: { tenantId: A, trustLevel: 4, zones: ["nonprod", "prod", "admin"] }, phone: "+15555550110" });
     await createUser({ email: "viewer@a.test", claims: { tenantId: A, trustLevel: 1, zones: ["nonprod", "prod"] } });
     adminToken = await signInWithPhoneMfa("admin@a.test");
@@ -144,7 +174,7 @@ describe("tenant isolation across every callable", () => {
       add("tenant header", gate ?? VALID_STATUS[c.name] ?? "OK", c.valid(own), { "x-tenant-id": victim, "x-goog-tenant": victim });
       // The admin's attempt saved a public view under this id in A first; a viewer may not overwrite it.
       const foreignStatus = who === "viewer" && c.name === "saveWorkspace" ? "PERMISSION_DENIED" : c.foreign?.status;
-      if (c.foreign && foreignStatus) add("victim document id", gate ?? foreignStatus, c.foreign.input(victim));
+      if (c.foreign && foreignStatus) add("victim document id", gate ?? foreignStatus, c.foreign.input(victim, ids[victim] as VictimIds));
       add("path traversal id", gate ?? "INVALID_ARGUMENT", { ...c.valid(own), id: `../../tenants/${victim}/budgets/budget-${victim}` });
     }
   }

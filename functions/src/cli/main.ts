@@ -30,8 +30,14 @@ function buildProgram(): Command {
     .option("--config <file>", "tenants file (demo tenants, real accounts and alert channels)", "config/demo/tenants.yaml")
     .option("--config-dir <dir>", "folder with base.yaml and <env>.yaml (default ./config)")
     .option("--data-dir <dir>", "where the local stores live", ".data")
+    .addOption(
+      new Option("--runtime <runtime>", "local: DuckDB files and the in-process bus; emulators: the official Firestore and Pub/Sub emulators (needs gcloud and Java)")
+        .choices(["local", "emulators"])
+        .default("local"),
+    )
     .option("--json", "print the summary as JSON on stdout")
     .option("--quiet", "no progress lines")
+    .addHelpText("after", "\nExamples:\n  costmon nightly --json\n  costmon nightly --runtime emulators --json --data-dir .data/emulators-run\n")
     .action(async (opts) => {
       const { runNightlyCommand } = await import("./commands/nightly.js");
       process.exitCode = await runNightlyCommand(opts);

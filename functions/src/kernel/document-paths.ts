@@ -66,4 +66,6 @@ export const paths = {
   healthWarnings: () => "platform_health_warnings",
   healthWarning: (id: string) => `platform_health_warnings/${segment(id, "warning id")}`,
   platformHealthProbe: () => "platform/health",
+  /** F4 brute-force lockout state of one request source, shared by every instance (keyed by a digest of the source). */
+  bruteForceSource: (sourceDigest: string) => `platform/brute_force/sources/${segment(sourceDigest, "source digest")}`,
 } as const;

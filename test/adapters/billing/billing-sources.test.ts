@@ -183,7 +183,7 @@ describe("createBillingSources: collecting against the replay servers", () => {
     const server = await startAwsCostExplorerReplay({ rows: truth, daysPerPage: 10 });
     closers.push(server.close);
     const sourceFor = createBillingSources(
-      optionsWith({ "cloud-creds/tenant-a/aws": AWS_KEYS }, { endpoints: { costExplorer: server.url } }),
+      optionsWith({ "cloud-creds/tenant-a/aws-main": AWS_KEYS }, { endpoints: { costExplorer: server.url } }),
     );
     const { ref, doc } = accountOf("aws");
 
@@ -206,7 +206,7 @@ describe("createBillingSources: collecting against the replay servers", () => {
     writeFileSync(caFile, `${server.ca}\n${entra.ca}`);
     const sourceFor = createBillingSources(
       optionsWith(
-        { "cloud-creds/tenant-z/azure": JSON.stringify(AZURE_SP) },
+        { "cloud-creds/tenant-z/azure-main": JSON.stringify(AZURE_SP) },
         { endpoints: { azureManagement: server.url, azureTlsCaFile: caFile, azureAuthority: entra.url } },
       ),
     );
@@ -225,7 +225,7 @@ describe("createBillingSources: collecting against the replay servers", () => {
     // Prepare
     const sourceFor = createBillingSources(
       optionsWith(
-        { "cloud-creds/tenant-z/azure": JSON.stringify(AZURE_SP) },
+        { "cloud-creds/tenant-z/azure-main": JSON.stringify(AZURE_SP) },
         { endpoints: { azureManagement: "https://127.0.0.1:9", azureTlsCaFile: join(tempDir, "absent.pem") } },
       ),
     );
@@ -243,7 +243,7 @@ describe("createBillingSources: collecting against the replay servers", () => {
     // Prepare: every call fails with a 5xx, which each SDK retries.
     const window = { start: "2026-10-01", end: "2026-10-05" };
     const faults: FaultPlan = alwaysFault("server-error");
-    const secrets: Record<string, string> = { "cloud-creds/tenant-a/aws": AWS_KEYS, "cloud-creds/tenant-a/azure": JSON.stringify(AZURE_SP) };
+    const secrets: Record<string, string> = { "cloud-creds/tenant-a/aws-main": AWS_KEYS, "cloud-creds/tenant-a/azure-main": JSON.stringify(AZURE_SP) };
     let calls: () => number;
     let endpoints: BillingSourcesOptions["endpoints"];
     if (provider === "gcp") {
@@ -291,7 +291,7 @@ describe("createBillingSources: the circuit breaker per provider", () => {
     closers.push(server.close);
     const sourceFor = createBillingSources(
       optionsWith(
-        { "cloud-creds/tenant-a/aws": AWS_KEYS },
+        { "cloud-creds/tenant-a/aws-main": AWS_KEYS },
         { endpoints: { costExplorer: server.url }, breaker: { failures: 3, halfOpenAfterMs: 30_000 } },
       ),
     );
@@ -328,7 +328,7 @@ describe("createBillingSources: the circuit breaker per provider", () => {
     closers.push(aws.close, gcp.close);
     const sourceFor = createBillingSources(
       optionsWith(
-        { "cloud-creds/tenant-a/aws": AWS_KEYS },
+        { "cloud-creds/tenant-a/aws-main": AWS_KEYS },
         { endpoints: { costExplorer: aws.url, bigquery: gcp.url }, breaker: { failures: 1, halfOpenAfterMs: 60_000 } },
       ),
     );
@@ -347,9 +347,9 @@ describe("createBillingSources: the circuit breaker per provider", () => {
 
   const noPayer = { linkedAccountIds: AWS_LINKED };
   it.each([
-    ["a missing AWS secret", "aws", {}, undefined, /cloud-creds\/tenant-a\/aws is missing/],
-    ["an AWS scope without a payer account", "aws", { "cloud-creds/tenant-a/aws": AWS_KEYS }, noPayer, /invalid AWS scope/],
-    ["an unreadable GCP key secret", "gcp", { "cloud-creds/tenant-a/gcp": "nope" }, undefined, /cloud-creds\/tenant-a\/gcp is unreadable \(not JSON/],
+    ["a missing AWS secret", "aws", {}, undefined, /cloud-creds\/tenant-a\/aws-main is missing/],
+    ["an AWS scope without a payer account", "aws", { "cloud-creds/tenant-a/aws-main": AWS_KEYS }, noPayer, /invalid AWS scope/],
+    ["an unreadable GCP key secret", "gcp", { "cloud-creds/tenant-a/gcp-main": "nope" }, undefined, /cloud-creds\/tenant-a\/gcp-main is unreadable: credentials at cloud-creds\/tenant-a\/gcp-main are not valid JSON/],
   ] as const)("does not count %s against the provider", async (_label, provider, secrets, scope, message) => {
     // Prepare: a working replay behind the same provider's breaker.
     const window = { start: "2026-10-01", end: "2026-10-05" };
@@ -358,7 +358,7 @@ describe("createBillingSources: the circuit breaker per provider", () => {
     closers.push(aws.close, gcp.close);
     const sourceFor = createBillingSources(
       optionsWith(
-        { ...secrets, "cloud-creds/tenant-ok/aws": AWS_KEYS },
+        { ...secrets, "cloud-creds/tenant-ok/aws-main": AWS_KEYS },
         { endpoints: { costExplorer: aws.url, bigquery: gcp.url }, breaker: { failures: 2, halfOpenAfterMs: 60_000 } },
       ),
     );

@@ -1,15 +1,20 @@
+import { mkdtempSync, rmSync } from "node:fs";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { Server } from "node:http";
-import { getTestServer } from "@google-cloud/functions-framework/testing";
-import { configureDeps, type DepsOverrides } from "../../../functions/src/deps.js";
-import type { Clock } from "#kernel/ports.js";
+import { closeDeps, configureDeps, type DepsOverrides, getDeps } from "../../../functions/src/deps.js";
+import { createEdgeServer } from "../../../functions/src/edge-server.js";
+import type { CostWarehouse } from "#domain/billing/ports.js";
+import type { Clock, DocumentStore, SecretStore } from "#kernel/ports.js";
 import { MemoryCostWarehouse } from "../../fakes/memory-cost-warehouse.js";
 import { MemoryDocumentStore } from "../../fakes/memory-document-store.js";
 import { MemorySecretStore } from "../../fakes/memory-secret-store.js";
 
 /**
- * Serves the real entry points (functions/src/index.ts) in-process with functions-framework's
- * getTestServer on 127.0.0.1, over in-memory stores, and speaks the callable protocol with fetch.
+ * Serves the real entry points (functions/src/index.ts) in-process, each through the edge server a
+ * deployed instance runs (functions-framework's app behind the request-body guard) on 127.0.0.1,
+ * over in-memory stores, and speaks the callable protocol with fetch.
  */
 export interface CallResult {
   status: number;
@@ -28,9 +33,9 @@ export class MutableClock implements Clock {
 }
 
 export interface App {
-  documents: MemoryDocumentStore;
-  warehouse: MemoryCostWarehouse;
-  secrets: MemorySecretStore;
+  documents: DocumentStore;
+  warehouse: CostWarehouse;
+  secrets: SecretStore;
   clock: MutableClock;
   logs: string[];
   url(name: string): Promise<string>;
@@ -43,8 +48,8 @@ export interface App {
 export type EntryPointClient = Pick<App, "url" | "call" | "raw" | "close">;
 
 /**
- * Serves the real entry points (functions/src/index.ts) in-process with getTestServer, each on its
- * own 127.0.0.1 port on first use, for deps the caller configured (configureDeps) beforehand.
+ * Serves the real entry points (functions/src/index.ts) in-process with the edge server, each on
+ * its own 127.0.0.1 port on first use, for deps the caller configured (configureDeps) beforehand.
  */
 export async function serveEntryPoints(): Promise<EntryPointClient> {
   await import("../../../functions/src/index.js");
@@ -53,7 +58,7 @@ export async function serveEntryPoints(): Promise<EntryPointClient> {
     let s = servers.get(name);
     if (!s) {
       s = new Promise((resolve, reject) => {
-        const server = getTestServer(name);
+        const server = createEdgeServer(name);
         server.once("error", reject);
         server.listen(0, "127.0.0.1", () => {
           const { port } = server.address() as AddressInfo;
@@ -98,9 +103,9 @@ export async function serveEntryPoints(): Promise<EntryPointClient> {
 }
 
 export async function startApp(over: Partial<DepsOverrides> = {}, env: Record<string, string> = {}): Promise<App> {
-  const documents = new MemoryDocumentStore();
-  const warehouse = new MemoryCostWarehouse();
-  const secrets = new MemorySecretStore();
+  const documents = over.documents ?? new MemoryDocumentStore();
+  const warehouse = over.warehouse ?? new MemoryCostWarehouse();
+  const secrets = over.secrets ?? new MemorySecretStore();
   const clock = new MutableClock();
   const logs: string[] = [];
   configureDeps({
@@ -113,4 +118,36 @@ export async function startApp(over: Partial<DepsOverrides> = {}, env: Record<st
     ...over,
   });
   return { documents, warehouse, secrets, clock, logs, ...(await serveEntryPoints()) };
+}
+
+/**
+ * The app on the stores a deployed instance ships with: the local runtime's DuckDB documents and
+ * ledger and its file secret store, built by the composition root itself in a fresh data folder
+ * (no store is passed in). `close` also closes those stores and removes the folder.
+ */
+export async function startShippedApp(over: Partial<Omit<DepsOverrides, "documents" | "warehouse" | "secrets">> = {}, env: Record<string, string> = {}): Promise<App> {
+  const dataDir = mkdtempSync(join(tmpdir(), "costmon-shipped-"));
+  const clock = new MutableClock();
+  const logs: string[] = [];
+  configureDeps({
+    clock,
+    logSink: (line) => logs.push(line),
+    env: { COSTMON_ENV: "dev", COSTMON_LOGGING_LEVEL: "debug", COSTMON_DATA_DIR: dataDir, ...env },
+    ...over,
+  });
+  const { documents, warehouse, secrets } = await getDeps();
+  const served = await serveEntryPoints();
+  return {
+    documents,
+    warehouse,
+    secrets,
+    clock,
+    logs,
+    ...served,
+    async close() {
+      await served.close();
+      await closeDeps();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
 }

@@ -48,7 +48,7 @@ export async function seedTenantDocs(store: DocumentStore, t: string): Promise<v
   });
   await store.set(`tenants/${t}/forecasts/tenant`, { seriesKey: "tenant", points: [{ date: "2026-02-01", mean: "10" }] });
   await store.set(`tenants/${t}/budgets/budget-${t}`, { id: `budget-${t}`, name: `Budget ${t}`, amount: "100", currency: "USD", period: "monthly", scope: {}, thresholds: [] });
-  await store.set(`tenants/${t}/cloud_accounts/acct-${t}`, { provider: "gcp", displayName: "", billingAccountId: "b", subAccountId: "s", environment: "prod", scope: {}, status: "active", secretRef: `cloud-creds/${t}/gcp` });
+  await store.set(`tenants/${t}/cloud_accounts/acct-${t}`, { provider: "gcp", displayName: "", billingAccountId: "b", subAccountId: "s", environment: "prod", scope: {}, status: "active", secretRef: `cloud-creds/${t}/acct-${t}` });
   await store.set(`tenants/${t}/alert_channels/chan-${t}`, { id: `chan-${t}`, tenantId: t, kind: "console", enabled: true, rules: [] });
   await store.set(`tenants/${t}/workspaces/ws-${t}`, { id: `ws-${t}`, tenantId: t, ownerId: `owner-${t}`, name: "private view", visibility: "private", sharedWith: [], view: {}, createdAt: "2026-01-01T00:00:00Z", updatedAt: "2026-01-01T00:00:00Z" });
 }

@@ -156,7 +156,7 @@ describe("loadConfig: coercion", () => {
   it.each([
     { name: "COSTMON_ALERTS_SLACK_ENABLED", value: "maybe", message: /alerts\.slack_enabled \(from env COSTMON_ALERTS_SLACK_ENABLED\): expected true or false/ },
     { name: "COSTMON_COLLECTION_TRAILING_DAYS", value: "90", message: /collection\.trailing_days \(from env COSTMON_COLLECTION_TRAILING_DAYS\)/ },
-    { name: "COSTMON_RUNTIME", value: "gcp", message: /runtime \(from env COSTMON_RUNTIME\)/ },
+    { name: "COSTMON_RUNTIME", value: "aws", message: /runtime \(from env COSTMON_RUNTIME\)/ },
     { name: "COSTMON_SESSION_IDLE_TIMEOUT", value: "30x", message: /session\.idle_timeout \(from env COSTMON_SESSION_IDLE_TIMEOUT\): expected a duration/ },
     { name: "COSTMON_RATE_LIMIT_POINTS", value: "-3", message: /rate_limit\.points \(from env COSTMON_RATE_LIMIT_POINTS\)/ },
     { name: "COSTMON_LOGGING_LEVEL", value: "loud", message: /logging\.level \(from env COSTMON_LOGGING_LEVEL\)/ },

@@ -16,7 +16,11 @@ describe("API keys", () => {
     // Assess
     expect(key).toMatch(/^cm_[A-Za-z0-9]{8}_[A-Za-z0-9_-]{32}$/);
     expect(record.hash).toBe(hashApiKey(key));
-    expect(JSON.stringify(await store.get(`tenants/t1/api_keys/${record.hash}`))).not.toContain(key.split("_")[2]);
+    // The secret is base64url, which may itself contain "_": cut it off after the prefix, never split.
+    const secret = key.slice(record.prefix.length + 1);
+    expect(secret).toHaveLength(32);
+    expect(JSON.stringify(await store.get(`tenants/t1/api_keys/${record.hash}`))).not.toContain(secret);
+    expect(JSON.stringify(await store.get(`api_key_index/${record.hash}`))).not.toContain(secret);
     expect(ok?.tenantId).toBe("t1");
     expect(forged).toBeNull();
     expect(after).toBeNull();

@@ -4,7 +4,7 @@ import { INJECTION_RULES } from "#foundation/secops/injection-rules.js";
 import { InputError } from "#kernel/errors.js";
 import { findInjection, findInjectionIn } from "#foundation/secops/input-guard.js";
 import { strictParse } from "#foundation/secops/strict-parse.js";
-import { sanitizeText } from "#foundation/secops/sanitize-text.js";
+import { sanitizeBounded, sanitizeText } from "#foundation/secops/sanitize-text.js";
 
 describe("findInjection: true positives", () => {
   it.each([
@@ -105,6 +105,19 @@ describe("sanitizeText", () => {
     ["a < b and c > d", "a &lt; b and c &gt; d"],
   ])("sanitizes %j to %j", (input, expected) => {
     expect(sanitizeText(input)).toBe(expected);
+  });
+});
+
+describe("sanitizeBounded", () => {
+  it.each([
+    ["markup only", "<b></b><script>x</script>", /no text left/],
+    ["text that escaping lengthens past the limit", "<".repeat(200), /longer than 200/],
+  ])("refuses %s as invalid input", (_label, input, message) => {
+    expect(() => sanitizeBounded("name", input, { min: 1, max: 200 })).toThrow(message);
+  });
+
+  it("returns the sanitized text when it still fits", () => {
+    expect(sanitizeBounded("name", "<b>Q3</b> cap", { min: 1, max: 200 })).toBe("Q3 cap");
   });
 });
 

@@ -65,6 +65,24 @@ describe("createRateLimiter", () => {
     expect(limiter.limitFor(endpoint).points).toBe(allowed);
   });
 
+  it("scales a bucket's capacity and refill by `scale`, apart from the unscaled bucket", async () => {
+    // Prepare
+    const clock = new FakeClock();
+    const limiter = createRateLimiter({ clock, points: 2, durationSec: 60 });
+    // Act
+    const scaled = [];
+    for (let i = 0; i < 21; i++) scaled.push(await limiter.consume("ip:203.0.113.1", "e", 10));
+    const unscaled = await limiter.consume("ip:203.0.113.1", "e");
+    clock.advance(3_000); // 20 per 60 s refills one token in 3 s
+    const refilled = await limiter.consume("ip:203.0.113.1", "e", 10);
+    // Assess
+    expect(scaled.filter((r) => r.allowed)).toHaveLength(20);
+    expect(scaled.at(-1)).toEqual({ allowed: false, remaining: 0, retryAfterMs: 3_000 });
+    expect(unscaled.allowed).toBe(true);
+    expect(refilled.allowed).toBe(true);
+    await expect(limiter.consume("x", "e", 0.5)).rejects.toThrow(/scale/);
+  });
+
   it("does not confuse identities that contain separator characters", async () => {
     const limiter = createRateLimiter({ clock: new FakeClock(), points: 1 });
     await limiter.consume("a:b", "c");

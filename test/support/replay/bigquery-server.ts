@@ -1,6 +1,7 @@
 import Big from "big.js";
 import { z } from "zod";
 import type { TruthRow } from "./billing-dataset.js";
+import { bqError } from "./bigquery-jobs-server.js";
 import { type FaultPlan, noFaults } from "./faults.js";
 import { answerFault, type ReplayServer, sendJson, startReplayServer } from "./http-server.js";
 
@@ -55,10 +56,6 @@ const InsertBody = z.object({
     query: z.object({ query: z.string(), queryParameters: z.array(Param).optional(), parameterMode: z.string().optional() }),
   }),
 });
-
-function bqError(res: Parameters<typeof sendJson>[0], status: number, reason: string, message: string) {
-  sendJson(res, status, { error: { code: status, message, errors: [{ message, domain: "global", reason }], status: reason } });
-}
 
 export async function startBigQueryReplay(opts: BigQueryReplayOptions): Promise<BigQueryReplayServer> {
   let truth = opts.rows;

@@ -1,11 +1,11 @@
 import type { ZodType } from "zod";
 import type { CloudAccountRef } from "#domain/billing/ports.js";
 import { AppError } from "#kernel/errors.js";
-import { redactErrorText } from "#kernel/redact.js";
+import { redactErrorText, redactText } from "#kernel/redact.js";
 
 /**
- * Where the client factories read a tenant's cloud credentials from: the parsed JSON object
- * stored at `cloud-creds/{tenant}/{provider}`, or null when there is none. The foundation's
+ * Where the client factories read an account's cloud credentials from: the parsed JSON object
+ * stored at `cloud-creds/{tenant}/{account}`, or null when there is none. The foundation's
  * CredentialStore satisfies it (per-instance cache with a max age, cold-start prefetch).
  *
  * @example
@@ -13,11 +13,11 @@ import { redactErrorText } from "#kernel/redact.js";
  *   const factory = costExplorerClientFactory(credentials, { region: "us-east-1" });
  */
 export interface CredentialSource {
-  get(tenantId: string, provider: string): Promise<Record<string, string> | null>;
+  get(tenantId: string, accountId: string): Promise<Record<string, string> | null>;
 }
 
 /**
- * A tenant's credential secret is missing, unreadable or of the wrong shape. Not retryable: the
+ * An account's credential secret is missing, unreadable or of the wrong shape. Not retryable: the
  * secret must change first. The message names the secret, never its content.
  */
 export class CredentialSecretError extends AppError {
@@ -28,29 +28,28 @@ export class CredentialSecretError extends AppError {
   }
 }
 
-/** `cloud-creds/{tenant}/{provider}`, the name errors refer to. */
-export function credentialSecretLabel(tenantId: string, provider: string): string {
-  return `cloud-creds/${tenantId}/${provider}`;
+/** `cloud-creds/{tenant}/{account}`, the name errors refer to (as given, even when it is not a valid name). */
+export function credentialSecretLabel(tenantId: string, accountId: string): string {
+  return `cloud-creds/${tenantId}/${accountId}`;
 }
 
 /**
- * Reads and validates a tenant's credentials for `provider`; null when the tenant has none.
- * `expected` completes "secret <name> …" when the object does not fit `schema`.
+ * Reads and validates the credentials of one account; null when it has none. `expected` completes
+ * "secret <name> …" when the object does not fit `schema`.
  *
  * @example
- *   const key = await readCredentials(credentials, "t1", "gcp", GcpCredentialSecretSchema, "is not a service-account key");
+ *   const key = await readCredentials(credentials, account, GcpCredentialSecretSchema, "is not a service-account key");
  */
 export async function readCredentials<T>(
   source: CredentialSource,
-  tenantId: string,
-  provider: string,
+  account: Pick<CloudAccountRef, "tenantId" | "accountId">,
   schema: ZodType<T>,
   expected: string,
 ): Promise<T | null> {
-  const name = credentialSecretLabel(tenantId, provider);
+  const name = credentialSecretLabel(account.tenantId, account.accountId);
   let creds: Record<string, string> | null;
   try {
-    creds = await source.get(tenantId, provider);
+    creds = await source.get(account.tenantId, account.accountId);
   } catch (err) {
     throw unreadable(name, err);
   }
@@ -61,15 +60,16 @@ export async function readCredentials<T>(
 }
 
 /**
- * What a failed read means. The credential store refuses a secret it cannot parse with a
- * non-retryable AppError and a name it refuses with a TypeError: the secret must change. Anything
- * else is the secret store itself failing (Secret Manager unavailable), which a later try may pass.
+ * What a failed read means. A non-retryable AppError (a stored value that is not a JSON object of
+ * strings, an id that cannot name a secret, a latest version that was disabled) or a TypeError
+ * means the secret or the account must change: its reason, which never quotes the value, is kept.
+ * Anything else is the secret store itself failing (Secret Manager unavailable), which a later try
+ * may pass.
  */
 function unreadable(name: string, err: unknown): AppError {
-  if (err instanceof AppError && !err.retryable) {
-    return new CredentialSecretError(`secret ${name} is unreadable (not JSON, or not an object of strings)`, err);
+  if ((err instanceof AppError && !err.retryable) || err instanceof TypeError) {
+    return new CredentialSecretError(`secret ${name} is unreadable: ${redactText(err.message).slice(0, 300)}`, err);
   }
-  if (err instanceof TypeError) return new CredentialSecretError(`secret ${name} cannot be read: ${err.message}`, err);
   const reason = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
   return new AppError("unavailable", `secret ${name} could not be read: ${redactErrorText(reason).slice(0, 200)}`, {
     cause: err,
@@ -77,16 +77,15 @@ function unreadable(name: string, err: unknown): AppError {
   });
 }
 
-/** As readCredentials, for providers that cannot work without a tenant secret. */
+/** As readCredentials, for providers that cannot work without credentials of their own. */
 export async function requireCredentials<T>(
   source: CredentialSource,
-  tenantId: string,
-  provider: string,
+  account: Pick<CloudAccountRef, "tenantId" | "accountId">,
   schema: ZodType<T>,
   expected: string,
 ): Promise<T> {
-  const creds = await readCredentials(source, tenantId, provider, schema, expected);
-  if (creds === null) throw new CredentialSecretError(`secret ${credentialSecretLabel(tenantId, provider)} is missing`);
+  const creds = await readCredentials(source, account, schema, expected);
+  if (creds === null) throw new CredentialSecretError(`secret ${credentialSecretLabel(account.tenantId, account.accountId)} is missing`);
   return creds;
 }
 

@@ -4,7 +4,7 @@ import { ConfiguredRetryStrategy } from "@smithy/core/retry";
 import { z } from "zod";
 import type { CostExplorerApi } from "#domain/billing/providers/aws/query.js";
 import type { CloudAccountRef } from "#domain/billing/ports.js";
-import { type CredentialSource, credentialSecretLabel, perAccount, requireCredentials } from "./account-clients.js";
+import { type CredentialSource, perAccount, requireCredentials } from "./account-clients.js";
 
 /**
  * Builds Cost Explorer SDK clients. Retries (LimitExceededException, throttling, 5xx, timeouts)
@@ -51,7 +51,7 @@ export function createCostExplorerClient(opts: CostExplorerClientOptions = {}): 
 }
 
 /**
- * `cloud-creds/{tenant}/aws` (DESIGN.md §5): either a role to assume (production) or static keys
+ * `cloud-creds/{tenant}/{account}` of an AWS account: either a role to assume (production) or static keys
  * (local runs and tests). Values never reach logs: errors name the secret, not its content.
  */
 export const AwsCredentialSecretSchema = z.union([
@@ -68,13 +68,10 @@ export const AwsCredentialSecretSchema = z.union([
   }),
 ]);
 
-export function awsSecretName(tenantId: string): string {
-  return credentialSecretLabel(tenantId, "aws");
-}
-
 /**
- * Per-account client factory for AwsCostExplorerSource: reads the tenant's credentials, assumes
- * its role with fromTemporaryCredentials, and caches one client per tenant and account.
+ * Per-account client factory for AwsCostExplorerSource: reads the credentials of the account it
+ * builds a client for, assumes its role with fromTemporaryCredentials, and caches one client per
+ * tenant and account.
  *
  * @example
  *   const clientFor = costExplorerClientFactory(createCredentialStore(secrets), { maxAttempts: 5 });
@@ -85,7 +82,7 @@ export function costExplorerClientFactory(
   base: Omit<CostExplorerClientOptions, "credentials"> = {},
 ): (account: CloudAccountRef) => Promise<CostExplorerApi> {
   return perAccount(async (account) => {
-    const s = await requireCredentials(credentials, account.tenantId, "aws", AwsCredentialSecretSchema, "holds neither a roleArn nor access keys");
+    const s = await requireCredentials(credentials, account, AwsCredentialSecretSchema, "holds neither a roleArn nor access keys");
     const identity =
       "roleArn" in s
         ? fromTemporaryCredentials({

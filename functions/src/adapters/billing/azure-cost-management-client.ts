@@ -11,7 +11,7 @@ import { z } from "zod";
 import type { CloudAccountRef } from "#domain/billing/ports.js";
 import type { CostManagementQueryApi } from "#domain/billing/providers/azure/query.js";
 import type { QueryDefinition } from "#domain/billing/providers/azure/query-definition.js";
-import { type CredentialSource, credentialSecretLabel, perAccount, requireCredentials } from "./account-clients.js";
+import { type CredentialSource, perAccount, requireCredentials } from "./account-clients.js";
 
 /**
  * Builds the Cost Management SDK client with three pipeline policies the SDK lacks:
@@ -169,16 +169,12 @@ export function createCostManagementClient(opts: CostManagementClientOptions): C
   return { client, api };
 }
 
-/** `cloud-creds/{tenant}/azure`: a service principal with Cost Management Reader on the scope. */
+/** `cloud-creds/{tenant}/{account}` of an Azure account: a service principal with Cost Management Reader on its scope. */
 export const AzureCredentialSecretSchema = z.object({
   tenantId: z.string().min(1),
   clientId: z.string().min(1),
   clientSecret: z.string().min(1),
 });
-
-export function azureSecretName(tenantId: string): string {
-  return credentialSecretLabel(tenantId, "azure");
-}
 
 export interface CostManagementFactoryOptions extends Omit<CostManagementClientOptions, "credential"> {
   /**
@@ -190,8 +186,9 @@ export interface CostManagementFactoryOptions extends Omit<CostManagementClientO
 }
 
 /**
- * Per-account factory for AzureCostManagementSource: signs in as the tenant's service principal
- * from `cloud-creds/{tenant}/azure`; one client per tenant and account.
+ * Per-account factory for AzureCostManagementSource: signs in as the service principal stored for
+ * the account it builds a client for (`cloud-creds/{tenant}/{account}`); one client per tenant and
+ * account.
  *
  * @example
  *   const clientFor = costManagementApiFactory(createCredentialStore(secrets), { maxRetries: 4 });
@@ -203,7 +200,7 @@ export function costManagementApiFactory(
 ): (account: CloudAccountRef) => Promise<CostManagementQueryApi> {
   const { authorityHost, ...clientOptions } = base;
   return perAccount(async (account) => {
-    const s = await requireCredentials(credentials, account.tenantId, "azure", AzureCredentialSecretSchema, "lacks tenantId, clientId or clientSecret");
+    const s = await requireCredentials(credentials, account, AzureCredentialSecretSchema, "lacks tenantId, clientId or clientSecret");
     const credential = new ClientSecretCredential(s.tenantId, s.clientId, s.clientSecret, {
       ...(authorityHost ? { authorityHost, disableInstanceDiscovery: true } : {}),
       ...(base.tlsCa ? { tlsOptions: { ca: base.tlsCa } } : {}),

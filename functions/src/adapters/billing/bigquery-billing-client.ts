@@ -97,7 +97,7 @@ export function bigQueryApi(bq: BigQuery, opts: CallTimeoutOptions = {}): BigQue
   };
 }
 
-/** Optional `cloud-creds/{tenant}/gcp`: a service-account key that can read the tenant's export. */
+/** Optional `cloud-creds/{tenant}/{account}` of a GCP account: a service-account key that can read its export. */
 export const GcpCredentialSecretSchema = z.object({
   client_email: z.string().email(),
   private_key: z.string().includes("PRIVATE KEY"),
@@ -105,8 +105,8 @@ export const GcpCredentialSecretSchema = z.object({
 });
 
 /**
- * Per-account factory for GcpBillingExportSource. Without a tenant secret the platform's own
- * identity (ADC) queries the export, which the tenant shares with it; with one, the tenant's key.
+ * Per-account factory for GcpBillingExportSource. Without a secret for the account the platform's
+ * own identity (ADC) queries the export, which the tenant shares with it; with one, the account's key.
  * Jobs run (and bill) in `base.projectId`, the platform's project, never in the tenant's.
  *
  * @example
@@ -118,7 +118,7 @@ export function bigQueryApiFactory(
   base: Omit<BillingBigQueryOptions, "credentials"> & CallTimeoutOptions,
 ): (account: CloudAccountRef) => Promise<BigQueryApi> {
   return perAccount(async (account) => {
-    const key = await readCredentials(credentials, account.tenantId, "gcp", GcpCredentialSecretSchema, "is not a service-account key");
+    const key = await readCredentials(credentials, account, GcpCredentialSecretSchema, "is not a service-account key");
     const keyPair = key ? { client_email: key.client_email, private_key: key.private_key } : undefined;
     return bigQueryApi(createBillingBigQuery({ ...base, ...(keyPair ? { credentials: keyPair } : {}) }), base);
   });

@@ -51,7 +51,7 @@ const ProviderAccountSpec = z
     environment: z.enum(["nonprod", "prod"]),
     /** Provider-native scope, as connectCloudAccount takes it (GCP export table and projects, AWS payer and linked accounts, Azure scope). */
     scope: z.record(z.string().max(64), z.union([z.string().max(256), z.array(z.string().max(256)).max(100)])),
-    /** The provider credential JSON (`cloud-creds/{tenant}/{provider}`); GCP may go without (the platform's identity). */
+    /** The account's credential JSON (stored at `cloud-creds/{tenant}/{account id}`); GCP may go without (the platform's identity). */
     credentials: SecretSourceSpec.optional(),
   })
   .strict();

@@ -13,7 +13,7 @@ import {
   validateScope,
   validateTenantId,
   validateWindow,
-} from "./warehouse-input.js";
+} from "../warehouse/warehouse-input.js";
 
 /** Column order of daily_costs and of the staging table; money is exact DECIMAL(38,12). */
 const COLUMNS = [

@@ -25,8 +25,11 @@ export interface LocalRuntime {
   /** Stores opened here (not the ones passed in), for the instance's shutdown. */
   owned: ClosableStore[];
   /** The demo accounts' billing source for a provider (generated history, see config `demo`). */
-  demoSource: (provider: Provider) => BillingSource;
+  demoSource?: (provider: Provider) => BillingSource;
 }
+
+/** The local runtime without its bus: what the `emulators` runtime shares with it. */
+export type LocalStores = Omit<LocalRuntime, "bus">;
 
 /**
  * The `local` runtime's adapters, built for deps.ts (the composition root) from F7 config: the
@@ -46,6 +49,25 @@ export async function openLocalRuntime(given: {
   warehouse?: CostWarehouse;
   secrets?: SecretStore;
 }): Promise<LocalRuntime> {
+  const stores = await openLocalStores(given);
+  const bus = new InProcessBus({ maxAttempts: given.config.selfops.dead_letter_max_attempts });
+  return { ...stores, bus };
+}
+
+/**
+ * The stores of the local runtime (DuckDB documents and ledger, file secrets, the demo billing
+ * source), without a bus; stores given in `given` are used as they are and left to their owner.
+ *
+ * @example
+ *   const stores = await openLocalStores({ config, clock: systemClock, documents: firestoreStore });
+ */
+export async function openLocalStores(given: {
+  config: AppConfig;
+  clock: Clock;
+  documents?: DocumentStore;
+  warehouse?: CostWarehouse;
+  secrets?: SecretStore;
+}): Promise<LocalStores> {
   const { config, clock } = given;
   const owned: ClosableStore[] = [];
   const own = <S extends ClosableStore>(store: S): S => {
@@ -57,7 +79,6 @@ export async function openLocalRuntime(given: {
     given.warehouse ?? DuckDbCostWarehouse.open({ dataDir: config.data_dir }).then(own),
   ]);
   const secrets = given.secrets ?? new FileSecretStore(join(config.data_dir, "secrets.json"));
-  const bus = new InProcessBus({ maxAttempts: config.selfops.dead_letter_max_attempts });
   let demo: Promise<DemoConfig> | undefined;
   const demoConfig = () => {
     demo ??= loadDemoConfig(resolve(config.demo.tenants_file)).catch((err: unknown) => {
@@ -75,5 +96,5 @@ export async function openLocalRuntime(given: {
     }
     return s;
   };
-  return { documents, warehouse, secrets, bus, owned, demoSource };
+  return { documents, warehouse, secrets, owned, demoSource };
 }

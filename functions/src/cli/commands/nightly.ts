@@ -1,7 +1,9 @@
 import { resolve } from "node:path";
 import { loadDemoConfig } from "#adapters/demo/demo-config.js";
+import { AppError } from "#kernel/errors.js";
 import { closeDeps, configureDeps, getDeps } from "../../deps.js";
 import { cliLogSink } from "../log-sink.js";
+import { runEmulatorNightly } from "../nightly/emulator-nightly.js";
 import { runNightly, type NightlyResult } from "../nightly/run-nightly.js";
 import { seedTenants } from "../nightly/seed-tenants.js";
 import { formatSummary } from "../nightly/summary.js";
@@ -14,6 +16,8 @@ export interface NightlyCommandOptions {
   /** Folder with base.yaml and <env>.yaml (F7 config). */
   configDir?: string;
   dataDir: string;
+  /** `local` (the default: DuckDB files and the in-process bus) or `emulators` (the official Firestore and Pub/Sub emulators). */
+  runtime?: "local" | "emulators";
   json?: boolean;
   quiet?: boolean;
 }
@@ -34,17 +38,27 @@ export async function runLocalNightly(opts: NightlyCommandOptions, progress: Pro
   const deps = await getDeps();
   await seedTenants(deps, cfg, tenantsFile);
   const accounts = await deps.prefetchCredentials();
-  if (accounts > 0) progress.info(`credentials prefetched for ${accounts} provider connection(s)`);
+  if (accounts > 0) progress.info(`credentials prefetched for ${accounts} provider account(s)`);
   return runNightly(deps, { runDate: opts.date ?? cfg.today, tenantIds: cfg.tenants.map((t) => t.id), progress });
 }
 
-/** `costmon nightly`: the whole pipeline on the embedded default. Exit code 1 if any page failed. */
+/**
+ * `costmon nightly`: the whole pipeline on the embedded default, or on the official emulators with
+ * `--runtime emulators`; the same summary either way. Exit code 1 if any page failed, 130 when
+ * interrupted (the emulators are stopped first).
+ */
 export async function runNightlyCommand(opts: NightlyCommandOptions): Promise<number> {
   const progress = createProgress({ quiet: opts.quiet });
   try {
-    const result = await runLocalNightly(opts, progress);
+    const result = opts.runtime === "emulators" ? await runEmulatorNightly(opts, progress) : await runLocalNightly(opts, progress);
     process.stdout.write(opts.json ? `${JSON.stringify(result, null, 2)}\n` : `${formatSummary(result)}\n`);
     return result.tenants.some((t) => t.failedPages > 0) ? 1 : 0;
+  } catch (err) {
+    if (err instanceof AppError && err.code === "cancelled") {
+      process.stderr.write(`${err.message}; the emulators are stopped\n`);
+      return 130;
+    }
+    throw err;
   } finally {
     await closeDeps();
   }

@@ -6,6 +6,7 @@ import { readRun } from "#domain/nightly/run-state.js";
 import type { AppDeps } from "../../deps.js";
 import { subscribeEventFunctions } from "../../local-subscriptions.js";
 import type { Progress } from "../progress.js";
+import { sortedKeys } from "./sorted-keys.js";
 
 export interface TenantRunSummary {
   tenantId: string;
@@ -24,6 +25,17 @@ export interface NightlyResult {
   tenants: TenantRunSummary[];
 }
 
+/** How a delivery to an event function settled: its outcome, or `failed` when it is to be retried. */
+export type DeliveryOutcome = "done" | "duplicate" | "rejected" | "failed";
+export type DeliveryReport = (eventName: string, outcome: DeliveryOutcome) => Promise<void>;
+
+/**
+ * Connects the event functions to the runtime's bus and reports each settled delivery. The local
+ * runtime subscribes them to the in-process bus; the emulator runtime serves them behind push
+ * subscriptions (cli/nightly/emulator-nightly.ts).
+ */
+export type ConnectFunctions = (report: DeliveryReport) => Promise<void>;
+
 async function summaryOf(deps: AppDeps, tenantId: string, runDate: string): Promise<TenantRunSummary> {
   const run = await readRun(deps.documents, tenantId, runDate);
   const c = run?.collection;
@@ -36,19 +48,24 @@ async function summaryOf(deps: AppDeps, tenantId: string, runDate: string): Prom
     updated: c?.updated ?? 0,
     deleted: c?.deleted ?? 0,
     failedPages: run?.failed.length ?? 0,
-    analysis: run?.analysis ? (analysis as TenantAnalysis) : null,
-    alerts: run?.alerts ?? emptyReport(),
+    // Nested results in one key order whichever store kept them (sorted-keys.ts).
+    analysis: run?.analysis ? sortedKeys(analysis as TenantAnalysis) : null,
+    alerts: sortedKeys(run?.alerts ?? emptyReport()),
   };
 }
 
 /**
- * Runs one nightly as the deployed system does: the deployed event functions, subscribed to the
- * in-process bus that deps.ts built, started by the message Cloud Scheduler would publish. Progress
- * comes from the deliveries as they settle; the summary from each tenant's run document, which the
- * stages themselves keep.
+ * Runs one nightly as the deployed system does: the deployed event functions, connected to the bus
+ * that deps.ts built (by default subscribed to the in-process bus), started by the message Cloud
+ * Scheduler would publish. Progress comes from the deliveries as they settle; the summary from each
+ * tenant's run document, which the stages themselves keep.
  */
-export async function runNightly(deps: AppDeps, opts: { runDate: string; tenantIds: string[]; progress: Progress }): Promise<NightlyResult> {
+export async function runNightly(
+  deps: AppDeps,
+  opts: { runDate: string; tenantIds: string[]; progress: Progress; connect?: ConnectFunctions },
+): Promise<NightlyResult> {
   const { progress, runDate, tenantIds } = opts;
+  const connect: ConnectFunctions = opts.connect ?? (async (report) => void (await subscribeEventFunctions(deps.bus, (fn, outcome) => report(fn.eventName, outcome))));
   let pagesDone = 0;
   // Pages are counted from the run documents: fan-out writes a tenant's pages there before it
   // publishes them, so the total is known (and grows tenant by tenant) as collection starts.
@@ -56,12 +73,12 @@ export async function runNightly(deps: AppDeps, opts: { runDate: string; tenantI
     const runs = await Promise.all(tenantIds.map((t) => readRun(deps.documents, t, runDate)));
     return runs.reduce((n, r) => n + (r && r.runDate === runDate ? r.pending.length + r.collected.length + r.failed.length : 0), 0);
   };
-  await subscribeEventFunctions(deps.bus, async (fn, outcome) => {
-    if (fn.eventName === "fanOutCollection" && outcome === "done") {
+  await connect(async (eventName, outcome) => {
+    if (eventName === "fanOutCollection" && outcome === "done") {
       progress.info(`fan-out: ${tenantIds.length} tenants, ${await pagesTotal()} account pages to collect`);
-    } else if ((fn.eventName === "collectAccount" && outcome === "done") || (fn.eventName === "collectAccountFailed" && outcome === "done")) {
+    } else if ((eventName === "collectAccount" && outcome === "done") || (eventName === "collectAccountFailed" && outcome === "done")) {
       progress.tick("collect", ++pagesDone, await pagesTotal());
-    } else if (fn.eventName === "analyzeTenant" && outcome === "failed") {
+    } else if (eventName === "analyzeTenant" && outcome === "failed") {
       progress.info("analysis failed; retrying");
     }
   });

@@ -5,6 +5,7 @@ import { RoutingRuleSchema } from "#domain/alerts/channel-config.js";
 import { upsertAlertChannel } from "#domain/api/alert-channels.js";
 import { paths } from "#kernel/document-paths.js";
 import { InputError } from "#kernel/errors.js";
+import { cloudCredentialSecretName } from "#kernel/secret-names.js";
 import type { DocumentStore, SecretStore } from "#kernel/ports.js";
 import type { CredentialStore } from "#foundation/infrastructure/credential-store.js";
 
@@ -53,7 +54,7 @@ async function seedAccount(t: SeedTargets, tenantId: string, id: string, fields:
 async function seedProviderAccount(t: SeedTargets, tenantId: string, a: ProviderAccountSpec, baseDir: string): Promise<void> {
   const where = `tenants.${tenantId}.provider_accounts.${a.id}.credentials`;
   if (a.credentials) {
-    await t.credentials.put(tenantId, a.provider, credentialObject(await readSecret(a.credentials, baseDir, where), where));
+    await t.credentials.put(tenantId, a.id, credentialObject(await readSecret(a.credentials, baseDir, where), where));
   }
   await seedAccount(t, tenantId, a.id, {
     provider: a.provider,
@@ -63,7 +64,7 @@ async function seedProviderAccount(t: SeedTargets, tenantId: string, a: Provider
     subAccountId: a.sub_account_id,
     environment: a.environment,
     scope: a.scope,
-    ...(a.credentials ? { secretRef: `cloud-creds/${tenantId}/${a.provider}` } : {}),
+    ...(a.credentials ? { secretRef: cloudCredentialSecretName(tenantId, a.id) } : {}),
   });
 }
 
@@ -109,9 +110,10 @@ async function seedTenant(t: SeedTargets, tenant: DemoTenant, baseDir: string): 
 
 /**
  * Onboards the tenants of the tenants file into the local stores: tenant documents, demo and real
- * cloud accounts (credentials to the credential store), budgets, and alert channels (secrets to the
- * secret store, the document keeps a reference). Definitions are merged, so collection state,
- * budget threshold state and anomaly feedback from earlier runs survive a re-seed.
+ * cloud accounts (each account's credentials to the credential store under its own name),
+ * budgets, and alert channels (secrets to the secret store, the document keeps a reference).
+ * Definitions are merged, so collection state, budget threshold state and anomaly feedback from
+ * earlier runs survive a re-seed.
  */
 export async function seedTenants(t: SeedTargets, cfg: DemoConfig, tenantsFile: string): Promise<void> {
   const baseDir = dirname(tenantsFile);

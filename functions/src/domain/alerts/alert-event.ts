@@ -1,7 +1,10 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import { IsoDate } from "#kernel/days.js";
-import { MoneyString } from "../billing/money.js";
+import { MoneyString as BoundedMoney, toDecimal } from "../billing/money.js";
+
+/** Event amounts: bounded like every amount, and written without trailing zeros. */
+const MoneyString = BoundedMoney.transform(toDecimal);
 
 /**
  * Alert events: what the nightly pipeline (and the acknowledge callable) hand to the alert

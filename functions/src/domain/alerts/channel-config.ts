@@ -49,9 +49,12 @@ export const QuietHoursSchema = z
   .strict();
 export type QuietHours = z.infer<typeof QuietHoursSchema>;
 
+/** A channel's id: one path segment and one secret-name segment (`alert-secrets/{t}/{id}`). */
+export const ChannelIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, "invalid id: letters, digits, '_' and '-' only");
+
 export const AlertChannelConfigSchema = z
   .object({
-    id: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/),
+    id: ChannelIdSchema,
     tenantId: z.string().min(1),
     kind: z.enum(CHANNEL_KINDS),
     name: z.string().min(1).max(200).optional(),

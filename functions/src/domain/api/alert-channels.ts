@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { AlertChannelConfigSchema, type ChannelKind, RoutingRuleSchema } from "../alerts/channel-config.js";
+import { AlertChannelConfigSchema, ChannelIdSchema, type ChannelKind, RoutingRuleSchema } from "../alerts/channel-config.js";
 import type { AlertChannel, ChannelTestMessage } from "../alerts/channel-port.js";
 import { paths } from "#kernel/document-paths.js";
 import { redactText } from "#kernel/redact.js";
@@ -15,7 +15,8 @@ import { DocId } from "./documents.js";
 
 export const UpsertAlertChannelInput = z
   .strictObject({
-    id: DocId,
+    // The stored config's own id rule (no '.' or '~'), so that what is accepted can be stored.
+    id: ChannelIdSchema,
     kind: z.enum(["slack", "pagerduty", "console"]),
     name: z.string().min(1).max(200).optional(),
     enabled: z.boolean().default(true),

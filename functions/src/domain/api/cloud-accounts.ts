@@ -3,31 +3,40 @@ import { z } from "zod";
 import { PROVIDERS } from "../billing/cost-record.js";
 import type { DocumentData, DocumentStore } from "#kernel/ports.js";
 import { notFound } from "#kernel/errors.js";
+import { cloudCredentialSecretName, isCredentialAccountId } from "#kernel/secret-names.js";
 import { Cursor, DocId, listTenantDocs, PageSize } from "./documents.js";
 import { paths } from "#kernel/document-paths.js";
 
 /**
- * Cloud accounts at `tenants/{t}/cloud_accounts/{id}` (billing/cloud-account.ts shape). The
- * credentials go to the credential store (`cloud-creds/{tenant}/{provider}`) only: they are never
- * written to the document, returned, or logged.
+ * Cloud accounts at `tenants/{t}/cloud_accounts/{id}` (billing/cloud-account.ts shape). Each
+ * account's credentials go to the credential store under its own name,
+ * `cloud-creds/{tenant}/{account}` (the document's `secretRef`), and nowhere else: they are never
+ * written to the document, returned, or logged. Two accounts of one provider keep their own.
  */
 export interface CredentialWriter {
-  put(tenantId: string, provider: string, creds: Record<string, string>): Promise<void>;
-  delete(tenantId: string, provider: string): Promise<void>;
+  put(tenantId: string, accountId: string, creds: Record<string, string>): Promise<void>;
+  delete(tenantId: string, accountId: string): Promise<void>;
 }
 
 const Name = z.string().min(1).max(256);
 export const ConnectCloudAccountInput = z.strictObject({
-  accountId: DocId.optional(),
+  // The id names the account's credential secret too, which allows no '~'.
+  accountId: DocId.refine(isCredentialAccountId, "invalid id: letters, digits, '_', '-' and '.' only").optional(),
   provider: z.enum(PROVIDERS),
   displayName: z.string().max(200).default(""),
   billingAccountId: Name,
   subAccountId: Name,
   environment: z.enum(["nonprod", "prod"]),
-  scope: z.record(z.string().max(64), z.union([Name, z.array(Name).max(100)])).default({}),
+  scope: z
+    .record(z.string().min(1).max(64), z.union([Name, z.array(Name).max(100)]))
+    .refine((s) => Object.keys(s).length <= 20, "a scope has at most 20 keys")
+    .default({}),
   credentials: z
     .record(z.string().regex(/^[A-Za-z0-9_]{1,64}$/), z.string().min(1).max(16_384))
-    .refine((c) => Object.keys(c).length > 0 && Object.keys(c).length <= 20, "credentials need 1 to 20 fields"),
+    .refine((c) => Object.keys(c).length > 0 && Object.keys(c).length <= 20, "credentials need 1 to 20 fields")
+    // Stored as one JSON secret, and a secret holds at most 64 KiB (Secret Manager's limit, which
+    // the local stores keep too): refuse what cannot be stored, as invalid input.
+    .refine((c) => Buffer.byteLength(JSON.stringify(c), "utf8") <= 64 * 1024, "credentials may hold at most 64 KiB in all"),
 });
 export const ListCloudAccountsInput = z.strictObject({ limit: PageSize, cursor: Cursor });
 export const DisconnectCloudAccountInput = z.strictObject({ accountId: DocId });
@@ -41,10 +50,11 @@ export async function connectCloudAccount(
   now: Date,
 ) {
   const { credentials, accountId = randomUUID(), ...account } = input;
-  await creds.put(tenantId, input.provider, credentials);
+  const secretRef = cloudCredentialSecretName(tenantId, accountId);
+  await creds.put(tenantId, accountId, credentials);
   const doc = {
     ...account,
-    secretRef: `cloud-creds/${tenantId}/${input.provider}`,
+    secretRef,
     status: "active",
     lastCollectedThrough: null,
     lastCollectedAt: null,
@@ -67,11 +77,15 @@ export async function listCloudAccounts(store: DocumentStore, tenantId: string, 
   return listTenantDocs<DocumentData>(store, paths.cloudAccounts(tenantId), { limit: q.limit, cursor: q.cursor });
 }
 
-/** Removes the account; the provider's credentials go too when no other account uses them. */
+/**
+ * Removes the account and exactly its own credentials: other accounts of the same provider keep
+ * theirs. The document goes first, so a failure between the two leaves an unused secret behind,
+ * never an account whose credentials are gone.
+ */
 export async function disconnectCloudAccount(store: DocumentStore, creds: CredentialWriter, tenantId: string, accountId: string) {
-  const doc = await getCloudAccount(store, tenantId, accountId);
+  await getCloudAccount(store, tenantId, accountId);
   await store.delete(paths.cloudAccount(tenantId, accountId));
-  const others = await store.list(paths.cloudAccounts(tenantId), { where: [["provider", "==", doc.provider]], limit: 1 });
-  if (others.docs.length === 0) await creds.delete(tenantId, String(doc.provider));
+  // An id that cannot name a secret (one with a '~') never had credentials of its own.
+  if (isCredentialAccountId(accountId)) await creds.delete(tenantId, accountId);
   return { id: accountId, disconnected: true as const };
 }

@@ -5,7 +5,8 @@ import { IsoDate } from "#kernel/days.js";
 
 /**
  * `tenants/{tenantId}/cloud_accounts/{accountId}`: what the collectors need to know about an
- * account. Credentials never live here, only in the secret store (`cloud-creds/{tenant}/{provider}`).
+ * account. Credentials never live here, only in the secret store, one secret per account
+ * (`cloud-creds/{tenant}/{account}`, named by the document's `secretRef`).
  */
 export const COLLECTORS = ["provider", "demo"] as const;
 export type Collector = (typeof COLLECTORS)[number];

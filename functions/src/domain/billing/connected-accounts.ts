@@ -4,13 +4,19 @@ import { CloudAccountDocSchema } from "./cloud-account.js";
 
 const PAGE = 300;
 
+/** One connected account whose credentials an instance may prefetch. */
+export interface ConnectedAccountRef {
+  tenantId: string;
+  accountId: string;
+}
+
 /**
- * The (tenant, provider) pairs of connected accounts that collect through their provider (demo
- * accounts need no credentials), at most `limit`: what an instance prefetches credentials for at
- * cold start.
+ * The connected accounts that collect through their provider (demo accounts need no credentials),
+ * at most `limit`, as (tenant, account) pairs: credentials are stored per account
+ * (`cloud-creds/{tenant}/{account}`), so this is what an instance prefetches at cold start.
  */
-export async function listConnectedAccounts(store: DocumentStore, opts: { limit: number }): Promise<{ tenantId: string; provider: string }[]> {
-  const out = new Map<string, { tenantId: string; provider: string }>();
+export async function listConnectedAccounts(store: DocumentStore, opts: { limit: number }): Promise<ConnectedAccountRef[]> {
+  const out: ConnectedAccountRef[] = [];
   let tenantsAfter: string | undefined;
   do {
     const tenants = await store.list(paths.tenants(), { limit: PAGE, ...(tenantsAfter ? { startAfter: tenantsAfter } : {}) });
@@ -21,13 +27,13 @@ export async function listConnectedAccounts(store: DocumentStore, opts: { limit:
         for (const a of accounts.docs) {
           const doc = CloudAccountDocSchema.safeParse(a.data);
           if (!doc.success || doc.data.status === "disconnected" || doc.data.collector !== "provider") continue;
-          out.set(`${t.id}\u0000${doc.data.provider}`, { tenantId: t.id, provider: doc.data.provider });
-          if (out.size >= opts.limit) return [...out.values()];
+          out.push({ tenantId: t.id, accountId: a.id });
+          if (out.length >= opts.limit) return out;
         }
         accountsAfter = accounts.next;
       } while (accountsAfter);
     }
     tenantsAfter = tenants.next;
   } while (tenantsAfter);
-  return [...out.values()];
+  return out;
 }

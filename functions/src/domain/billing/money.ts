@@ -36,6 +36,14 @@ export function isDecimal(text: string): boolean {
   return decimalProblem(text) === null;
 }
 
+/**
+ * Whether an amount in canonical form (a sum, a product) still fits the bounds {@link MoneyString}
+ * accepts, so that storing it keeps every stored amount readable through that schema.
+ */
+export function fitsMoneyBounds(canonical: string): boolean {
+  return canonical.length <= MONEY_LIMITS.maxLength && decimalProblem(canonical) === null;
+}
+
 /** Parses a decimal string into canonical form (no spaces, no exponent); throws a RangeError on anything else. */
 export function toDecimal(text: string): string {
   const problem = decimalProblem(text);
@@ -44,11 +52,24 @@ export function toDecimal(text: string): string {
 }
 
 /**
+ * The amount written plainly: no spaces, no exponent, no leading zeros, and the decimal places the
+ * writer gave ("250.50" stays "250.50", " 1.5e1 " becomes "15"). Call only on a checked amount.
+ */
+export function canonicalDecimal(text: string): string {
+  const t = text.trim();
+  const [mantissa = "", exponent = "0"] = t.split(/[eE]/);
+  const places = mantissa.includes(".") ? (mantissa.split(".")[1]?.length ?? 0) : 0;
+  return new Big(t).toFixed(Math.max(0, places - Number(exponent)));
+}
+
+/**
  * A money amount in any input: a bounded decimal string, stored in canonical form, so that what
- * validation accepts is exactly what the rest of the code computes with.
+ * validation accepts is exactly what the rest of the code computes with, and what is stored
+ * passes this schema again (its plain form fits the same bounds).
  *
  * @example
  *   z.object({ amount: MoneyString }).parse({ amount: " 1e3 " }); // { amount: "1000" }
+ *   z.object({ amount: MoneyString }).parse({ amount: "250.50" }); // { amount: "250.50" }
  */
 export const MoneyString = z
   .string()
@@ -56,8 +77,12 @@ export const MoneyString = z
   .superRefine((s, ctx) => {
     const problem = decimalProblem(s);
     if (problem) ctx.addIssue({ code: "custom", message: `${problem}, e.g. "12.50"` });
+    // "1e-64" is short, its plain form is not: what is stored must pass this schema again.
+    else if (canonicalDecimal(s).length > MONEY_LIMITS.maxLength) {
+      ctx.addIssue({ code: "custom", message: `an amount written out is at most ${MONEY_LIMITS.maxLength} characters, e.g. "12.50"` });
+    }
   })
-  .transform((s) => new Big(s.trim()).toFixed());
+  .transform(canonicalDecimal);
 
 export function addDecimals(values: Iterable<string>): string {
   let sum = new Big(0);

@@ -1,6 +1,6 @@
 import Big from "big.js";
 import { z } from "zod";
-import { addDecimals, compareDecimals, MoneyString } from "../billing/money.js";
+import { addDecimals, compareDecimals, fitsMoneyBounds, MoneyString } from "../billing/money.js";
 import type { DocumentData, DocumentStore } from "#kernel/ports.js";
 import { priceTableFor } from "./prices.js";
 import { IsoDate } from "#kernel/days.js";
@@ -46,7 +46,8 @@ export interface LlmUsageDay extends DocumentData {
 export function priceUsage(e: z.output<typeof RecordLlmUsageInput>, day: string): { costUsd: string; priceVersion: string | null } {
   if (e.costUsd !== undefined) return { costUsd: new Big(e.costUsd).toFixed(), priceVersion: null };
   const table = priceTableFor(day);
-  const p = table?.models[e.model];
+  // Own entries only: a model named "constructor" must not find Object.prototype's.
+  const p = table && Object.hasOwn(table.models, e.model) ? table.models[e.model] : undefined;
   if (!table || !p) throw new AppError("invalid-argument", `no price for model ${e.model}; send costUsd`);
   const perToken = (price: string, n: number) => new Big(price).times(n).div(1_000_000);
   const cost = perToken(p.input, e.inputTokens)
@@ -59,17 +60,22 @@ export function priceUsage(e: z.output<typeof RecordLlmUsageInput>, day: string)
 export async function recordLlmUsage(store: DocumentStore, tenantId: string, e: z.output<typeof RecordLlmUsageInput>, now: Date) {
   const day = e.day ?? now.toISOString().slice(0, 10);
   const priced = priceUsage(e, day);
-  await store.update<LlmUsageDay>(paths.llmUsageDay(tenantId, `${day}~${e.model}`), (cur) => ({
-    day,
-    model: e.model,
-    calls: (cur?.calls ?? 0) + 1,
-    inputTokens: (cur?.inputTokens ?? 0) + e.inputTokens,
-    outputTokens: (cur?.outputTokens ?? 0) + e.outputTokens,
-    cachedTokens: (cur?.cachedTokens ?? 0) + e.cachedTokens,
-    reasoningTokens: (cur?.reasoningTokens ?? 0) + e.reasoningTokens,
-    costUsd: addDecimals([cur?.costUsd ?? "0", priced.costUsd]),
-    priceVersion: priced.priceVersion ?? cur?.priceVersion ?? null,
-  }));
+  await store.update<LlmUsageDay>(paths.llmUsageDay(tenantId, `${day}~${e.model}`), (cur) => {
+    const costUsd = addDecimals([cur?.costUsd ?? "0", priced.costUsd]);
+    // The day's total is stored as a money amount: it must stay one.
+    if (!fitsMoneyBounds(costUsd)) throw new AppError("failed-precondition", `the ${day} cost total of model ${e.model} would leave the money bounds`);
+    return {
+      day,
+      model: e.model,
+      calls: (cur?.calls ?? 0) + 1,
+      inputTokens: (cur?.inputTokens ?? 0) + e.inputTokens,
+      outputTokens: (cur?.outputTokens ?? 0) + e.outputTokens,
+      cachedTokens: (cur?.cachedTokens ?? 0) + e.cachedTokens,
+      reasoningTokens: (cur?.reasoningTokens ?? 0) + e.reasoningTokens,
+      costUsd,
+      priceVersion: priced.priceVersion ?? cur?.priceVersion ?? null,
+    };
+  });
   return { day, model: e.model, ...priced };
 }
 

@@ -59,19 +59,27 @@ export const FeatureFlagSchema = z.strictObject({
 });
 export type FeatureFlag = z.infer<typeof FeatureFlagSchema>;
 
-export const RUNTIMES = ["local"] as const;
+export const RUNTIMES = ["local", "emulators", "gcp"] as const;
 
 export const AppConfigSchema = z.strictObject({
   env: z.string().min(1),
   /**
    * Which adapters deps.ts builds. `local`: DuckDB files, the in-process bus, a file secret store
-   * (`npm run nightly`, tests, a single-machine install). The Google Cloud adapters (Firestore,
-   * BigQuery, Pub/Sub, Secret Manager) are not built yet.
+   * (`npm run nightly`, tests, a single-machine install). `emulators`: the local stores, with the
+   * official Pub/Sub emulator as the bus and the event functions served over HTTP behind push
+   * subscriptions (`npm run nightly -- --runtime emulators`, which starts the emulators itself).
    */
   runtime: z.enum(RUNTIMES),
   project: z.strictObject({ id: z.string().min(1) }),
   data_dir: z.string().min(1),
-  server: z.strictObject({ cors_origins: stringList() }),
+  server: z.strictObject({
+    cors_origins: stringList(),
+    /**
+     * Proxies in front of the functions that append to X-Forwarded-For: 1 for Cloud Run functions
+     * behind Google's front end; 2 with an external HTTPS load balancer in front of that.
+     */
+    trusted_proxy_hops: intIn(0, 5),
+  }),
   logging: z.strictObject({ level: z.enum(["debug", "info", "warning", "error"]) }),
   rate_limit: RateLimitSchema.extend({ overrides: z.record(z.string(), RateLimitSchema) }),
   brute_force: z.strictObject({ max_failures: positiveInt(), window: duration(), block: duration() }),
@@ -97,7 +105,39 @@ export const AppConfigSchema = z.strictObject({
     /** Deliveries of one message before it goes to its dead-letter topic. */
     dead_letter_max_attempts: positiveInt(),
   }),
-  secrets: z.strictObject({ credential_max_age: duration() }),
+  secrets: z.strictObject({
+    credential_max_age: duration(),
+    /** Secret Manager (runtime gcp): how long a replaced version stays enabled, so cached credentials keep working. */
+    rotation_grace: duration(),
+  }),
+  /** Runtime gcp: the Firestore database ("" = the default database). */
+  firestore: z.strictObject({ database_id: z.string() }),
+  /** Runtime gcp: where the ledger lives in BigQuery. */
+  bigquery: z.strictObject({
+    location: z.string().regex(/^[A-Za-z0-9-]{2,40}$/),
+    cost_dataset: z.string().regex(/^\w{1,1024}$/),
+    staging_dataset: z.string().regex(/^\w{1,1024}$/),
+  }),
+  /** The Pub/Sub bus (runtime `emulators`, and the deployed runtime once it is built). */
+  pubsub: z.strictObject({
+    /** Put before every topic id, dead-letter twins included, so that several installs can share a project. */
+    topic_prefix: z.string().regex(/^([A-Za-z][A-Za-z0-9._~+%-]{0,99})?$/, "a letter, then letters, digits or ._~+%-"),
+    /** Publisher batching: a batch is sent when it holds this many messages, or after `batch_max_delay`. */
+    batch_max_messages: intIn(1, 1000),
+    batch_max_delay: duration(),
+  }),
+  /** Runtime `emulators` only; the command line fills these in when it starts the emulators. */
+  emulators: z.strictObject({
+    /** host:port of the Pub/Sub emulator. */
+    pubsub_host: z.string(),
+    /** host:port of the Firestore emulator, which then holds the documents; "" keeps them in DuckDB. */
+    firestore_host: z.string(),
+    /**
+     * JSON file of the certificates (by key id) that sign the push requests' OIDC tokens on this
+     * machine. The emulator attaches no token, so a local relay signs one; only this runtime reads it.
+     */
+    oidc_certs_file: z.string(),
+  }),
   collection: z.strictObject({
     /** Days re-pulled each night: providers revise recent days for 24 to 72 hours. */
     trailing_days: intIn(1, 31),

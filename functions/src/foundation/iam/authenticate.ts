@@ -32,8 +32,8 @@ export function bearerToken(headers: Headers): string | undefined {
 }
 
 /**
- * Unverified `iss` and `sub` of a JWT, to route it to the right verifier and to key the rate
- * limit before verification. Never trusted for anything else.
+ * Unverified `iss` and `sub` of a JWT, to route it to the right verifier. Never trusted for
+ * anything else: not even a rate-limit bucket, which anyone could then drain in another's name.
  */
 export function peekJwt(token: string): { iss?: string; sub?: string } {
   const part = token.split(".")[1];

@@ -5,8 +5,9 @@ import { AppError } from "#kernel/errors.js";
 /**
  * Firebase Auth ID token verification with firebase-admin 13 (F1). firebase-admin is imported on
  * first use, not at module load: it is the heaviest dependency of a callable's cold start.
- * With FIREBASE_AUTH_EMULATOR_HOST set, firebase-admin accepts the emulator's unsigned tokens;
- * in production it checks the RS256 signature against Google's published certificates.
+ * With FIREBASE_AUTH_EMULATOR_HOST set, firebase-admin accepts the emulator's unsigned tokens
+ * (and then always checks revocation); in production it checks the RS256 signature against
+ * Google's published certificates, and revocation as `checkRevoked` says.
  */
 export interface VerifiedIdToken {
   uid: string;
@@ -34,6 +35,12 @@ export interface FirebaseVerifierOptions {
   /** An initialized app (tests inject one whose `httpAgent` serves test keys); default: the default app. */
   app?: () => Promise<App>;
   projectId?: string;
+  /**
+   * Whether each verification also asks the Auth API whether the user was disabled, deleted or
+   * signed out everywhere since this sign-in (firebase-admin's `checkRevoked`). Default true:
+   * otherwise such a user keeps access until the ID token expires, up to an hour. It costs one
+   * Auth API read per call (bench/iam/check-revoked.ts; docs/security.md).
+   */
   checkRevoked?: boolean;
   /** Clock skew allowed for `iat`/`auth_time` in the future; default 300 s. */
   maxSkewSec?: number;
@@ -67,7 +74,7 @@ export function firebaseIdTokenVerifier(opts: FirebaseVerifierOptions = {}): IdT
   return async function verifyIdToken(token) {
     const a = await getAuthOnce();
     try {
-      const decoded = await a.verifyIdToken(token, opts.checkRevoked ?? false);
+      const decoded = await a.verifyIdToken(token, opts.checkRevoked ?? true);
       const { uid, auth_time, firebase, iat } = decoded;
       // Firebase's ID token rules say iat and auth_time "must be in the past"; firebase-admin 13
       // checks neither (found by isolation-forged-tokens.test.ts), so check them here.
@@ -83,7 +90,8 @@ export function firebaseIdTokenVerifier(opts: FirebaseVerifierOptions = {}): IdT
     } catch (err) {
       const code = (err as { code?: unknown }).code;
       if (code === "auth/id-token-expired") throw new TokenRejected("expired", { cause: err });
-      if (code === "auth/id-token-revoked" || code === "auth/user-disabled") throw new TokenRejected("revoked", { cause: err });
+      // A deleted user's tokens are as good as revoked.
+      if (code === "auth/id-token-revoked" || code === "auth/user-disabled" || code === "auth/user-not-found") throw new TokenRejected("revoked", { cause: err });
       if (typeof code === "string" && code.startsWith("auth/") && code !== "auth/internal-error") {
         throw new TokenRejected("invalid", { cause: err });
       }

@@ -1,29 +1,37 @@
 import { inspect } from "node:util";
 import { type Clock, type SecretStore, systemClock } from "#kernel/ports.js";
 import { AppError } from "#kernel/errors.js";
+import { cloudCredentialSecretName } from "#kernel/secret-names.js";
 
 /**
- * F6 cloud credentials (issue 4, DESIGN.md §10 "secrets are prefetched at cold start and cached
- * with a max age", after Powertools/middy). Stored as JSON at `cloud-creds/{tenant}/{provider}`
- * in the SecretStore; fetched on first use; cached per instance for `maxAgeMs`.
+ * F6 cloud credentials (DESIGN.md §10 "secrets are prefetched at cold start and cached with a max
+ * age", after Powertools/middy). Stored as JSON per cloud account at `cloud-creds/{tenant}/{account}`
+ * in the SecretStore, so that two accounts of one provider in one tenant never share or overwrite
+ * each other's credentials; fetched on first use; cached per instance for `maxAgeMs`.
  *
  * Never returned or logged: only `get` hands values out, and what it hands out, like the store
  * itself, prints as "[REDACTED]" through JSON.stringify, util.inspect and console.log. Property
  * access and spreading still work, so an SDK client can be built from it.
+ *
+ * @example
+ *   const credentials = createCredentialStore(secrets, { maxAgeMs: 300_000 });
+ *   await credentials.put("acme", "aws-payer-1", { roleArn: "arn:aws:iam::123456789012:role/reader" });
+ *   const creds = await credentials.get("acme", "aws-payer-1"); // from cache until max age
  */
 export type Credentials = Record<string, string>;
 
+/** One cloud account whose credentials an instance may prefetch. */
 export interface CredentialRef {
   tenantId: string;
-  provider: string;
+  accountId: string;
 }
 
 export interface CredentialStore {
-  get(tenantId: string, provider: string): Promise<Credentials | null>;
-  put(tenantId: string, provider: string, creds: Credentials): Promise<void>;
-  delete(tenantId: string, provider: string): Promise<void>;
+  get(tenantId: string, accountId: string): Promise<Credentials | null>;
+  put(tenantId: string, accountId: string, creds: Credentials): Promise<void>;
+  delete(tenantId: string, accountId: string): Promise<void>;
   /** Best effort warm-up at cold start; failures are left for `get` to surface. */
-  prefetch(pairs: CredentialRef[]): Promise<void>;
+  prefetch(pairs: readonly CredentialRef[]): Promise<void>;
 }
 
 export interface CredentialStoreOptions {
@@ -32,18 +40,12 @@ export interface CredentialStoreOptions {
   clock?: Clock;
 }
 
-const TENANT_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
-const PROVIDER = /^[a-z][a-z0-9-]{0,31}$/;
-
-/** Rejects names that could escape `cloud-creds/{tenant}/{provider}` (slashes, dots, empty). */
-export function credentialSecretName(tenantId: string, provider: string): string {
-  if (typeof tenantId !== "string" || !TENANT_ID.test(tenantId)) {
-    throw new TypeError("invalid tenant id for credentials (letters, digits, '_' and '-' only)");
-  }
-  if (typeof provider !== "string" || !PROVIDER.test(provider)) {
-    throw new TypeError("invalid provider name for credentials (lower-case letters, digits and '-')");
-  }
-  return `cloud-creds/${tenantId}/${provider}`;
+/**
+ * `cloud-creds/{tenant}/{account}`; refuses ids that could escape it (slashes, dots, empty) with
+ * `invalid-argument`.
+ */
+export function credentialSecretName(tenantId: string, accountId: string): string {
+  return cloudCredentialSecretName(tenantId, accountId);
 }
 
 const REDACTED = "[REDACTED]";
@@ -111,8 +113,8 @@ export function createCredentialStore(secrets: SecretStore, opts: CredentialStor
   }
 
   const store: CredentialStore = {
-    async get(tenantId, provider) {
-      const name = credentialSecretName(tenantId, provider);
+    async get(tenantId, accountId) {
+      const name = credentialSecretName(tenantId, accountId);
       const hit = cache.get(name);
       if (hit && clock.now().getTime() - hit.fetchedAtMs < maxAgeMs) return handOut(hit.value);
       // Concurrent first uses share one fetch.
@@ -124,20 +126,20 @@ export function createCredentialStore(secrets: SecretStore, opts: CredentialStor
       const value = await pending;
       return value ? handOut(value) : null;
     },
-    async put(tenantId, provider, creds) {
-      const name = credentialSecretName(tenantId, provider);
+    async put(tenantId, accountId, creds) {
+      const name = credentialSecretName(tenantId, accountId);
       checkCredentials(creds);
       const value = { ...creds };
       await secrets.put(name, JSON.stringify(value));
       cache.set(name, { value, fetchedAtMs: clock.now().getTime() });
     },
-    async delete(tenantId, provider) {
-      const name = credentialSecretName(tenantId, provider);
+    async delete(tenantId, accountId) {
+      const name = credentialSecretName(tenantId, accountId);
       cache.delete(name);
       await secrets.delete(name);
     },
     async prefetch(pairs) {
-      await Promise.allSettled(pairs.map((p) => store.get(p.tenantId, p.provider)));
+      await Promise.allSettled(pairs.map((p) => store.get(p.tenantId, p.accountId)));
     },
   };
   return redactOnPrint(store, "[CredentialStore]");

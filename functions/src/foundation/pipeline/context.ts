@@ -31,6 +31,9 @@ export interface CallableDeclaration {
   auth: readonly AuthMethod[];
 }
 
+/** How far a call got: the audit record of a refusal names the layer that refused it. */
+export type CallStage = "rate-limit" | "authentication" | "authorization" | "session" | "validation" | "handler";
+
 /**
  * Mutable per-request notes that inner layers leave for outer ones (audit, metrics, lockout),
  * since the context itself only grows inward.
@@ -41,6 +44,12 @@ export interface RequestState {
   /** Resource the audit record names ("budgets/b1"). */
   resource?: string;
   audit: Record<string, unknown>;
+  /** The layer the call is in; each layer sets it as it starts. */
+  stage?: CallStage;
+  /** The client address (threat guard): the actor of a refusal before authentication. */
+  source?: string;
+  /** Reason of a refusal by a handler's own authorization check (`ctx.authorize`). */
+  denied?: string;
 }
 
 export interface BaseContext {
@@ -64,8 +73,12 @@ export interface GuardContext {
   source: string;
 }
 
-export interface AuthContext {
+/** What authentication adds: the verified identity, before anything is decided about it. */
+export interface AuthenticatedContext {
   principal: Principal;
+}
+
+export interface AuthContext extends AuthenticatedContext {
   /** The tenant the call acts on: the principal's, or an audited `asTenant` of a platform admin. */
   tenantId: string;
   actingAs: boolean;

@@ -1,4 +1,5 @@
 import { type Principal, servicePrincipal } from "../iam/model.js";
+import { BODY_LIMITS } from "./body-limits.js";
 import type { HttpResponseLike } from "./callable-protocol.js";
 import type { HttpRequestLike } from "./context.js";
 import { admitServiceCall, checkEventSpec, type EventMessage, type EventOutcome, type EventStackOptions, type EventStackSpec, eventStack } from "./event-stack.js";
@@ -84,6 +85,7 @@ export function makeDefineEventHandler<D>(
       }
       res.end();
     };
+    Object.assign(push, { maxBodyBytes: BODY_LIMITS.event });
     const fn = Object.assign(handle, { eventName: spec.name, topic: spec.topic, layers, push });
     opts.register?.(spec.name, push as (req: never, res: never) => unknown);
     return fn;

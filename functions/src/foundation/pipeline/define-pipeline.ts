@@ -6,9 +6,12 @@ import { makeDefineScheduledHandler } from "./define-scheduled-handler.js";
 import type { EventMessage } from "./event-stack.js";
 import { answerPreflight, applyCors, callableEnvelope, type HttpResponseLike, writeCallableResponse } from "./callable-protocol.js";
 import type { BaseContext, CallableContext, CallableDeclaration, HttpRequestLike } from "./context.js";
+import { BODY_LIMITS } from "./body-limits.js";
 import { auditTrail } from "./layers/audit-trail.js";
-import { authenticateAndAuthorize } from "./layers/authenticate-authorize.js";
+import { authenticate } from "./layers/authenticate.js";
+import { authorize } from "./layers/authorize.js";
 import { type CallableResponse, errorBoundary } from "./layers/error-boundary.js";
+import { identityRateLimit } from "./layers/identity-rate-limit.js";
 import { requestContext } from "./layers/request-context.js";
 import { sessionContext } from "./layers/session-context.js";
 import { threatGuard } from "./layers/threat-guard.js";
@@ -23,6 +26,11 @@ export interface CallableSpec<I, D, R> extends Omit<CallableDeclaration, "auth">
   auth?: readonly AuthMethod[];
   /** Free-text fields to check for injection; default every string of the input. */
   freeText?: (input: I) => unknown;
+  /**
+   * Largest request body accepted, on the wire and inflated (default `BODY_LIMITS.callable`,
+   * 256 KiB); the edge server refuses a larger one with 413 before it is parsed.
+   */
+  maxBodyBytes?: number;
   handler: (args: { input: I; ctx: CallableContext; deps: D }) => Promise<R>;
 }
 
@@ -33,6 +41,8 @@ export type CallableFunction = ((req: HttpRequestLike, res: HttpResponseLike) =>
   readonly inputSchema: ZodType<unknown>;
   /** Layer names outermost first (DESIGN.md §6 order). */
   readonly layers: readonly string[];
+  /** The body cap the edge server applies (edge-server.ts). */
+  readonly maxBodyBytes: number;
 };
 
 export interface PipelineOptions<D> {
@@ -57,6 +67,9 @@ function checkSpec(spec: CallableSpec<unknown, unknown, unknown>): void {
   if (spec.minTrust !== undefined && ![1, 2, 3, 4].includes(spec.minTrust)) throw new TypeError(`${where}: minTrust must be 1-4`);
   if (typeof spec.handler !== "function") throw new TypeError(`${where}: handler must be a function`);
   if (typeof (spec.input as { safeParse?: unknown })?.safeParse !== "function") throw new TypeError(`${where}: input must be a zod schema`);
+  if (spec.maxBodyBytes !== undefined && !(Number.isInteger(spec.maxBodyBytes) && spec.maxBodyBytes >= 1024)) {
+    throw new TypeError(`${where}: maxBodyBytes must be an integer >= 1024`);
+  }
 }
 
 /**
@@ -84,17 +97,26 @@ export function definePipeline<D>(opts: PipelineOptions<D>) {
       ...(spec.minTrust ? { minTrust: spec.minTrust } : {}),
       ...(spec.owned ? { owned: true } : {}),
     };
+    // DESIGN.md §6. The audit (step 10) wraps every layer from the rate limit (step 4) inward,
+    // so that it records refusals as well as outcomes. The rate limit is keyed on the source
+    // address before authentication and on the verified identity after it (step 4 in two
+    // parts around step 5's authentication).
     const stack = Stack.start<BaseContext>()
       .use("F7 config", withConfig(services))
       .use("F3 request context", requestContext())
       .use("error boundary", errorBoundary())
       .use("callable envelope", callableEnvelope())
-      .use("F4 rate limit + brute force", threatGuard())
-      .use("F1 authenticate + authorize", authenticateAndAuthorize())
+      .use("F4 audit", auditTrail())
+      .use("F4 rate limit (source) + brute force", threatGuard())
+      .use("F1 authenticate", authenticate())
+      .use("F4 rate limit (identity)", identityRateLimit())
+      .use("F1 authorize", authorize())
       .use("F2 session + workspace", sessionContext())
-      .use("F4 validation + injection", validateInput(spec.input, spec.freeText))
-      .use("F4 audit", auditTrail());
-    const run = stack.handle(async (ctx) => spec.handler({ input: ctx.input, ctx, deps: await opts.deps() }));
+      .use("F4 validation + injection", validateInput(spec.input, spec.freeText));
+    const run = stack.handle(async function runHandler(ctx) {
+      ctx.state.stage = "handler";
+      return spec.handler({ input: ctx.input, ctx, deps: await opts.deps() });
+    });
     const layers = [...stack.names, "handler"];
 
     const callable = async function serveCallable(req: HttpRequestLike, res: HttpResponseLike): Promise<void> {
@@ -113,7 +135,8 @@ export function definePipeline<D>(opts: PipelineOptions<D>) {
       }
       writeCallableResponse(res, response);
     };
-    const fn = Object.assign(callable, { declaration, layers, inputSchema: spec.input as ZodType<unknown> });
+    const maxBodyBytes = spec.maxBodyBytes ?? BODY_LIMITS.callable;
+    const fn = Object.assign(callable, { declaration, layers, inputSchema: spec.input as ZodType<unknown>, maxBodyBytes });
     opts.register?.(spec.name, fn as (req: never, res: never) => unknown);
     return fn;
   }

@@ -1,27 +1,37 @@
-import { type Clock, systemClock } from "#kernel/ports.js";
+import { type Clock, type DocumentStore, systemClock } from "#kernel/ports.js";
+import { decide, emptyState, isIdle, type LockoutLimits, pruned, type SourceState, withFailure, withSuccess } from "./brute-force-state.js";
+import { createStoreBruteForceGuard } from "./brute-force-store.js";
 
 /**
  * F4 brute-force lockout (issue 4): 5 failed authentications from one source within 5 minutes
  * block that source for 30 minutes. A success clears the failure history; it does not lift an
- * active block (otherwise one stolen credential would unblock a guessing source).
+ * active block (otherwise one stolen credential would unblock a guessing source). The rule itself
+ * is in brute-force-state.ts.
+ *
+ * Two modes. Without `store` the state lives in this instance's memory: each instance counts
+ * only the guesses it sees, so an attacker spread over N instances gets N times the guesses
+ * (fine for tests and a single process). With `store` it lives in the DocumentStore and every
+ * instance shares it (brute-force-store.ts): the mode for a deployment with several instances.
+ *
+ * @example
+ *   const guard = createBruteForceGuard({ store: documents, clock });   // shared by instances
+ *   if ((await guard.check(source)).blocked) throw lockedOut();
  */
 export interface BruteForceOptions {
   maxFailures?: number;
   windowSec?: number;
   blockSec?: number;
   clock?: Clock;
+  /** Keep the state in this store, shared by every instance; default: this instance's memory. */
+  store?: DocumentStore;
+  /** Store mode: told about a store failure that did not fail the request (recording a success). */
+  onStoreError?: (err: unknown) => void;
 }
 
 export interface BruteForceGuard {
   check(source: string): Promise<{ blocked: boolean; retryAfterMs: number }>;
   recordFailure(source: string): Promise<void>;
   recordSuccess(source: string): Promise<void>;
-}
-
-interface SourceState {
-  /** Failure times (ms) inside the sliding window. */
-  failures: number[];
-  blockedUntilMs: number;
 }
 
 export function createBruteForceGuard(opts: BruteForceOptions = {}): BruteForceGuard {
@@ -31,43 +41,33 @@ export function createBruteForceGuard(opts: BruteForceOptions = {}): BruteForceG
   const blockMs = (opts.blockSec ?? 1800) * 1000;
   if (!Number.isInteger(maxFailures) || maxFailures < 1) throw new RangeError("maxFailures must be an integer >= 1");
   if (!(windowMs > 0) || !(blockMs > 0)) throw new RangeError("windowSec and blockSec must be > 0");
+  const limits: LockoutLimits = { maxFailures, windowMs, blockMs };
+  if (opts.store) {
+    return createStoreBruteForceGuard({ store: opts.store, clock, limits, ...(opts.onStoreError ? { onStoreError: opts.onStoreError } : {}) });
+  }
+  return createMemoryGuard(clock, limits);
+}
+
+function createMemoryGuard(clock: Clock, limits: LockoutLimits): BruteForceGuard {
   const sources = new Map<string, SourceState>();
-
-  function stateOf(source: string, now: number): SourceState {
-    const state = sources.get(source) ?? { failures: [], blockedUntilMs: 0 };
-    state.failures = state.failures.filter((t) => now - t < windowMs);
-    return state;
-  }
-
-  function forget(source: string, state: SourceState, now: number): void {
-    if (state.failures.length === 0 && state.blockedUntilMs <= now) sources.delete(source);
+  const keep = (source: string, state: SourceState, now: number) => {
+    if (isIdle(state, now)) sources.delete(source);
     else sources.set(source, state);
-  }
-
+  };
   return {
     async check(source) {
       const now = clock.now().getTime();
-      const state = stateOf(source, now);
-      forget(source, state, now);
-      return state.blockedUntilMs > now
-        ? { blocked: true, retryAfterMs: state.blockedUntilMs - now }
-        : { blocked: false, retryAfterMs: 0 };
+      const state = pruned(sources.get(source) ?? emptyState(), now, limits.windowMs);
+      keep(source, state, now);
+      return decide(state, now);
     },
     async recordFailure(source) {
       const now = clock.now().getTime();
-      const state = stateOf(source, now);
-      state.failures.push(now);
-      if (state.failures.length >= maxFailures) {
-        state.blockedUntilMs = now + blockMs;
-        state.failures = [];
-      }
-      forget(source, state, now);
+      keep(source, withFailure(sources.get(source) ?? emptyState(), now, limits), now);
     },
     async recordSuccess(source) {
       const now = clock.now().getTime();
-      const state = stateOf(source, now);
-      state.failures = [];
-      forget(source, state, now);
+      keep(source, withSuccess(sources.get(source) ?? emptyState(), now, limits.windowMs), now);
     },
   };
 }

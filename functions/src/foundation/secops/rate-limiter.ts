@@ -34,7 +34,12 @@ export interface RateLimitDecision {
 }
 
 export interface RateLimiter {
-  consume(identity: string, endpoint: string): Promise<RateLimitDecision>;
+  /**
+   * Takes one token from the bucket of (identity, endpoint). `scale` multiplies the endpoint's
+   * limit for this bucket (capacity and refill alike): a source address shared by many people
+   * gets a larger bucket than one person.
+   */
+  consume(identity: string, endpoint: string, scale?: number): Promise<RateLimitDecision>;
   /** The limit that applies to an endpoint (for `X-RateLimit-*`-style details). */
   limitFor(endpoint: string): RateLimit;
 }
@@ -69,12 +74,14 @@ export function createRateLimiter(opts: RateLimiterOptions = {}): RateLimiter {
     return overrides.get(endpoint) ?? base;
   }
 
-  async function consume(identity: string, endpoint: string): Promise<RateLimitDecision> {
-    const limit = limitFor(endpoint);
+  async function consume(identity: string, endpoint: string, scale = 1): Promise<RateLimitDecision> {
+    if (!Number.isFinite(scale) || scale < 1) throw new RangeError(`rate limit scale must be a number >= 1, got ${scale}`);
+    const endpointLimit = limitFor(endpoint);
+    const limit = { points: endpointLimit.points * scale, durationSec: endpointLimit.durationSec };
     const perMs = limit.points / (limit.durationSec * 1000);
     const now = clock.now().getTime();
     // JSON array as key: identities and endpoints may contain any separator character.
-    const key = JSON.stringify([identity, endpoint]);
+    const key = JSON.stringify([identity, endpoint, scale]);
     const previous = buckets.get(key);
     const bucket: Bucket = previous
       ? {

@@ -6,11 +6,16 @@ export const DEFAULT_THRESHOLDS = [50, 75, 90, 100] as const;
 
 export const BudgetScopeSchema = z
   .object({
-    provider: z.array(z.string().min(1)).max(10).optional(),
-    sub_account_id: z.array(z.string().min(1)).max(100).optional(),
-    service_name: z.array(z.string().min(1)).max(100).optional(),
-    region_id: z.array(z.string().min(1)).max(100).optional(),
-    tags: z.record(z.string(), z.string()).optional(),
+    provider: z.array(z.string().min(1).max(64)).max(10).optional(),
+    sub_account_id: z.array(z.string().min(1).max(256)).max(100).optional(),
+    service_name: z.array(z.string().min(1).max(256)).max(100).optional(),
+    region_id: z.array(z.string().min(1).max(128)).max(100).optional(),
+    // Tag keys and values as the providers bound them (AWS: 128 and 256 characters); a budget
+    // scopes on a handful of tags, and the warehouse groups by at most 20 keys.
+    tags: z
+      .record(z.string().min(1).max(128), z.string().max(256))
+      .refine((t) => Object.keys(t).length <= 20, "a budget scopes on at most 20 tags")
+      .optional(),
   })
   .strict();
 

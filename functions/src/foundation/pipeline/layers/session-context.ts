@@ -13,6 +13,7 @@ import type { Middleware } from "../middleware.js";
 export function sessionContext(): Middleware<BaseContext & ConfigContext & ObservedContext & AuthContext, SessionContext> {
   return async function withSession(ctx, next) {
     const { principal, services } = ctx;
+    ctx.state.stage = "session";
     if (principal.kind !== "user" || principal.authTime === undefined || principal.tenantId === null) {
       return next({ session: null, workspace: null });
     }

@@ -1,6 +1,4 @@
-import { createHash } from "node:crypto";
-import { bearerToken, peekJwt } from "../../iam/authenticate.js";
-import type { BaseContext, ConfigContext, GuardContext, HttpRequestLike, ObservedContext } from "../context.js";
+import type { BaseContext, CallStage, ConfigContext, GuardContext, HttpRequestLike, ObservedContext, RequestState } from "../context.js";
 import { AppError } from "#kernel/errors.js";
 import type { Middleware } from "../middleware.js";
 
@@ -24,31 +22,33 @@ export function clientSource(req: HttpRequestLike, trustedProxyHops: number): st
 }
 
 /**
- * The identity a request's bucket is keyed on, before the credential is verified: an API key's
- * hash, the `sub` a bearer token claims, else the source address. A forged `sub` can only spend
- * someone else's tokens until the forger's source is locked out (5 failures), which the
- * brute-force guard below guarantees.
+ * How many times an endpoint's per-identity limit one source address may spend before
+ * authentication: many people can share an address (an office behind NAT), and each of them
+ * also has a bucket of their own once authenticated.
  */
-export function rateLimitIdentity(req: HttpRequestLike, source: string): string {
-  const key = req.headers["x-api-key"];
-  const k = Array.isArray(key) ? key[0] : key;
-  if (k) return `key:${createHash("sha256").update(k).digest("hex").slice(0, 24)}`;
-  const token = bearerToken(req.headers);
-  const sub = token ? peekJwt(token).sub : undefined;
-  return sub ? `uid:${sub.slice(0, 128)}` : `ip:${source}`;
+export const SOURCE_LIMIT_FACTOR = 10;
+
+/** The stage the call reached. A function, because TypeScript would narrow `state.stage` to the value set here, and inner layers move it on. */
+function stageOf(state: RequestState): CallStage | undefined {
+  return state.stage;
 }
 
 /** Session and provisioning problems are not guessing: only credential failures count. */
-function isCredentialFailure(err: unknown): boolean {
+export function isCredentialFailure(err: unknown): boolean {
   if (!(err instanceof AppError) || err.code !== "unauthenticated") return false;
   const reason = (err.details as { reason?: unknown } | undefined)?.reason;
-  // A valid credential at the wrong door (an API key on a user-only callable) is not guessing either.
-  return typeof reason !== "string" || !(reason.startsWith("session-") || reason.endsWith("-not-accepted-here"));
+  // A valid credential at the wrong door (an API key on a user-only callable) is not guessing
+  // either, nor one of a kind this deployment does not verify at all.
+  return typeof reason !== "string" || !(reason.startsWith("session-") || reason.endsWith("-not-accepted-here") || reason.endsWith("-not-configured"));
 }
 
 /**
- * Layer 4, F4: brute-force lockout per source (5 failed authentications in 5 min block it for
- * 30 min) and the token bucket per identity and endpoint (default 100 per 60 s).
+ * Layer 4, F4, before authentication: brute-force lockout per source (5 failed authentications in
+ * 5 min block it for 30 min) and a token bucket per source address and endpoint
+ * ({@link SOURCE_LIMIT_FACTOR} × the endpoint's limit). Nothing the request merely claims (a
+ * token's `sub`, a key) keys a bucket here: the per-identity bucket comes after authentication
+ * (identity-rate-limit.ts). A success from a source does not wipe its recent failures, so one
+ * valid credential cannot reset the count of a source that is guessing others.
  *
  * @example
  *   stack.use("threat-guard", threatGuard())  // throws resource-exhausted with details.retryAfterMs
@@ -56,7 +56,9 @@ function isCredentialFailure(err: unknown): boolean {
 export function threatGuard(): Middleware<BaseContext & ConfigContext & ObservedContext, GuardContext> {
   return async function guard(ctx, next) {
     const { bruteForce, rateLimiter, config } = ctx.services;
+    ctx.state.stage = "rate-limit";
     const source = clientSource(ctx.request, config.trustedProxyHops);
+    ctx.state.source = source;
     const block = await bruteForce.check(source);
     if (block.blocked) {
       ctx.log.warn("source locked out", { event: "security.lockout_refused", source });
@@ -64,22 +66,16 @@ export function threatGuard(): Middleware<BaseContext & ConfigContext & Observed
         details: { reason: "locked-out", retryAfterMs: block.retryAfterMs },
       });
     }
-    const decision = await rateLimiter.consume(rateLimitIdentity(ctx.request, source), ctx.decl.name);
+    const decision = await rateLimiter.consume(`ip:${source}`, ctx.decl.name, SOURCE_LIMIT_FACTOR);
     if (!decision.allowed) {
       throw new AppError("resource-exhausted", "rate limit exceeded", {
         details: { reason: "rate-limited", retryAfterMs: decision.retryAfterMs },
       });
     }
     try {
-      const result = await next({ source });
-      if (ctx.state.principal) await bruteForce.recordSuccess(source);
-      return result;
+      return await next({ source });
     } catch (err) {
-      if (isCredentialFailure(err)) {
-        await bruteForce.recordFailure(source);
-      } else if (ctx.state.principal) {
-        await bruteForce.recordSuccess(source);
-      }
+      if (stageOf(ctx.state) === "authentication" && isCredentialFailure(err)) await bruteForce.recordFailure(source);
       throw err;
     }
   };

@@ -29,6 +29,7 @@ export function validateInput<I>(
   freeText: (input: I) => unknown = (i) => i,
 ): Middleware<BaseContext & ObservedContext, { input: I }> {
   return async function validate(ctx, next) {
+    ctx.state.stage = "validation";
     const input = strictParse(schema, callableData(ctx.request.body));
     const hit = findInjectionIn(freeText(input));
     if (hit) {

@@ -169,10 +169,10 @@ describe("AwsCostExplorerSource against the Cost Explorer replay", () => {
 });
 
 describe("costExplorerClientFactory", () => {
-  it("reads static keys from cloud-creds/{tenant}/aws and caches one client per account", async () => {
+  it("reads static keys from cloud-creds/{tenant}/{account} and caches one client per account", async () => {
     // Prepare
     const secrets = new MemorySecretStore({
-      "cloud-creds/tenant-a/aws": JSON.stringify({ accessKeyId: "AKIDTEST", secretAccessKey: "s3cr3t" }),
+      "cloud-creds/tenant-a/aws-main": JSON.stringify({ accessKeyId: "AKIDTEST", secretAccessKey: "s3cr3t" }),
     });
     const factory = costExplorerClientFactory(createCredentialStore(secrets), { endpoint: "http://127.0.0.1:9" });
 
@@ -189,8 +189,8 @@ describe("costExplorerClientFactory", () => {
 
   it.each([
     ["missing", {}, /is missing/],
-    ["not JSON", { "cloud-creds/tenant-a/aws": "nope" }, /not JSON/],
-    ["neither role nor keys", { "cloud-creds/tenant-a/aws": "{\"user\":\"x\"}" }, /neither a roleArn/],
+    ["not JSON", { "cloud-creds/tenant-a/aws-main": "nope" }, /is unreadable: .*not valid JSON/],
+    ["neither role nor keys", { "cloud-creds/tenant-a/aws-main": "{\"user\":\"x\"}" }, /neither a roleArn/],
   ])("refuses a secret that is %s without echoing it", async (_label, initial, message) => {
     // Prepare
     const factory = costExplorerClientFactory(createCredentialStore(new MemorySecretStore(initial as Record<string, string>)));
@@ -199,10 +199,10 @@ describe("costExplorerClientFactory", () => {
     await expect(factory(account)).rejects.toThrow(message);
   });
 
-  it("assumes the tenant's role when the secret names one", async () => {
+  it("assumes the account's role when its secret names one", async () => {
     // Prepare
     const secrets = new MemorySecretStore({
-      "cloud-creds/tenant-a/aws": JSON.stringify({ roleArn: "arn:aws:iam::123456789012:role/costmon-reader", externalId: "ext-123" }),
+      "cloud-creds/tenant-a/aws-main": JSON.stringify({ roleArn: "arn:aws:iam::123456789012:role/costmon-reader", externalId: "ext-123" }),
     });
 
     // Act

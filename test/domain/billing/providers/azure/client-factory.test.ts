@@ -17,10 +17,10 @@ const account: CloudAccountRef = {
 };
 
 describe("costManagementApiFactory", () => {
-  it("builds one client per account from cloud-creds/{tenant}/azure", async () => {
+  it("builds one client per account from cloud-creds/{tenant}/{account}", async () => {
     // Prepare
     const secrets = new MemorySecretStore({
-      "cloud-creds/tenant-z/azure": JSON.stringify({ tenantId: "aad-tenant", clientId: "app-id", clientSecret: "s3cr3t" }),
+      "cloud-creds/tenant-z/azure-main": JSON.stringify({ tenantId: "aad-tenant", clientId: "app-id", clientSecret: "s3cr3t" }),
     });
     const factory = costManagementApiFactory(createCredentialStore(secrets));
 
@@ -35,8 +35,8 @@ describe("costManagementApiFactory", () => {
 
   it.each([
     ["missing", {}, /is missing/],
-    ["not JSON", { "cloud-creds/tenant-z/azure": "{" }, /not JSON/],
-    ["incomplete", { "cloud-creds/tenant-z/azure": "{\"clientSecret\":\"s3cr3t-value\"}" }, /lacks tenantId/],
+    ["not JSON", { "cloud-creds/tenant-z/azure-main": "{" }, /is unreadable: .*not valid JSON/],
+    ["incomplete", { "cloud-creds/tenant-z/azure-main": "{\"clientSecret\":\"s3cr3t-value\"}" }, /lacks tenantId/],
   ])("refuses a secret that is %s without echoing it", async (_label, initial, message) => {
     const factory = costManagementApiFactory(createCredentialStore(new MemorySecretStore(initial as Record<string, string>)));
     const err = await factory(account).catch((e: unknown) => e as Error);

@@ -7,7 +7,7 @@ import { MemorySecretStore } from "../../../../fakes/memory-secret-store.js";
 const account: CloudAccountRef = { tenantId: "tenant-g", accountId: "gcp-billing", provider: "gcp", scope: {}, environment: "prod" };
 
 describe("bigQueryApiFactory", () => {
-  it("caches one client per account, with or without a tenant key", async () => {
+  it("caches one client per account, with or without a key of its own", async () => {
     // Prepare
     const factory = bigQueryApiFactory(createCredentialStore(new MemorySecretStore()), { projectId: "billing-admin" });
 
@@ -21,10 +21,10 @@ describe("bigQueryApiFactory", () => {
   });
 
   it.each([
-    ["not JSON", "nope", /not JSON/],
+    ["not JSON", "nope", /is unreadable: .*not valid JSON/],
     ["not a key", "{\"client_email\":\"x\"}", /not a service-account key/],
-  ])("refuses a cloud-creds/{tenant}/gcp secret that is %s", async (_label, value, message) => {
-    const factory = bigQueryApiFactory(createCredentialStore(new MemorySecretStore({ "cloud-creds/tenant-g/gcp": value })), { projectId: "billing-admin" });
+  ])("refuses a cloud-creds/{tenant}/{account} secret that is %s", async (_label, value, message) => {
+    const factory = bigQueryApiFactory(createCredentialStore(new MemorySecretStore({ "cloud-creds/tenant-g/gcp-billing": value })), { projectId: "billing-admin" });
     await expect(factory(account)).rejects.toThrow(message);
   });
 });

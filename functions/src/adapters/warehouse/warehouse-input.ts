@@ -3,17 +3,23 @@ import { z } from "zod";
 import { COST_DIMENSIONS, type CostRecord, CostRecordSchema } from "#domain/billing/cost-record.js";
 import { type CostQuery, MAX_GROUP_BY_TAGS, type WindowScope } from "#domain/billing/ports.js";
 import { type DayWindow, DayWindowSchema } from "#kernel/days.js";
+import { InputError, type InputIssue } from "#kernel/errors.js";
 
 /**
- * Input checks shared by the CostWarehouse adapters, so that DuckDB, the memory fake and BigQuery
- * refuse the same bad calls with the same messages. Money is stored at 12 decimal places
- * (DECIMAL(38,12) locally, BigQuery BIGNUMERIC-compatible); amounts with more places are rounded
- * half-even here, once, so that every adapter stores the same value.
+ * Input checks shared by the CostWarehouse adapters, so that DuckDB, BigQuery and the memory fake
+ * refuse the same bad calls with the same messages. Every refusal is an InputError
+ * (`invalid-argument`, not retryable): a bad batch stays bad however often it is re-sent.
+ * Money is stored at 12 decimal places (DECIMAL(38,12) locally, BIGNUMERIC(38,12) in BigQuery);
+ * amounts with more places are rounded half-even here, once, so that every adapter stores the
+ * same value.
+ *
+ * @example
+ *   const rows = prepareRecords(tenantId, records); // validated, money normalized, one row per key
+ *   const q = validateCostQuery(query);             // throws InputError("invalid cost query: ...")
  */
 export const MONEY_SCALE = 12;
 
 const TenantId = z.string().min(1, "tenantId is required");
-
 
 const WindowScopeSchema = z
   .object({
@@ -25,7 +31,10 @@ const WindowScopeSchema = z
   .strict();
 
 const Column = z.enum([...COST_DIMENSIONS, "charge_category"]);
-// Keys are restricted so they can sit inside a JSON path; values always travel as parameters.
+/**
+ * Tag keys are restricted to what can sit inside a JSON path (DuckDB reads tags with one);
+ * values always travel as parameters.
+ */
 const TagKey = z.string().regex(/^[A-Za-z0-9_.:/@ -]{1,128}$/, "tag keys are letters, digits and _.:/@- ");
 const unique = (xs: readonly string[]) => new Set(xs).size === xs.length;
 
@@ -39,8 +48,12 @@ const CostQuerySchema = z
   })
   .strict();
 
+function issuesOf(error: z.ZodError, prefix = ""): InputIssue[] {
+  return error.issues.map((i) => ({ path: [prefix, ...i.path.map(String)].filter((p) => p !== "").join("."), message: i.message }));
+}
+
 function fail(what: string, error: z.ZodError): never {
-  throw new TypeError(`invalid ${what}: ${z.prettifyError(error)}`);
+  throw new InputError(`invalid ${what}: ${z.prettifyError(error)}`, issuesOf(error));
 }
 
 export function validateTenantId(tenantId: string): string {
@@ -72,7 +85,9 @@ const MAX_INTEGER_DIGITS = 38 - MONEY_SCALE;
 export function storedMoney(value: string): string {
   const s = PLAIN_MONEY.test(value) ? value : new Big(value.trim()).round(MONEY_SCALE, Big.roundHalfEven).toFixed();
   const integerDigits = s.replace("-", "").split(".")[0]?.replace(/^0+/, "").length ?? 0;
-  if (integerDigits > MAX_INTEGER_DIGITS) throw new TypeError(`amount out of range (over ${MAX_INTEGER_DIGITS} integer digits)`);
+  if (integerDigits > MAX_INTEGER_DIGITS) {
+    throw new InputError(`amount out of range (over ${MAX_INTEGER_DIGITS} integer digits)`, [{ path: "", message: "amount out of range" }]);
+  }
   return s;
 }
 
@@ -82,35 +97,43 @@ export function canonicalMoney(value: string): string {
   return s === "-0" ? "0" : s;
 }
 
+function recordRefusal(i: number, message: string, path = ""): InputError {
+  return new InputError(`invalid cost record at index ${i}: ${message}`, [{ path: `records.${i}${path ? `.${path}` : ""}`, message }]);
+}
+
 /**
  * Validates every record and that it belongs to `tenantId`; normalizes money; keeps the last
  * record of each record_key, as a re-sent row replaces the earlier one.
  */
 export function prepareRecords(tenantId: string, records: readonly CostRecord[]): CostRecord[] {
   validateTenantId(tenantId);
-  if (!Array.isArray(records)) throw new TypeError("records must be an array");
+  if (!Array.isArray(records)) throw new InputError("records must be an array", [{ path: "records", message: "not an array" }]);
   const byKey = new Map<string, CostRecord>();
   records.forEach((rec, i) => {
     const r = CostRecordSchema.safeParse(rec);
-    if (!r.success) throw new TypeError(`invalid cost record at index ${i}: ${z.prettifyError(r.error)}`);
+    if (!r.success) {
+      throw new InputError(`invalid cost record at index ${i}: ${z.prettifyError(r.error)}`, issuesOf(r.error, `records.${i}`));
+    }
     const x = r.data;
-    const money = (v: string) => {
+    const money = (v: string, field: string) => {
       try {
         return storedMoney(v);
       } catch (err) {
-        throw new TypeError(`invalid cost record at index ${i}: ${(err as Error).message}`);
+        throw recordRefusal(i, (err as Error).message, field);
       }
     };
     if (x.tenant_id !== tenantId) {
-      throw new TypeError(`cost record at index ${i} belongs to another tenant than ${JSON.stringify(tenantId)}`);
+      throw new InputError(`cost record at index ${i} belongs to another tenant than ${JSON.stringify(tenantId)}`, [
+        { path: `records.${i}.tenant_id`, message: "another tenant" },
+      ]);
     }
     byKey.delete(x.record_key); // re-insert so that Map order follows the last occurrence
     byKey.set(x.record_key, {
       ...x,
-      billed_cost: money(x.billed_cost),
-      effective_cost: money(x.effective_cost),
-      list_cost: money(x.list_cost),
-      pricing_quantity: x.pricing_quantity === null ? null : money(x.pricing_quantity),
+      billed_cost: money(x.billed_cost, "billed_cost"),
+      effective_cost: money(x.effective_cost, "effective_cost"),
+      list_cost: money(x.list_cost, "list_cost"),
+      pricing_quantity: x.pricing_quantity === null ? null : money(x.pricing_quantity, "pricing_quantity"),
     });
   });
   return [...byKey.values()];
@@ -121,11 +144,12 @@ export function checkRecordsInScope(scope: WindowScope, window: DayWindow, recor
   const subs = scope.subAccountIds ? new Set(scope.subAccountIds) : null;
   records.forEach((r, i) => {
     const where = `record at index ${i} (${r.record_key})`;
-    if (r.provider !== scope.provider) throw new TypeError(`${where} has provider ${r.provider}, not ${scope.provider}`);
-    if (r.source !== scope.source) throw new TypeError(`${where} has source ${r.source}, not ${scope.source}`);
-    if (subs && !subs.has(r.sub_account_id)) throw new TypeError(`${where} is outside the scope's sub accounts`);
+    const refuse = (field: string, message: string) => new InputError(`${where} ${message}`, [{ path: `records.${i}.${field}`, message }]);
+    if (r.provider !== scope.provider) throw refuse("provider", `has provider ${r.provider}, not ${scope.provider}`);
+    if (r.source !== scope.source) throw refuse("source", `has source ${r.source}, not ${scope.source}`);
+    if (subs && !subs.has(r.sub_account_id)) throw refuse("sub_account_id", "is outside the scope's sub accounts");
     if (r.charge_period_start < window.start || r.charge_period_start > window.end) {
-      throw new TypeError(`${where} is dated ${r.charge_period_start}, outside ${window.start}..${window.end}`);
+      throw refuse("charge_period_start", `is dated ${r.charge_period_start}, outside ${window.start}..${window.end}`);
     }
   });
 }

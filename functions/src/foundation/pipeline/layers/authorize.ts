@@ -1,11 +1,11 @@
-import { type AuthorizationDecision, authorize } from "../../iam/authorize.js";
+import { type AuthorizationDecision, authorize as decideRule } from "../../iam/authorize.js";
 import { type Principal, TenantIdSchema, ZONES, type Zone } from "../../iam/model.js";
-import { PLATFORM_STREAM, tenantStream } from "../../secops/audit-log.js";
-import type { AuthContext, BaseContext, ConfigContext, GuardContext, ObservedContext } from "../context.js";
+import { tenantStream } from "../../secops/audit-log.js";
+import type { AuthContext, AuthenticatedContext, BaseContext, ConfigContext, ObservedContext } from "../context.js";
 import { AppError } from "#kernel/errors.js";
 import type { Middleware } from "../middleware.js";
 
-type In = BaseContext & ConfigContext & ObservedContext & GuardContext;
+type In = BaseContext & ConfigContext & ObservedContext & AuthenticatedContext;
 
 /** `asTenant` travels in `data` beside the input; only this layer reads it. */
 function requestedTenant(body: unknown): string | undefined {
@@ -15,53 +15,31 @@ function requestedTenant(body: unknown): string | undefined {
   const as = (data as { asTenant?: unknown }).asTenant;
   if (as === undefined) return undefined;
   const parsed = TenantIdSchema.safeParse(as);
-  if (!parsed.success) throw new AppError("invalid-argument", "asTenant must be a tenant id");
+  if (!parsed.success) throw new AppError("invalid-argument", "asTenant must be a tenant id", { details: { reason: "bad-as-tenant" } });
   return parsed.data;
 }
 
 /**
- * Layer 5, F1: authenticates (ID token, API key or OIDC, as the callable accepts), resolves the
- * tenant from the verified identity only, then authorizes ACTION × SKILL × RESOURCE × ZONE with
- * the trust level (MFA for 3–4). Deny by default. A platform admin may act on another tenant
- * only with an explicit `asTenant`, which is audited on both tenants' streams.
+ * Layer 5b, F1: resolves the tenant from the verified identity only, then authorizes ACTION ×
+ * SKILL × RESOURCE × ZONE with the trust level (MFA for 3–4). Deny by default. A platform admin
+ * may act on another tenant only with an explicit `asTenant`, recorded on both tenants' streams.
+ * Every denial, here or later through `ctx.authorize`, is audited by the audit layer around the
+ * stack, with its reason.
  *
  * @example
- *   stack.use("authenticate-authorize", authenticateAndAuthorize())
+ *   stack.use("F1 authorize", authorize())
  *   // handler: ctx.tenantId, ctx.principal; ctx.authorize("write", { ownerId }) for owned resources
  */
-export function authenticateAndAuthorize(): Middleware<In, AuthContext> {
-  return async function authn(ctx, next) {
-    const { decl, services, log, state } = ctx;
-    let principal: Principal;
-    try {
-      principal = await services.authenticate(ctx.request.headers, decl.auth);
-    } catch (err) {
-      if (err instanceof AppError && err.code === "unauthenticated") {
-        const reason = (err.details as { reason?: string } | undefined)?.reason;
-        log.event("user.authentication_failed", { reason, source: ctx.source }, "WARNING");
-        await services.audit.append({
-          stream: PLATFORM_STREAM,
-          tenantId: "-",
-          actor: `source:${ctx.source}`,
-          action: `authenticate:${decl.name}`,
-          decision: "deny",
-          outcome: "failure",
-          details: { reason: reason ?? "unknown" },
-        });
-      }
-      throw err;
-    }
-    state.principal = principal;
-    log.event("user.authenticated", { kind: principal.kind, id: principal.id, method: principal.method }, "DEBUG");
-
+export function authorize(): Middleware<In, AuthContext> {
+  return async function authz(ctx, next) {
+    const { decl, services, log, state, principal } = ctx;
+    state.stage = "authorization";
     const asTenant = requestedTenant(ctx.request.body);
     const actingAs = asTenant !== undefined && asTenant !== principal.tenantId;
-    if (actingAs && !principal.platformAdmin) {
-      throw await denyAudited(ctx, principal, asTenant, "as-tenant-not-allowed");
-    }
+    if (actingAs && !principal.platformAdmin) throw deny(ctx, principal, asTenant, "as-tenant-not-allowed");
     const tenantId = asTenant ?? principal.tenantId;
-    if (!tenantId) throw new AppError("permission-denied", "no tenant for this identity");
-    if (actingAs && !principal.mfa) throw await denyAudited(ctx, principal, tenantId, "mfa-required");
+    if (!tenantId) throw new AppError("permission-denied", "no tenant for this identity", { details: { reason: "no-tenant" } });
+    if (actingAs && !principal.mfa) throw deny(ctx, principal, tenantId, "mfa-required");
     state.tenantId = tenantId;
 
     const decide = (action: typeof decl.action, resource: Parameters<AuthContext["authorize"]>[1], zone: Zone | undefined, skill = decl.skill) => {
@@ -70,17 +48,16 @@ export function authenticateAndAuthorize(): Middleware<In, AuthContext> {
       const zones = zone ? [zone] : ZONES.filter((z) => principal.zones.includes(z));
       let last: AuthorizationDecision | undefined;
       for (const z of zones) {
-        last = authorize(effective, action, skill, { ...resource, tenantId }, z, tenantId);
+        last = decideRule(effective, action, skill, { ...resource, tenantId }, z, tenantId);
         if (last.allowed) break;
       }
       return last ?? { allowed: false as const, reason: "zone-not-granted" as const };
     };
     const first = decide(decl.action, decl.owned ? { ownerId: principal.id } : {}, decl.zone);
     log.event("user.authorization_checked", { allowed: first.allowed, reason: first.reason, action: decl.action, skill: decl.skill }, "DEBUG");
-    if (!first.allowed) throw await denyAudited(ctx, principal, tenantId, first.reason ?? "denied");
+    if (!first.allowed) throw deny(ctx, principal, tenantId, first.reason ?? "denied");
     if (decl.minTrust !== undefined && ("effectiveTrust" in first ? first.effectiveTrust : 0) < decl.minTrust) {
-      const reason = principal.trustLevel >= decl.minTrust ? "mfa-required" : "insufficient-trust";
-      throw await denyAudited(ctx, principal, tenantId, reason);
+      throw deny(ctx, principal, tenantId, principal.trustLevel >= decl.minTrust ? "mfa-required" : "insufficient-trust");
     }
     if (actingAs) {
       const entry = { actor: `${principal.kind}:${principal.id}`, action: `as-tenant:${decl.name}`, decision: "allow" as const, outcome: "success" as const };
@@ -97,6 +74,7 @@ export function authenticateAndAuthorize(): Middleware<In, AuthContext> {
         const d = decide(action, resource, zone, skill);
         if (!d.allowed) {
           scopedLog.event("user.authorization_checked", { allowed: false, reason: d.reason, action }, "NOTICE");
+          state.denied = d.reason ?? "denied";
           throw new AppError("permission-denied", "permission denied", { details: { reason: d.reason } });
         }
       },
@@ -107,18 +85,4 @@ export function authenticateAndAuthorize(): Middleware<In, AuthContext> {
 function deny(ctx: In, principal: Principal, tenantId: string, reason: string): AppError {
   ctx.log.event("user.authorization_checked", { allowed: false, reason, id: principal.id, target: tenantId }, "NOTICE");
   return new AppError("permission-denied", "permission denied", { details: { reason } });
-}
-
-async function denyAudited(ctx: In, principal: Principal, tenantId: string, reason: string): Promise<AppError> {
-  const home = principal.tenantId ?? tenantId;
-  await ctx.services.audit.append({
-    stream: tenantStream(home),
-    tenantId: home,
-    actor: `${principal.kind}:${principal.id}`,
-    action: `${ctx.decl.action}:${ctx.decl.skill}:${ctx.decl.name}`,
-    decision: "deny",
-    outcome: "failure",
-    details: { reason, target: tenantId },
-  });
-  return deny(ctx, principal, tenantId, reason);
 }

@@ -1,0 +1,3 @@
+import { adversarialSuite } from "./adversarial-suite.js";
+
+adversarialSuite(["connectCloudAccount", "listCloudAccounts", "disconnectCloudAccount", "upsertAlertChannel", "testAlertChannel", "createApiKey", "revokeApiKey"]);
