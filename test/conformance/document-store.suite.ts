@@ -206,6 +206,82 @@ export function describeDocumentStoreConformance(name: string, makeStore: () => 
       });
     });
 
+    describe("updateWithWrites", () => {
+      type Head = { seq: number };
+
+      it("writes the document and the other documents together, and returns the document", async () => {
+        // Prepare
+        const head = `${col("a", "heads")}/h`;
+        const rec = (n: number) => `${col("a", "records")}/r${n}`;
+        await store.set(head, { seq: 1 });
+        await store.set(rec(9), { keep: 1, drop: 1 });
+        // Act
+        const result = await store.updateWithWrites<Head>(head, (cur) => ({
+          data: { seq: (cur?.seq ?? 0) + 1 },
+          writes: [
+            { path: rec(2), data: { seq: 2 } },
+            { path: rec(9), data: { drop: 2 }, merge: true },
+          ],
+        }));
+        // Assess
+        expect(result).toEqual({ seq: 2 });
+        expect(await store.get(head)).toEqual({ seq: 2 });
+        expect(await store.get(rec(2))).toEqual({ seq: 2 });
+        expect(await store.get(rec(9))).toEqual({ keep: 1, drop: 2 });
+      });
+
+      it("returning null data deletes the document and still writes the others", async () => {
+        const head = `${col("a", "heads")}/h`;
+        const other = `${col("a", "records")}/r1`;
+        await store.set(head, { seq: 1 });
+        const result = await store.updateWithWrites(head, () => ({ data: null, writes: [{ path: other, data: { gone: true } }] }));
+        expect(result).toBeNull();
+        expect(await store.get(head)).toBeNull();
+        expect(await store.get(other)).toEqual({ gone: true });
+      });
+
+      it.each<[string, (head: string) => { path: string; data: DocumentData }]>([
+        ["a write to a collection path", () => ({ path: col("a", "records"), data: { a: 1 } })],
+        ["a write whose data is an array", () => ({ path: `${col("a", "records")}/bad`, data: [1] as unknown as DocumentData })],
+        ["a write to the updated document itself", (head) => ({ path: head, data: { seq: 99 } })],
+      ])("refuses %s and writes nothing, not even the document", async (_label, bad) => {
+        const head = `${col("a", "heads")}/h`;
+        const good = `${col("a", "records")}/r1`;
+        await store.set(head, { seq: 1 });
+        await expect(
+          store.updateWithWrites<Head>(head, () => ({ data: { seq: 2 }, writes: [{ path: good, data: { a: 1 } }, bad(head)] })),
+        ).rejects.toMatchObject({ code: "invalid-argument" });
+        expect(await store.get(head)).toEqual({ seq: 1 });
+        expect(await store.get(good)).toBeNull();
+      });
+
+      it("an error thrown by fn reaches the caller and writes nothing", async () => {
+        const head = `${col("a", "heads")}/h`;
+        const boom = new Error("caller's own error");
+        await expect(store.updateWithWrites(head, () => { throw boom; })).rejects.toBe(boom);
+        expect(await store.get(head)).toBeNull();
+      });
+
+      it("20 concurrent appends each get their own seq and their own record: no lost or doubled record", async () => {
+        // Prepare
+        const head = `${col("a", "heads")}/hot`;
+        // Act
+        const seqs = await Promise.all(
+          Array.from({ length: 20 }, (_, i) =>
+            store.updateWithWrites<Head>(head, (cur) => {
+              const seq = (cur?.seq ?? 0) + 1;
+              return { data: { seq }, writes: [{ path: `${col("a", "records")}/${String(seq).padStart(3, "0")}`, data: { seq, by: i } }] };
+            }),
+          ),
+        );
+        const records = await store.list<{ seq: number }>(col("a", "records"));
+        // Assess
+        expect(seqs.map((h) => h?.seq).sort((x, y) => (x ?? 0) - (y ?? 0))).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+        expect(records.docs.map((d) => d.data.seq)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+        expect(await store.get(head)).toEqual({ seq: 20 });
+      });
+    });
+
     describe("list", () => {
       /** Ten budgets in tenant a with mixed fields, two in tenant b, one in a subcollection. */
       async function seed(): Promise<void> {

@@ -139,6 +139,21 @@ describe("pipeline rules", () => {
       expect(after.body.error).toMatchObject({ status: "RESOURCE_EXHAUSTED", details: { reason: "locked-out" } });
     });
 
+    it("locks out an IPv6 client that takes a fresh address of its /64 for every guess", async () => {
+      // Prepare
+      const from = (n: number) => ({ "x-forwarded-for": `2001:db8:5:6:${n.toString(16)}::1` });
+      const bad = { authorization: `Bearer ${fakeToken(U({ uid: "v6-guess", expired: true }))}` };
+      // Act
+      const statuses: number[] = [];
+      for (let n = 1; n <= 5; n++) statuses.push((await app.call("listBudgets", {}, { ...bad, ...from(n) })).status);
+      const sixth = await app.call("listBudgets", {}, { ...bearer(U({ uid: "v6-good" })), ...from(6) });
+      const neighbour = await app.call("listBudgets", {}, { ...bearer(U({ uid: "v6-good" })), "x-forwarded-for": "2001:db8:5:7::1" });
+      // Assess
+      expect(statuses).toEqual([401, 401, 401, 401, 401]);
+      expect(sixth.body.error).toMatchObject({ status: "RESOURCE_EXHAUSTED", details: { reason: "locked-out" } });
+      expect(neighbour.status).toBe(200);
+    });
+
     it("does not count an API key presented where keys are not accepted", async () => {
       const src = { "x-forwarded-for": "203.0.113.50", "x-api-key": "cm_AAAAAAAA_notarealkeynotarealkeynotarealkey00" };
       for (let i = 0; i < 6; i++) await app.call("listCloudAccounts", {}, src);

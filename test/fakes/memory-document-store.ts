@@ -1,8 +1,8 @@
 import { parseCollectionPath, parseDocPath } from "#adapters/local/document-paths.js";
 import { runListQuery } from "#adapters/local/document-query.js";
 import { toStoredData } from "#adapters/local/document-values.js";
-import { prepareWrites } from "#adapters/local/document-writes.js";
-import type { Doc, DocumentData, DocumentStore, DocumentWrite, ListQuery, Page } from "#kernel/ports.js";
+import { prepareAtomicWrites, prepareWrites } from "#adapters/local/document-writes.js";
+import type { Doc, DocumentData, DocumentStore, DocumentWrite, ListQuery, Page, UpdateWithWrites } from "#kernel/ports.js";
 
 interface Stored {
   collection: string;
@@ -91,6 +91,23 @@ export class MemoryDocumentStore implements DocumentStore {
     const stored = toStoredData(next);
     this.docs.set(path, { collection: p.collection, id: p.id, data: stored });
     return structuredClone(stored) as T;
+  }
+
+  /** Everything is computed and checked first, then applied without an await: atomic here. */
+  async updateWithWrites<T extends DocumentData = DocumentData>(path: string, fn: (current: T | null) => UpdateWithWrites<T>): Promise<T | null> {
+    this.open();
+    const p = parseDocPath(path);
+    const current = this.docs.get(path);
+    const result = fn(current ? (structuredClone(current.data) as T) : null);
+    const writes = prepareAtomicWrites(path, result.writes ?? []);
+    const stored = result.data === null ? null : toStoredData(result.data);
+    if (stored === null) this.docs.delete(path);
+    else this.docs.set(path, { collection: p.collection, id: p.id, data: stored });
+    for (const w of writes) {
+      const existing = this.docs.get(w.doc.path);
+      this.docs.set(w.doc.path, { collection: w.doc.collection, id: w.doc.id, data: w.merge && existing ? { ...existing.data, ...w.data } : w.data });
+    }
+    return stored === null ? null : (structuredClone(stored) as T);
   }
 
   async close(): Promise<void> {

@@ -16,7 +16,7 @@ const CANARY = "CANARY-5c1e-PRIVATE-KEY";
 const MAX_RSS_BYTES = 300 * 1024 * 1024;
 
 /** 300 MiB of zeros, gzipped as a stream (about 300 KiB), without holding 300 MiB here. */
-async function gzipBomb(mebibytes: number): Promise<Buffer> {
+async function gzipBomb(mebibytes: number): Promise<Uint8Array<ArrayBuffer>> {
   const gz = createGzip({ level: 9 });
   const parts: Buffer[] = [];
   gz.on("data", (c: Buffer) => parts.push(c));
@@ -27,14 +27,14 @@ async function gzipBomb(mebibytes: number): Promise<Buffer> {
   }
   gz.end();
   await ended;
-  return Buffer.concat(parts);
+  return new Uint8Array(Buffer.concat(parts));
 }
 
 const json = { "content-type": "application/json" };
 const wrapped = `{"data":{"private_key":"${CANARY}"}}`;
 
 /** Each kind of malformed body, with the canary planted wherever the kind can hold it. */
-const MALFORMED: { kind: string; headers: Record<string, string>; body: Buffer | string; status: number; planted: boolean }[] = [
+const MALFORMED: { kind: string; headers: Record<string, string>; body: Uint8Array<ArrayBuffer> | string; status: number; planted: boolean }[] = [
   { kind: "trailing comma", headers: json, body: `{"data":{"private_key":"${CANARY}",}}`, status: 400, planted: true },
   { kind: "unterminated string", headers: json, body: `{"data":{"private_key":"${CANARY}`, status: 400, planted: true },
   { kind: "single quotes", headers: json, body: `{'data':{'private_key':'${CANARY}'}}`, status: 400, planted: true },

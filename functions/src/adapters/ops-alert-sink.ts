@@ -1,7 +1,9 @@
+import { displayText } from "#domain/alerts/display-text.js";
 import { createSendRetryPolicy } from "#domain/alerts/send-retry.js";
 import type { AlertSink, OperationalAlert } from "#foundation/observability/alert-rules.js";
 import { redactText } from "#kernel/redact.js";
 import { type JsonPostOptions, postJsonWithRetry } from "./alert-http.js";
+import { mrkdwn, slackText, truncate } from "./slack/slack-limits.js";
 
 /** The operations channel's settings (F7 `alerts.*`), read live so a change needs no restart. */
 export interface OpsChannelSettings {
@@ -39,11 +41,12 @@ export function createOpsAlertSink(opts: OpsAlertSinkOptions): AlertSink {
       const s = await opts.settings();
       if (RANK[alert.severity] < RANK[s.minSeverity]) return;
       if (s.slackEnabled && s.slackWebhookUrl) {
+        // The summary can quote a tenant's channel id or a remote server's error text: escaped as user text.
         const body = JSON.stringify({
-          text: `[${alert.severity}] ${alert.rule}: ${alert.summary}`,
+          text: slackText(`[${alert.severity}] ${alert.rule}: ${alert.summary}`),
           blocks: [
-            { type: "header", text: { type: "plain_text", text: `Platform ${alert.severity}: ${alert.rule}`.slice(0, 150) } },
-            { type: "section", text: { type: "mrkdwn", text: `${alert.summary} (value ${alert.value})`.slice(0, 3000) } },
+            { type: "header", text: { type: "plain_text", text: displayText(`Platform ${alert.severity}: ${alert.rule}`).slice(0, 150) } },
+            { type: "section", text: mrkdwn(truncate(slackText(`${alert.summary} (value ${alert.value})`), 3000)) },
           ],
         });
         const r = await postJsonWithRetry(policy, s.slackWebhookUrl, body, opts, (status, text) =>
@@ -57,7 +60,7 @@ export function createOpsAlertSink(opts: OpsAlertSinkOptions): AlertSink {
           event_action: "trigger",
           dedup_key: `costmon-platform-${alert.rule}`.slice(0, 255),
           payload: {
-            summary: `${alert.rule}: ${alert.summary}`.slice(0, 1024),
+            summary: displayText(`${alert.rule}: ${alert.summary}`).slice(0, 1024),
             severity: alert.severity === "critical" ? "critical" : alert.severity === "warning" ? "warning" : "info",
             source: "costmon-platform",
             class: "platform.health",

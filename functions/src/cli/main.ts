@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { isCalendarDay } from "#kernel/days.js";
-import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { Argument, Command, CommanderError, InvalidArgumentError, Option } from "commander";
 
 /** The local command line (DESIGN.md §8). Each command's work lives in commands/; this file only parses. */
 
@@ -41,6 +41,31 @@ function buildProgram(): Command {
     .action(async (opts) => {
       const { runNightlyCommand } = await import("./commands/nightly.js");
       process.exitCode = await runNightlyCommand(opts);
+    });
+
+  program
+    .command("dead-letters")
+    .description("list or replay the messages the nightly gave up on (kept per topic and message; each replay is audited)")
+    .addArgument(new Argument("<action>", "list: show the dead letters; replay: publish each one again on its topic").choices(["list", "replay"]))
+    .option("--topic <topic>", "only this topic's dead letters (nightly-collect, collect-account, costs-collected, alerts, …)")
+    .option("--tenant <tenantId>", "only dead letters naming this tenant")
+    .addOption(
+      new Option("--runtime <runtime>", "local: DuckDB files and the in-process bus; emulators: the official Firestore and Pub/Sub emulators (needs gcloud and Java)")
+        .choices(["local", "emulators"])
+        .default("local"),
+    )
+    .option("--data-dir <dir>", "where the local stores live", ".data")
+    .option("--config <file>", "tenants file (the demo accounts a replayed page is collected from)", "config/demo/tenants.yaml")
+    .option("--config-dir <dir>", "folder with base.yaml and <env>.yaml (default ./config)")
+    .option("--json", "print the result as JSON on stdout")
+    .option("--quiet", "no progress lines")
+    .addHelpText(
+      "after",
+      "\nA replayed message that fails again becomes a dead letter of its own; nothing replays it by itself.\n\nExamples:\n  costmon dead-letters list --json\n  costmon dead-letters replay --topic collect-account\n  costmon dead-letters list --runtime emulators --data-dir .data/emulators-run --tenant acme-retail\n",
+    )
+    .action(async (action: "list" | "replay", opts) => {
+      const { runDeadLettersCommand } = await import("./commands/dead-letters.js");
+      process.exitCode = await runDeadLettersCommand({ ...opts, action });
     });
 
   program

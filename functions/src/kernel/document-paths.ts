@@ -24,6 +24,12 @@ export function segment(id: string, what = "id"): string {
   return id;
 }
 
+/** An audit seq as a document id: 12 digits, zero-padded. */
+export function auditSeqId(seq: number): string {
+  if (!Number.isSafeInteger(seq) || seq < 1) throw new AppError("invalid-argument", "invalid audit seq: must be a positive integer");
+  return String(seq).padStart(12, "0");
+}
+
 const tenant = (t: string) => `tenants/${segment(t, "tenant id")}`;
 const under = (t: string, collection: string) => `${tenant(t)}/${collection}`;
 const doc = (t: string, collection: string, id: string, what: string) => `${under(t, collection)}/${segment(id, what)}`;
@@ -57,12 +63,22 @@ export const paths = {
   apiKeyIndex: (hash: string) => `api_key_index/${segment(hash, "api key hash")}`,
   auditHead: (stream: string) => `audit_heads/${encodeURIComponent(stream)}`,
   auditRecords: (stream: string) => `audit_streams/${encodeURIComponent(stream)}/records`,
+  /** One record of a stream; the id is its seq, zero-padded so that ids sort as seqs do. */
+  auditRecord: (stream: string, seq: number) => `audit_streams/${encodeURIComponent(stream)}/records/${auditSeqId(seq)}`,
+  /** The signed checkpoints of a stream (secops/audit-checkpoints.ts), keyed like its records. */
+  auditCheckpoints: (stream: string) => `audit_streams/${encodeURIComponent(stream)}/checkpoints`,
+  auditCheckpoint: (stream: string, seq: number) => `audit_streams/${encodeURIComponent(stream)}/checkpoints/${auditSeqId(seq)}`,
+  /** Platform-wide: the public half of an audit signing key, published for auditors (keyed by its key id). */
+  auditKey: (keyId: string) => `audit_keys/${segment(keyId, "audit key id")}`,
   /** One event function's lease on one message or natural key (the key is a digest). */
   idempotencyLease: (fn: string, keyDigest: string) => `idempotency/${segment(`${fn}~${keyDigest}`, "idempotency key")}`,
   alertDeliveries: () => "alert_deliveries",
   alertDelivery: (id: string) => `alert_deliveries/${segment(id, "delivery id")}`,
   alertDeadLetters: () => "alert_dead_letters",
   alertDeadLetter: (id: string) => `alert_dead_letters/${segment(id, "delivery id")}`,
+  /** Platform-wide: messages given up on, one per topic and message id, kept to be listed and replayed (F5). */
+  deadLetters: () => "dead_letters",
+  deadLetter: (id: string) => `dead_letters/${segment(id, "dead letter id")}`,
   healthWarnings: () => "platform_health_warnings",
   healthWarning: (id: string) => `platform_health_warnings/${segment(id, "warning id")}`,
   platformHealthProbe: () => "platform/health",

@@ -27,11 +27,22 @@ export interface Page<T extends DocumentData = DocumentData> {
   next?: string;
 }
 
+/** Documents one `updateWithWrites` may write in all, the updated one included (Firestore's limit per transaction). */
+export const MAX_ATOMIC_WRITES = 500;
+
 /** One write of a `setMany` batch: what `set(path, data, { merge })` would do. */
 export interface DocumentWrite {
   path: string;
   data: DocumentData;
   merge?: boolean;
+}
+
+/** What an `updateWithWrites` function returns. */
+export interface UpdateWithWrites<T extends DocumentData = DocumentData> {
+  /** The updated document's next value; null deletes it. */
+  data: T | null;
+  /** Other documents to write in the same atomic step, as `setMany` would; never the updated path. */
+  writes?: readonly DocumentWrite[];
 }
 
 /**
@@ -58,6 +69,25 @@ export interface DocumentStore {
   update<T extends DocumentData = DocumentData>(
     path: string,
     fn: (current: T | null) => T | null,
+  ): Promise<T | null>;
+  /**
+   * `update` that also writes other documents, all in one atomic step: the document and every
+   * write are stored together or not at all, even if the process dies half-way (a Firestore
+   * transaction; one DuckDB transaction; one synchronous step in memory). For a record that must
+   * never exist without the index that points to it, or the reverse (an audit record and its
+   * chain head). `fn` may run more than once and must be pure. The writes are validated like
+   * `setMany`'s before anything is written; one that targets the updated path itself, or more
+   * than {@link MAX_ATOMIC_WRITES} documents in all, is refused with `invalid-argument`.
+   *
+   * @example
+   *   await store.updateWithWrites<Head>("heads/s", (head) => {
+   *     const seq = (head?.seq ?? 0) + 1;
+   *     return { data: { seq }, writes: [{ path: `records/${seq}`, data: { seq } }] };
+   *   });
+   */
+  updateWithWrites<T extends DocumentData = DocumentData>(
+    path: string,
+    fn: (current: T | null) => UpdateWithWrites<T>,
   ): Promise<T | null>;
   close(): Promise<void>;
 }

@@ -109,7 +109,7 @@ function collectionOfPathsCall(expr: ts.Expression): string | null {
   if (!ts.isCallExpression(expr)) return null;
   const callee = expr.expression;
   if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === "paths") {
-    const fn = (paths as Record<string, (...a: string[]) => string>)[callee.name.text];
+    const fn = (paths as unknown as Record<string, (...a: string[]) => string>)[callee.name.text];
     if (!fn) return null;
     return fn(...expr.arguments.map(() => "x")).split("/").at(-1) ?? null;
   }

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { analyzeTenant } from "#domain/nightly/analyze-tenant.js";
 import { AlertsMessage, TOPICS } from "#domain/nightly/messages.js";
+import { newRun } from "#domain/nightly/run-state.js";
 import type { CostRecord } from "#domain/billing/cost-record.js";
 import { addDays } from "#kernel/days.js";
 import type { EventBus } from "#kernel/ports.js";
@@ -99,9 +100,10 @@ describe("analyzeTenant", () => {
       "budgets/all",
       "budgets/ml",
       "budgets/web-prod-gcp",
+      // The run's result, last in the same batch: written with the state it describes or not at all.
+      `runs/${RUN}`,
     ]);
-    // The only single write is the run document, after the batch.
-    expect(set.mock.calls.map((c) => c[0])).toEqual([`tenants/${T}/runs/${RUN}`]);
+    expect(set).not.toHaveBeenCalled();
   });
 
   it("opens the spike with its region as root cause, checks budgets by scope and publishes the events", async () => {
@@ -136,6 +138,8 @@ describe("analyzeTenant", () => {
     const { store, bus, deps } = await setup();
     const first = await analyzeTenant(deps, msg);
     const docsAfterFirst = await store.list(`tenants/${T}/budgets`);
+    // A second nightly of the same day: its fan-out starts the run document afresh.
+    await store.set(`tenants/${T}/runs/${RUN}`, newRun(RUN, [], NOW.toISOString()));
     const second = await analyzeTenant(deps, msg);
     expect(bus.sent).toHaveLength(1);
     expect(second.alertEvents).toBe(0);
@@ -143,6 +147,23 @@ describe("analyzeTenant", () => {
     expect(second.forecasts).toEqual(first.forecasts);
     expect(second.budgets.map((b) => ({ ...b, newCrossings: [] }))).toEqual(first.budgets.map((b) => ({ ...b, newCrossings: [] })));
     expect(await store.list(`tenants/${T}/budgets`)).toEqual(docsAfterFirst);
+  });
+
+  it("answers a redelivery after its writes with the run's recorded result, without analyzing or publishing again", async () => {
+    // Prepare: the first delivery analyzed and wrote everything, then died before acknowledging.
+    const { warehouse, store, bus, deps } = await setup();
+    const first = await analyzeTenant(deps, msg);
+    const query = vi.spyOn(warehouse, "queryDaily");
+    const setMany = vi.spyOn(store, "setMany");
+    // Act
+    const again = await analyzeTenant(deps, msg);
+    // Assess: the run still says which thresholds it crossed and how many alerts it raised.
+    expect(again).toEqual(first);
+    expect(again.alertEvents).toBeGreaterThan(0);
+    expect(again.budgets.some((b) => b.newCrossings.length > 0)).toBe(true);
+    expect(bus.sent).toHaveLength(1);
+    expect(query).not.toHaveBeenCalled();
+    expect(setMany).not.toHaveBeenCalled();
   });
 
   it("takes its history length and forecast horizon from the settings", async () => {

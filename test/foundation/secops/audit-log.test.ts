@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
+import { unavailable } from "#kernel/errors.js";
 import type { DocumentStore } from "#kernel/ports.js";
 import {
   type AuditEntry,
@@ -166,4 +167,56 @@ describe("audit log", () => {
 
     expect(await log.verifyAuditChain(STREAM)).toEqual({ ok: true, count: 620 });
   });
+
+  it("a crash between writing the head and writing the record can no longer break the chain", async () => {
+    // Prepare: a store that dies on the second write it is asked for, as an instance killed
+    // between the two writes of an append that takes two
+    const crashing = crashesOnSecondWrite(new MemoryDocumentStore());
+    const audit = createAuditLog(crashing, { clock: new FakeClock() });
+    // Act
+    const outcomes: string[] = [];
+    for (const i of [1, 2, 3]) outcomes.push(await audit.append(entry(i)).then(() => "appended", () => "failed"));
+    const result = await audit.verifyAuditChain(STREAM);
+    // Assess: the append that met the crash left nothing behind, the others form an intact chain
+    expect(outcomes).toEqual(["appended", "failed", "appended"]);
+    expect(result).toEqual({ ok: true, count: 2 });
+  });
 });
+
+/** Wraps a store so that its second write call (of any kind) throws, as if the process died there. */
+function crashesOnSecondWrite(inner: DocumentStore): DocumentStore {
+  let writes = 0;
+  const crash = () => {
+    writes += 1;
+    if (writes === 2) throw unavailable("instance crashed");
+  };
+  return {
+    get: (p) => inner.get(p),
+    list: (p, q) => inner.list(p, q),
+    close: () => inner.close(),
+    async set(p, d, o) {
+      crash();
+      await inner.set(p, d, o);
+    },
+    async setMany(w) {
+      crash();
+      await inner.setMany(w);
+    },
+    async create(p, d) {
+      crash();
+      return inner.create(p, d);
+    },
+    async delete(p) {
+      crash();
+      await inner.delete(p);
+    },
+    async update(p, fn) {
+      crash();
+      return inner.update(p, fn);
+    },
+    async updateWithWrites(p, fn) {
+      crash();
+      return inner.updateWithWrites(p, fn);
+    },
+  };
+}

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createBruteForceGuard } from "#foundation/secops/brute-force.js";
 import { FakeClock } from "./fake-clock.js";
+import { guessAroundSuccesses, succeed } from "./report-success.js";
 
 const MIN = 60_000;
 
@@ -42,19 +43,46 @@ describe("createBruteForceGuard", () => {
     expect((await guard.check("s")).blocked).toBe(false);
   });
 
-  it("clears the failure count on success, but a success does not lift an active block", async () => {
-    const clock = new FakeClock();
-    const guard = createBruteForceGuard({ clock });
-    await fail(guard, "s", 4);
-    await guard.recordSuccess("s");
-    await fail(guard, "s", 4);
-    const afterReset = await guard.check("s");
-    await fail(guard, "s", 1);
-    await guard.recordSuccess("s");
-    const afterBlockAndSuccess = await guard.check("s");
+  it("counts failures across successes: 4 wrong guesses and 1 valid key, repeated, lock out at the 5th wrong guess", async () => {
+    // Prepare
+    const guard = createBruteForceGuard({ clock: new FakeClock() });
+    // Act: the probe's attacker, who holds one valid key, for 5 rounds (20 wrong guesses if never locked out)
+    const run = await guessAroundSuccesses(guard, "198.51.100.4", { rounds: 5, bad: 4 });
+    // Assess
+    expect(run).toEqual({ wrongGuessesLetThrough: 5, blocked: true });
+  });
 
-    expect(afterReset.blocked).toBe(false);
-    expect(afterBlockAndSuccess.blocked).toBe(true);
+  it("offers no success report, and a success does not lift an active block", async () => {
+    // Prepare
+    const guard = createBruteForceGuard({ clock: new FakeClock() });
+    await fail(guard, "s", 5);
+    // Act
+    await succeed(guard, "s");
+    const afterSuccess = await guard.check("s");
+    // Assess
+    expect("recordSuccess" in guard).toBe(false);
+    expect(afterSuccess.blocked).toBe(true);
+  });
+
+  it("counts the addresses of one IPv6 /64 as one source, and another /64 apart", async () => {
+    // Prepare
+    const guard = createBruteForceGuard({ clock: new FakeClock() });
+    // Act: five guesses, each from a fresh address of the attacker's /64
+    for (let i = 1; i <= 5; i++) await guard.recordFailure(`2001:db8:aa:bb::${i.toString(16)}`);
+    const sameSlash64 = await guard.check("2001:db8:aa:bb:ffff:ffff:ffff:ffff");
+    const otherSlash64 = await guard.check("2001:db8:aa:bc::1");
+    // Assess
+    expect(sameSlash64.blocked).toBe(true);
+    expect(otherSlash64.blocked).toBe(false);
+  });
+
+  it("counts an IPv4 address and its IPv4-mapped IPv6 spelling as one source", async () => {
+    const guard = createBruteForceGuard({ clock: new FakeClock() });
+    for (const spelling of ["203.0.113.9", "::ffff:203.0.113.9", "::FFFF:cb00:7109", "203.0.113.9", "[::ffff:203.0.113.9]"]) {
+      await guard.recordFailure(spelling);
+    }
+
+    expect((await guard.check("203.0.113.9")).blocked).toBe(true);
   });
 
   it("keeps sources apart", async () => {

@@ -1,8 +1,9 @@
-import type { DocumentData, DocumentStore } from "#kernel/ports.js";
+import type { DocumentData, DocumentStore, UpdateWithWrites } from "#kernel/ports.js";
 
 /**
- * Wraps a DocumentStore so that `update` behaves like a Firestore transaction under contention:
- * read, yield to other callers, and rerun `fn` if someone wrote the document meanwhile.
+ * Wraps a DocumentStore so that `update` and `updateWithWrites` behave like a Firestore
+ * transaction under contention: read, yield to other callers, and rerun `fn` if someone wrote the
+ * document meanwhile.
  * Lets the audit-log tests show that concurrent appends never fork the chain.
  */
 export function contendedStore(inner: DocumentStore): DocumentStore & { retries: () => number } {
@@ -27,6 +28,9 @@ export function contendedStore(inner: DocumentStore): DocumentStore & { retries:
       await inner.delete(path);
     },
     async update<T extends DocumentData = DocumentData>(path: string, fn: (current: T | null) => T | null) {
+      return this.updateWithWrites<T>(path, (current) => ({ data: fn(current) }));
+    },
+    async updateWithWrites<T extends DocumentData = DocumentData>(path: string, fn: (current: T | null) => UpdateWithWrites<T>) {
       for (;;) {
         const version = versions.get(path) ?? 0;
         const current = await inner.get<T>(path);
@@ -35,14 +39,11 @@ export function contendedStore(inner: DocumentStore): DocumentStore & { retries:
           retries += 1;
           continue;
         }
-        const next = fn(current);
+        const result = fn(current);
         bump(path);
-        if (next === null) {
-          await inner.delete(path);
-          return null;
-        }
-        await inner.set(path, next);
-        return next;
+        for (const w of result.writes ?? []) bump(w.path);
+        // The inner store applies the document and its writes in one step, as the real one would.
+        return inner.updateWithWrites<T>(path, () => result);
       }
     },
     retries: () => retries,

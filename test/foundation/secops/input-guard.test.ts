@@ -4,7 +4,6 @@ import { INJECTION_RULES } from "#foundation/secops/injection-rules.js";
 import { InputError } from "#kernel/errors.js";
 import { findInjection, findInjectionIn } from "#foundation/secops/input-guard.js";
 import { strictParse } from "#foundation/secops/strict-parse.js";
-import { sanitizeBounded, sanitizeText } from "#foundation/secops/sanitize-text.js";
 
 describe("findInjection: true positives", () => {
   it.each([
@@ -92,32 +91,6 @@ describe("findInjectionIn", () => {
 
     expect(findInjectionIn(input)).toEqual({ kind: "sql", rule: "sql-union-select", path: "notes.1.text" });
     expect(findInjectionIn({ name: "Q3 budget - prod, don't exceed" })).toBeNull();
-  });
-});
-
-describe("sanitizeText", () => {
-  it.each([
-    ["<script>alert(1)</script>hello", "hello"],
-    ['<img src=x onerror="alert(1)">', ""],
-    ["<b>bold</b> text", "bold text"],
-    ['<a href="javascript:alert(1)">x</a>', "x"],
-    ["Q3 budget - prod, don't exceed", "Q3 budget - prod, don't exceed"],
-    ["a < b and c > d", "a &lt; b and c &gt; d"],
-  ])("sanitizes %j to %j", (input, expected) => {
-    expect(sanitizeText(input)).toBe(expected);
-  });
-});
-
-describe("sanitizeBounded", () => {
-  it.each([
-    ["markup only", "<b></b><script>x</script>", /no text left/],
-    ["text that escaping lengthens past the limit", "<".repeat(200), /longer than 200/],
-  ])("refuses %s as invalid input", (_label, input, message) => {
-    expect(() => sanitizeBounded("name", input, { min: 1, max: 200 })).toThrow(message);
-  });
-
-  it("returns the sanitized text when it still fits", () => {
-    expect(sanitizeBounded("name", "<b>Q3</b> cap", { min: 1, max: 200 })).toBe("Q3 cap");
   });
 });
 

@@ -1,5 +1,29 @@
 import { AppError } from "#kernel/errors.js";
 
+/**
+ * What the ledger counted since it was made: the figures that say whether every message was
+ * delivered, given up on, or is still owed. At idle, `deliveries` equals
+ * `acknowledged + deadLettered`: nothing was lost.
+ */
+export interface DeliveryCounts {
+  /** Messages published through the bus (with an id back from Pub/Sub). */
+  published: number;
+  /** Deliveries owed in all: one per push subscription of each published or forwarded message. */
+  deliveries: number;
+  /** Deliveries acknowledged (a 2xx from the function or the dead-letter recorder), once per subscription. */
+  acknowledged: number;
+  /** Deliveries given up on after the subscription's last attempt (Pub/Sub forwards them to the twin). */
+  deadLettered: number;
+  /** Forwards to a dead-letter topic that arrived there. */
+  forwarded: number;
+  /** Push attempts that failed (any non-2xx), each to be redelivered or dead-lettered. */
+  failedAttempts: number;
+  /** Extra copies of pushes sent by injected delivery faults (push-faults.ts). */
+  copies: number;
+  /** The same, per topic (the code's names). */
+  byTopic: Record<string, { published: number; forwarded: number; acknowledged: number; deadLettered: number }>;
+}
+
 interface Waiter {
   resolve: () => void;
   reject: (err: unknown) => void;
@@ -29,6 +53,8 @@ export class DeliveryLedger {
   private readonly owed = new Map<string, number>();
   private readonly forwards = new Map<string, number>();
   private publishing = 0;
+  private copiesInFlight = 0;
+  private readonly tally: DeliveryCounts = { published: 0, deliveries: 0, acknowledged: 0, deadLettered: 0, forwarded: 0, failedAttempts: 0, copies: 0, byTopic: {} };
   private waiters: Waiter[] = [];
   private lastChange = Date.now();
   private stallTimer: NodeJS.Timeout | undefined;
@@ -46,21 +72,60 @@ export class DeliveryLedger {
   /** A publish returned: with its message id, or without one when it failed. */
   publishEnded(topic: string, messageId: string | undefined): void {
     this.publishing--;
-    if (messageId !== undefined) this.add(this.owed, messageId, this.routes.get(topic) ?? 0);
+    if (messageId !== undefined) {
+      const routes = this.routes.get(topic) ?? 0;
+      this.add(this.owed, messageId, routes);
+      this.tally.published++;
+      this.tally.deliveries += routes;
+      this.topic(topic).published++;
+    }
     this.changed();
   }
 
-  /** A push subscription acknowledged a message (its function answered 2xx), counted once per subscription. */
-  acknowledged(messageId: string): void {
+  /**
+   * A push subscription of `topic` acknowledged a message (its function answered 2xx), counted
+   * once per subscription.
+   */
+  acknowledged(messageId: string, topic?: string): void {
     this.add(this.owed, messageId, -1);
+    this.tally.acknowledged++;
+    if (topic !== undefined) this.topic(topic).acknowledged++;
     this.changed();
   }
 
-  /** Pub/Sub gave up on a message after its last attempt and forwards it to `deadLetterTopic`. */
-  deadLettered(messageId: string, deadLetterTopic: string): void {
+  /** A push attempt failed: Pub/Sub will redeliver it, or give up after the last attempt. */
+  attemptFailed(): void {
+    this.tally.failedAttempts++;
+  }
+
+  /** Pub/Sub gave up on a message of `topic` after its last attempt and forwards it to `deadLetterTopic`. */
+  deadLettered(messageId: string, deadLetterTopic: string, topic?: string): void {
     this.add(this.owed, messageId, -1);
     this.add(this.forwards, deadLetterTopic, this.routes.get(deadLetterTopic) ?? 0);
+    this.tally.deadLettered++;
+    if (topic !== undefined) this.topic(topic).deadLettered++;
     this.changed();
+  }
+
+  /**
+   * A copy of a push is on its way (injected delivery faults, push-faults.ts), `extra` when it is
+   * one beyond the first: nothing is idle until every copy has been answered, so that none is still
+   * running when the servers close.
+   */
+  copyStarted(extra: boolean): void {
+    this.copiesInFlight++;
+    if (extra) this.tally.copies++;
+    this.changed();
+  }
+
+  copyEnded(): void {
+    this.copiesInFlight--;
+    this.changed();
+  }
+
+  /** The counts so far (a copy). */
+  counts(): DeliveryCounts {
+    return { ...this.tally, byTopic: Object.fromEntries(Object.entries(this.tally.byTopic).map(([t, c]) => [t, { ...c }])) };
   }
 
   /**
@@ -71,6 +136,9 @@ export class DeliveryLedger {
     if ((this.forwards.get(topic) ?? 0) <= 0) return false;
     this.add(this.forwards, topic, -1);
     this.add(this.owed, messageId, 1);
+    this.tally.forwarded++;
+    this.tally.deliveries++;
+    this.topic(topic).forwarded++;
     this.changed();
     return true;
   }
@@ -79,11 +147,12 @@ export class DeliveryLedger {
   describe(): string {
     const owed = [...this.owed.values()].reduce((n, v) => n + Math.max(v, 0), 0);
     const forwards = [...this.forwards.values()].reduce((n, v) => n + v, 0);
-    return `${owed} deliveries, ${forwards} dead-letter forwards and ${this.publishing} publishes outstanding`;
+    const copies = this.copiesInFlight > 0 ? `, ${this.copiesInFlight} extra copies in flight` : "";
+    return `${owed} deliveries, ${forwards} dead-letter forwards and ${this.publishing} publishes outstanding${copies}`;
   }
 
   isIdle(): boolean {
-    return this.publishing === 0 && this.owed.size === 0 && this.forwards.size === 0;
+    return this.publishing === 0 && this.copiesInFlight === 0 && this.owed.size === 0 && this.forwards.size === 0;
   }
 
   /**
@@ -97,6 +166,11 @@ export class DeliveryLedger {
       this.waiters.push({ resolve, reject, stallMs });
       this.stallTimer ??= setInterval(() => this.checkStall(), 1_000).unref();
     });
+  }
+
+  private topic(name: string): DeliveryCounts["byTopic"][string] {
+    this.tally.byTopic[name] ??= { published: 0, forwarded: 0, acknowledged: 0, deadLettered: 0 };
+    return this.tally.byTopic[name];
   }
 
   private add(map: Map<string, number>, key: string, by: number): void {

@@ -1,13 +1,14 @@
 import type { AppConfig } from "#foundation/config/config-schema.js";
 import { AppError } from "#kernel/errors.js";
-import type { EventBus } from "#kernel/ports.js";
+import type { DocumentStore, EventBus } from "#kernel/ports.js";
 import { ORDERED_TOPICS } from "../pubsub/ordering-keys.js";
 import { openPubSubClient } from "../pubsub/pubsub-client.js";
 import { topicNames } from "../pubsub/topic-names.js";
 import { DeliveryTrackingBus } from "./delivery-tracking-bus.js";
 import { type ServerFor, startFunctionServers } from "./function-servers.js";
 import type { LocalOidcSigner } from "./local-oidc.js";
-import { type PushOutcome, type PushRelay, startPushRelay } from "./push-relay.js";
+import type { PushFaults } from "./push-faults.js";
+import { type PushDeliveryInfo, type PushOutcome, type PushRelay, startPushRelay } from "./push-relay.js";
 import { type EventFunctionRoute, planTopology, provisionTopology } from "./push-topology.js";
 
 /** The audience the push subscriptions' tokens name, and the only one the runtime's verifier accepts. */
@@ -26,7 +27,14 @@ export interface PushDeliveryOptions {
   signer: LocalOidcSigner;
   /** Builds each function's server; default functions-framework's own (function-servers.ts). */
   serverFor?: ServerFor;
-  observe?: (name: string, outcome: PushOutcome) => void | Promise<void>;
+  observe?: (name: string, outcome: PushOutcome, delivery: PushDeliveryInfo) => void | Promise<void>;
+  /**
+   * The runtime's document store: with it, every dead-letter topic gets a recorder subscription
+   * that keeps what arrives there as a dead-letter record (`costmon dead-letters`).
+   */
+  documents?: DocumentStore;
+  /** Delivery faults injected at the relay (push-faults.ts): a drill, never the default. */
+  faults?: PushFaults;
 }
 
 /** The push service account: the allowed account named `pubsub-push@…`, else the first allowed one. */
@@ -48,9 +56,10 @@ function deliveryAttempts(config: AppConfig): number {
 /**
  * Serves the event functions behind push subscriptions on the Pub/Sub emulator: one
  * functions-framework server per function, the push relay in front of them, then the topics,
- * their dead-letter twins and one push subscription per function (push-topology.ts). From then on
- * a message published on the bus travels as a Pub/Sub push request to its function's server, and
- * the bus's `drain()` waits for those deliveries. `close` stops the relay, then the servers.
+ * their dead-letter twins and one push subscription per function (push-topology.ts), and, given
+ * the document store, a recorder subscription per twin that keeps dead-letter records. From then
+ * on a message published on the bus travels as a Pub/Sub push request to its function's server,
+ * and the bus's `drain()` waits for those deliveries. `close` stops the relay, then the servers.
  *
  * @example
  *   const delivery = await startPushDelivery({ bus: deps.bus, config: deps.config, functions, pubsubHost, signer });
@@ -70,6 +79,7 @@ export async function startPushDelivery(opts: PushDeliveryOptions): Promise<Push
     opts.serverFor,
   );
   let relay: PushRelay | undefined;
+  const recorded = opts.documents ? plan.recorded : [];
   try {
     relay = await startPushRelay({
       targets: plan.pushes.map((p) => ({ ...p, ...settings, url: servers.urls.get(p.name) ?? "" })),
@@ -77,13 +87,17 @@ export async function startPushDelivery(opts: PushDeliveryOptions): Promise<Push
       ledger: bus.ledger,
       messageId: (id) => bus.messageId(id),
       ...(opts.observe ? { observe: opts.observe } : {}),
+      ...(opts.documents ? { recorders: { topics: recorded, store: opts.documents } } : {}),
+      ...(opts.faults ? { faults: opts.faults } : {}),
     });
-    for (const topic of new Set(plan.pushes.map((p) => p.topic))) {
-      bus.ledger.route(topic, plan.pushes.filter((p) => p.topic === topic).length);
+    // Each push subscription of a topic owes a delivery of its messages, recorders included.
+    for (const topic of new Set([...plan.pushes.map((p) => p.topic), ...recorded])) {
+      bus.ledger.route(topic, plan.pushes.filter((p) => p.topic === topic).length + (recorded.includes(topic) ? 1 : 0));
     }
     const admin = await openPubSubClient({ projectId: config.project.id, emulatorHost: opts.pubsubHost });
     try {
-      await provisionTopology(admin, names, plan, { ...settings, endpoint: relay.endpoint });
+      const open = relay;
+      await provisionTopology(admin, names, plan, { ...settings, endpoint: open.endpoint, ...(opts.documents ? { recorderEndpoint: open.recorderEndpoint } : {}) });
     } finally {
       await admin.close();
     }

@@ -1,8 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { z } from "zod";
+import type { DocumentStore } from "#kernel/ports.js";
+import { recordDeadLetterPush } from "./dead-letter-recorder.js";
 import type { DeliveryLedger } from "./delivery-ledger.js";
 import type { LocalOidcSigner } from "./local-oidc.js";
+import { forwardedBody, parsePush, type PushEnvelope, readBody } from "./push-envelope.js";
+import { faultyDelivery, type PushFaults } from "./push-faults.js";
 
 /** Where the relay sends one push subscription's requests, and as whom. */
 export interface PushTarget {
@@ -23,50 +26,44 @@ export interface PushTarget {
 /** acknowledged: the function answered 2xx; failed: anything else (Pub/Sub will redeliver or dead-letter). */
 export type PushOutcome = "acknowledged" | "failed";
 
+/** Which delivery an outcome is about: the message id as the function saw it, and the attempt. */
+export interface PushDeliveryInfo {
+  messageId: string;
+  attempt: number;
+}
+
 export interface PushRelay {
   /** The push endpoint of a function: `http://127.0.0.1:<port>/<name>`. */
   endpoint(name: string): string;
+  /** The push endpoint of the subscription that keeps what reaches a dead-letter topic. */
+  recorderEndpoint(deadLetterTopic: string): string;
   close(): Promise<void>;
 }
 
-const MAX_BODY_BYTES = 10 * 1024 * 1024;
-
-/** A Pub/Sub push request, as the emulator sends it; fields the relay does not read pass through untouched. */
-const PushEnvelope = z.looseObject({
-  subscription: z.string().min(1),
-  message: z.looseObject({
-    messageId: z.string().min(1),
-    attributes: z.record(z.string(), z.string()).optional(),
-  }),
-});
-
-function readBody(req: IncomingMessage): Promise<string | null> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY_BYTES) {
-        resolve(null);
-        req.destroy();
-      } else chunks.push(c);
-    });
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
+export interface PushRelayOptions {
+  targets: readonly PushTarget[];
+  signer: LocalOidcSigner;
+  ledger: DeliveryLedger;
+  /** The id the function sees for the emulator's id; default the same. */
+  messageId?: (serverId: string) => string;
+  observe?: (name: string, outcome: PushOutcome, delivery: PushDeliveryInfo) => void | Promise<void>;
+  /**
+   * The dead-letter topics (the code's names) whose recorder subscriptions push here, and the
+   * store their records go to (dead-letter-recorder.ts).
+   */
+  recorders?: { topics: readonly string[]; store: DocumentStore };
+  /** Delivery faults to inject into every push to a function (push-faults.ts); none by default. */
+  faults?: PushFaults;
 }
 
-/** The push body as the function receives it: the same, with its id mapped and the attempt numbered. */
-function forwardedBody(envelope: z.infer<typeof PushEnvelope>, id: string, attempt: number): unknown {
-  const { message } = envelope;
-  const renamed = { ...message, messageId: id, ...("message_id" in message ? { message_id: id } : {}) };
-  return { ...envelope, message: renamed, deliveryAttempt: attempt };
-}
+const RECORDER = "dead-letters/";
 
 function answer(res: ServerResponse, status: number): void {
   res.statusCode = status;
   res.end();
 }
+
+const isOk = (status: number) => status >= 200 && status < 300;
 
 /**
  * Stands between the Pub/Sub emulator and the function servers, doing for push what Google's
@@ -83,69 +80,89 @@ function answer(res: ServerResponse, status: number): void {
  * which redelivers on anything but 2xx and dead-letters after the last attempt. Each outcome is
  * entered in the {@link DeliveryLedger}, so the runtime knows when nothing is owed any more.
  *
+ * It also ends the recorder subscriptions of the dead-letter topics (`recorders`): what reaches a
+ * dead-letter topic is kept as a dead-letter record. With `faults`, every push to a function goes
+ * out as several delayed copies (push-faults.ts): a drill, never the default.
+ *
  * @example
  *   const relay = await startPushRelay({ targets, signer, ledger });
  *   await createSubscription(topic, { pushConfig: { pushEndpoint: relay.endpoint("collectAccount") } });
  */
-export async function startPushRelay(opts: {
-  targets: readonly PushTarget[];
-  signer: LocalOidcSigner;
-  ledger: DeliveryLedger;
-  /** The id the function sees for the emulator's id; default the same. */
-  messageId?: (serverId: string) => string;
-  observe?: (name: string, outcome: PushOutcome) => void | Promise<void>;
-}): Promise<PushRelay> {
+export async function startPushRelay(opts: PushRelayOptions): Promise<PushRelay> {
   const messageId = opts.messageId ?? ((id: string) => id);
   const targets = new Map(opts.targets.map((t) => [t.name, t]));
+  const recorderTopics = new Set(opts.recorders?.topics ?? []);
   const attempts = new Map<string, number>();
   const acknowledged = new Set<string>();
   const { ledger, signer } = opts;
+  const deliver = opts.faults ? faultyDelivery(opts.faults, ledger) : (send: () => Promise<number>) => send();
 
-  async function relay(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const target = targets.get((req.url ?? "").replace(/^\/+/, "").split("?")[0] ?? "");
-    if (!target) return answer(res, 404);
-    if (req.method !== "POST") return answer(res, 405);
-    const text = await readBody(req);
-    if (text === null) return answer(res, 413);
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      return answer(res, 400);
-    }
-    const envelope = PushEnvelope.safeParse(json);
-    if (!envelope.success) return answer(res, 400);
-    const { message, subscription } = envelope.data;
-    const key = `${subscription}\n${message.messageId}`;
-    const attempt = (attempts.get(key) ?? 0) + 1;
-    attempts.set(key, attempt);
-    if (attempt === 1 && message.attributes?.CloudPubSubDeadLetterSourceSubscription !== undefined) {
-      ledger.forwardArrived(target.topic, message.messageId);
-    }
-    let status: number;
+  /** Sends one push to its function; the status it answered, 502 when it could not be reached. */
+  async function toFunction(target: PushTarget, envelope: PushEnvelope, attempt: number): Promise<number> {
     try {
       const token = await signer.token(target.audience, target.serviceAccount);
       const forwarded = await fetch(target.url, {
         method: "POST",
         headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
-        body: JSON.stringify(forwardedBody(envelope.data, messageId(message.messageId), attempt)),
+        body: JSON.stringify(forwardedBody(envelope, messageId(envelope.message.messageId), attempt)),
       });
       await forwarded.arrayBuffer();
-      status = forwarded.status;
+      return forwarded.status;
     } catch {
-      status = 502;
+      return 502;
     }
-    const ok = status >= 200 && status < 300;
+  }
+
+  /** Keeps what a dead-letter topic's recorder subscription pushed; 500 when the store failed (Pub/Sub redelivers). */
+  async function toRecorder(deadLetterTopic: string, envelope: PushEnvelope): Promise<number> {
+    const { message } = envelope;
+    try {
+      await recordDeadLetterPush(opts.recorders?.store as DocumentStore, {
+        deadLetterTopic,
+        messageId: messageId(message.messageId),
+        data: message.data,
+        attributes: message.attributes ?? {},
+        publishTime: message.publishTime,
+      });
+      return 204;
+    } catch {
+      return 500;
+    }
+  }
+
+  async function relay(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const route = (req.url ?? "").replace(/^\/+/, "").split("?")[0] ?? "";
+    const recorderTopic = route.startsWith(RECORDER) ? decodeURIComponent(route.slice(RECORDER.length)) : undefined;
+    const target = recorderTopic === undefined ? targets.get(route) : undefined;
+    if (!target && !(recorderTopic !== undefined && recorderTopics.has(recorderTopic))) return answer(res, 404);
+    if (req.method !== "POST") return answer(res, 405);
+    const text = await readBody(req);
+    if (text === null) return answer(res, 413);
+    const envelope = parsePush(text);
+    if (!envelope) return answer(res, 400);
+    const { message, subscription } = envelope;
+    const topic = target?.topic ?? (recorderTopic as string);
+    const key = `${subscription}\n${message.messageId}`;
+    const attempt = (attempts.get(key) ?? 0) + 1;
+    attempts.set(key, attempt);
+    if (attempt === 1 && message.attributes?.CloudPubSubDeadLetterSourceSubscription !== undefined) {
+      ledger.forwardArrived(topic, message.messageId);
+    }
+    const status = target ? await deliver(() => toFunction(target, envelope, attempt)) : await toRecorder(topic, envelope);
+    const ok = isOk(status);
     if (ok && !acknowledged.has(key)) {
       acknowledged.add(key);
-      ledger.acknowledged(message.messageId);
-    } else if (!ok && attempt === target.maxDeliveryAttempts) {
-      ledger.deadLettered(message.messageId, target.deadLetterTopic);
+      ledger.acknowledged(message.messageId, topic);
+    } else if (!ok) {
+      ledger.attemptFailed();
+      if (target && attempt === target.maxDeliveryAttempts) ledger.deadLettered(message.messageId, target.deadLetterTopic, topic);
     }
-    try {
-      await opts.observe?.(target.name, ok ? "acknowledged" : "failed");
-    } catch {
-      // Progress reporting never decides a delivery.
+    if (target) {
+      try {
+        await opts.observe?.(target.name, ok ? "acknowledged" : "failed", { messageId: messageId(message.messageId), attempt });
+      } catch {
+        // Progress reporting never decides a delivery.
+      }
     }
     answer(res, ok ? 204 : status);
   }
@@ -162,6 +179,7 @@ export async function startPushRelay(opts: {
   const { port } = server.address() as AddressInfo;
   return {
     endpoint: (name) => `http://127.0.0.1:${port}/${name}`,
+    recorderEndpoint: (deadLetterTopic) => `http://127.0.0.1:${port}/${RECORDER}${encodeURIComponent(deadLetterTopic)}`,
     async close() {
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));

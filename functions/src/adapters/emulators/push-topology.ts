@@ -22,6 +22,8 @@ export interface TopologyPlan {
   pushes: PlannedPush[];
   /** Dead-letter topics no function reads: each gets a pull subscription that keeps what arrives. */
   retained: string[];
+  /** Every dead-letter topic: each may get a recorder subscription that keeps a dead-letter record of what arrives. */
+  recorded: string[];
 }
 
 /**
@@ -29,11 +31,12 @@ export interface TopologyPlan {
  * function reads with its `<topic>.dead-letter` twin (a dead-letter topic's twin too, so that a
  * failing `collectAccountFailed` ends somewhere), one push subscription per function, and a
  * retaining pull subscription on each twin that no function reads (a topic without subscriptions
- * would drop what is dead-lettered to it).
+ * would drop what is dead-lettered to it), and the twins whose messages are kept as dead-letter
+ * records (all of them).
  *
  * @example
  *   const plan = planTopology([{ name: "collectAccount", topic: "collect-account" }], names, (t) => t === "alerts");
- *   // topics: collect-account, collect-account.dead-letter; retained: collect-account.dead-letter
+ *   // topics: collect-account, collect-account.dead-letter; retained and recorded: collect-account.dead-letter
  */
 export function planTopology(functions: readonly EventFunctionRoute[], names: TopicNames, ordered: (topic: string) => boolean): TopologyPlan {
   const topics = new Set<string>();
@@ -46,7 +49,8 @@ export function planTopology(functions: readonly EventFunctionRoute[], names: To
   }
   const read = new Set(functions.map((f) => f.topic));
   const retained = [...topics].filter((t) => names.isDeadLetter(t) && !read.has(t));
-  return { topics: [...topics], pushes, retained };
+  const recorded = [...topics].filter((t) => names.isDeadLetter(t));
+  return { topics: [...topics], pushes, retained, recorded };
 }
 
 const GRPC_ALREADY_EXISTS = 6;
@@ -67,14 +71,21 @@ export interface PushSettings {
   serviceAccount: string;
   audience: string;
   maxDeliveryAttempts: number;
+  /** Where a dead-letter topic's recorder subscription pushes; without it, no recorder subscriptions. */
+  recorderEndpoint?: (deadLetterTopic: string) => string;
 }
+
+/** The id of a dead-letter topic's recorder subscription (a function name never holds a dash). */
+export const recorderSubscriptionId = (topicId: string): string => `${topicId}.dl-recorder`;
 
 /**
  * Creates the plan on the emulator (existing topics and subscriptions are kept). Each push
  * subscription declares the OIDC token Google would attach (service account and audience), a
  * dead-letter policy to its topic's twin after `maxDeliveryAttempts`, an ack deadline long enough
  * for an analysis, a short retry backoff (the emulator waits at least a second), and message
- * ordering where its topic publishes with ordering keys.
+ * ordering where its topic publishes with ordering keys. With `recorderEndpoint`, each dead-letter
+ * topic also gets a recorder push subscription, without a dead-letter policy of its own: keeping
+ * the record is retried until it succeeds.
  */
 export async function provisionTopology(client: PubSub, names: TopicNames, plan: TopologyPlan, push: PushSettings): Promise<void> {
   for (const t of plan.topics) {
@@ -91,6 +102,17 @@ export async function provisionTopology(client: PubSub, names: TopicNames, plan:
         retryPolicy: { minimumBackoff: { seconds: 1 }, maximumBackoff: { seconds: 10 } },
         ackDeadlineSeconds: 600,
         enableMessageOrdering: p.ordered,
+      }),
+    );
+  }
+  const recorder = push.recorderEndpoint;
+  for (const t of recorder ? plan.recorded : []) {
+    const id = recorderSubscriptionId(names.topicId(t));
+    await ignoreExisting(`subscription ${id}`, () =>
+      client.topic(names.topicId(t)).createSubscription(id, {
+        pushConfig: { pushEndpoint: recorder?.(t) ?? "" },
+        retryPolicy: { minimumBackoff: { seconds: 1 }, maximumBackoff: { seconds: 10 } },
+        ackDeadlineSeconds: 60,
       }),
     );
   }

@@ -2,9 +2,9 @@ import { isDeepStrictEqual } from "node:util";
 import { FieldPath, Firestore, type SetOptions } from "firebase-admin/firestore";
 import { z } from "zod";
 import { AppError } from "#kernel/errors.js";
-import type { Doc, DocumentData, DocumentStore, DocumentWrite, ListQuery, Page } from "#kernel/ports.js";
+import type { Doc, DocumentData, DocumentStore, DocumentWrite, ListQuery, Page, UpdateWithWrites } from "#kernel/ports.js";
 import { parseCollectionPath, parseDocPath } from "../local/document-paths.js";
-import { prepareWrites } from "../local/document-writes.js";
+import { prepareAtomicWrites, prepareWrites } from "../local/document-writes.js";
 import { checked, grpcStatusOf, invalid, toAppError } from "./firestore-errors.js";
 import { buildQuery, cursorAfter, prepareQuery } from "./firestore-query.js";
 import { fromFirestoreData, toFirestoreData } from "./firestore-values.js";
@@ -41,7 +41,7 @@ const queues = new WeakMap<Firestore, KeyedSerialQueue>();
  * - `update` is a transaction (`fn` may run more than once); this instance's updates of one path
  *   are queued so they never contend with each other, and contention with other instances is
  *   retried by the transaction, up to `maxTransactionAttempts`; a result equal to what was read
- *   writes nothing;
+ *   writes nothing; `updateWithWrites` adds its other writes to that same transaction;
  * - `list` is a Firestore query with its order spelled out and an opaque cursor (firestore-query.ts);
  * - `setMany` folds writes to the same path in list order, then commits WriteBatches of at most
  *   500 writes one after another. **Each batch is atomic; a list of more than 500 distinct paths
@@ -162,6 +162,15 @@ export class FirestoreDocumentStore implements DocumentStore {
   }
 
   async update<T extends DocumentData = DocumentData>(path: string, fn: (current: T | null) => T | null): Promise<T | null> {
+    return this.transact(path, (current: T | null) => ({ data: fn(current) }));
+  }
+
+  /** One transaction: the document and the other writes commit together (at most 500 documents, Firestore's limit). */
+  async updateWithWrites<T extends DocumentData = DocumentData>(path: string, fn: (current: T | null) => UpdateWithWrites<T>): Promise<T | null> {
+    return this.transact(path, fn);
+  }
+
+  private async transact<T extends DocumentData>(path: string, fn: (current: T | null) => UpdateWithWrites<T>): Promise<T | null> {
     this.open();
     checked(() => parseDocPath(path));
     const ref = this.firestore.doc(path);
@@ -174,16 +183,18 @@ export class FirestoreDocumentStore implements DocumentStore {
             callerError = undefined;
             const snap = await tx.get(ref);
             const current = snap.exists ? (fromFirestoreData(snap.data() as DocumentData) as T) : null;
-            let next: T | null;
             let stored: DocumentData | null;
+            let writes: { path: string; data: DocumentData; merge: boolean }[];
             try {
-              next = fn(current);
-              stored = next === null ? null : toFirestoreData(next);
+              const result = fn(current);
+              stored = result.data === null ? null : toFirestoreData(result.data);
+              writes = prepareAtomicWrites(path, result.writes ?? []).map((w) => ({ path: w.doc.path, data: toFirestoreData(w.data), merge: w.merge }));
             } catch (err) {
               callerError = { err };
               throw err;
             }
-            // Unchanged (a lease someone else holds, nothing to do): a read-only transaction, no write.
+            for (const w of writes) tx.set(this.firestore.doc(w.path), w.data, setOptions(w.data, w.merge));
+            // Unchanged (a lease someone else holds, nothing to do): no write of the document.
             if (stored === null) {
               if (current !== null) tx.delete(ref);
               return null;

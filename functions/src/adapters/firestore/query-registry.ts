@@ -55,7 +55,7 @@ export const QUERY_REGISTRY: readonly RegisteredQuery[] = [
   {
     id: "audit.recordsInOrder",
     collection: "records",
-    source: "foundation/secops/audit-log.ts",
+    source: "foundation/secops/audit-verify.ts",
     orderBy: [{ field: "seq", direction: "asc" }],
     why: "verifyAuditLog walks a stream's hash chain in sequence order",
   },

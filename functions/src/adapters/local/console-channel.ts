@@ -1,12 +1,19 @@
 import type { AlertChannel, ChannelMessage, SendResult } from "#domain/alerts/channel-port.js";
 import { describeWhere, formatUsd, headline } from "#domain/alerts/describe.js";
+import { displayText } from "#domain/alerts/display-text.js";
 import { priorityOf } from "#domain/alerts/severity.js";
 
 /**
  * The local alert channel for `npm run nightly`: one readable line per alert (and per digest),
- * written to stdout unless a writer is given. It needs no secret.
+ * written to stdout unless a writer is given. It needs no secret. The whole line goes through
+ * `displayText`, so no user text in it can break it in two (and forge a line of another tenant's
+ * alert) or send a terminal escape sequence.
  */
 export function consoleAlertLine(message: ChannelMessage): string {
+  return displayText(unsafeLine(message));
+}
+
+function unsafeLine(message: ChannelMessage): string {
   if (message.kind === "test") return `[test] tenant=${message.tenantId} channel=${message.channelId} console channel works (${message.sentAt})`;
   if (message.kind === "digest") {
     const d = message.digest;

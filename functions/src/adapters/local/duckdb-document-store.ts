@@ -1,9 +1,9 @@
 import { LIST, listValue, VARCHAR } from "@duckdb/node-api";
-import type { Doc, DocumentData, DocumentStore, DocumentWrite, ListQuery, Page } from "#kernel/ports.js";
+import type { Doc, DocumentData, DocumentStore, DocumentWrite, ListQuery, Page, UpdateWithWrites } from "#kernel/ports.js";
 import { parseCollectionPath, parseDocPath } from "./document-paths.js";
 import { runListQuery } from "./document-query.js";
 import { toStoredData } from "./document-values.js";
-import { type PreparedWrite, prepareWrites } from "./document-writes.js";
+import { type PreparedWrite, prepareAtomicWrites, prepareWrites } from "./document-writes.js";
 import { type DuckDbHandle, type DuckDbLocation, openDuckDb } from "./duckdb-open.js";
 import { DuckDbStore } from "./duckdb-store.js";
 import { queueForFile } from "./serial-queue.js";
@@ -62,24 +62,7 @@ export class DuckDbDocumentStore extends DuckDbStore implements DocumentStore {
   async setMany(writes: readonly DocumentWrite[]): Promise<void> {
     const batch = prepareWrites(writes);
     if (batch.length === 0) return;
-    return this.exec(async () => {
-      const c = this.db.connection;
-      await c.run("BEGIN TRANSACTION");
-      try {
-        const merged = batch.filter((w) => w.merge).map((w) => w.doc.path);
-        const current = merged.length > 0 ? await this.readMany([...new Set(merged)]) : new Map<string, DocumentData>();
-        const next = new Map<string, { doc: PreparedWrite["doc"]; data: DocumentData }>();
-        for (const w of batch) {
-          const base = w.merge ? (next.get(w.doc.path)?.data ?? current.get(w.doc.path)) : undefined;
-          next.set(w.doc.path, { doc: w.doc, data: base ? { ...base, ...w.data } : w.data });
-        }
-        await this.writeMany([...next.values()].map(({ doc, data }) => [doc.path, doc.collection, doc.id, JSON.stringify(data)]));
-        await c.run("COMMIT");
-      } catch (err) {
-        await c.run("ROLLBACK");
-        throw err;
-      }
-    });
+    return this.exec(() => this.inTransaction(() => this.applyWrites(batch)));
   }
 
   async create(path: string, data: DocumentData): Promise<boolean> {
@@ -132,6 +115,50 @@ export class DuckDbDocumentStore extends DuckDbStore implements DocumentStore {
       await this.write(p.path, p.collection, p.id, stored);
       return stored as T;
     });
+  }
+
+  /**
+   * One queued unit and one DuckDB transaction: the document's new value and the other writes
+   * commit together, or the rollback leaves all of them as they were.
+   */
+  async updateWithWrites<T extends DocumentData = DocumentData>(path: string, fn: (current: T | null) => UpdateWithWrites<T>): Promise<T | null> {
+    const p = parseDocPath(path);
+    return this.exec(() =>
+      this.inTransaction(async () => {
+        const result = fn(await this.read<T>(path));
+        const writes = prepareAtomicWrites(path, result.writes ?? []);
+        const stored = result.data === null ? null : toStoredData(result.data);
+        if (stored === null) await this.db.connection.run("DELETE FROM documents WHERE path = $1", [path]);
+        else await this.write(p.path, p.collection, p.id, stored);
+        if (writes.length > 0) await this.applyWrites(writes);
+        return stored as T | null;
+      }),
+    );
+  }
+
+  private async inTransaction<R>(work: () => Promise<R>): Promise<R> {
+    const c = this.db.connection;
+    await c.run("BEGIN TRANSACTION");
+    try {
+      const result = await work();
+      await c.run("COMMIT");
+      return result;
+    } catch (err) {
+      await c.run("ROLLBACK");
+      throw err;
+    }
+  }
+
+  /** A checked batch, folded in order over the documents its merges start from, written in one statement. */
+  private async applyWrites(batch: readonly PreparedWrite[]): Promise<void> {
+    const merged = batch.filter((w) => w.merge).map((w) => w.doc.path);
+    const current = merged.length > 0 ? await this.readMany([...new Set(merged)]) : new Map<string, DocumentData>();
+    const next = new Map<string, { doc: PreparedWrite["doc"]; data: DocumentData }>();
+    for (const w of batch) {
+      const base = w.merge ? (next.get(w.doc.path)?.data ?? current.get(w.doc.path)) : undefined;
+      next.set(w.doc.path, { doc: w.doc, data: base ? { ...base, ...w.data } : w.data });
+    }
+    await this.writeMany([...next.values()].map(({ doc, data }) => [doc.path, doc.collection, doc.id, JSON.stringify(data)]));
   }
 
   private async read<T extends DocumentData>(path: string): Promise<T | null> {

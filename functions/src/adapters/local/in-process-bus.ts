@@ -1,7 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { backoffRetry } from "#kernel/retry.js";
 import { z } from "zod";
-import type { BusMessage, EventBus, MessageHandler } from "#kernel/ports.js";
+import { deadLetterRecord } from "#foundation/selfops/dead-letter-record.js";
+import { keepDeadLetter } from "#foundation/selfops/dead-letter-store.js";
+import type { BusMessage, DocumentStore, EventBus, MessageHandler } from "#kernel/ports.js";
 
 /** Pub/Sub's topic id rule: 3 to 255 characters, starting with a letter. */
 const TopicSchema = z
@@ -18,8 +20,13 @@ export interface InProcessBusOptions {
   maxDelayMs?: number;
   /** Attempts per delivery before dead-lettering, unless a subscription says otherwise. Default 5. */
   maxAttempts?: number;
-  /** Told about each dead-lettered message (topic, id, error text); never the data. */
-  onDeadLetter?: (info: { topic: string; id: string; error: string }) => void;
+  /** Told about each dead-lettered message (topic, id, error text and, with a store, whether its record was kept); never the data. */
+  onDeadLetter?: (info: { topic: string; id: string; error: string; kept?: boolean }) => void;
+  /**
+   * Where each dead-lettered message is kept as a record to list and replay (`dead_letters/`,
+   * foundation/selfops/dead-letter-store.ts); without it, dead letters live only in `deadLetters`.
+   */
+  keepDeadLettersIn?: DocumentStore;
 }
 
 const OptionsSchema = z
@@ -28,6 +35,7 @@ const OptionsSchema = z
     maxDelayMs: z.number().int().min(0).optional(),
     maxAttempts: z.number().int().min(1).max(100).optional(),
     onDeadLetter: z.function().optional(),
+    keepDeadLettersIn: z.custom<DocumentStore>((v) => typeof (v as Partial<DocumentStore> | null)?.create === "function").optional(),
   })
   .strict();
 
@@ -54,7 +62,7 @@ export interface DeadLetter {
  */
 export class InProcessBus implements EventBus {
   private readonly subs = new Map<string, Subscription[]>();
-  private readonly opts: Required<Omit<InProcessBusOptions, "onDeadLetter">> & Pick<InProcessBusOptions, "onDeadLetter">;
+  private readonly opts: Required<Omit<InProcessBusOptions, "onDeadLetter" | "keepDeadLettersIn">> & Pick<InProcessBusOptions, "onDeadLetter" | "keepDeadLettersIn">;
   private pending = 0;
   private idleWaiters: (() => void)[] = [];
   private closed = false;
@@ -69,6 +77,7 @@ export class InProcessBus implements EventBus {
       maxDelayMs: options.maxDelayMs ?? 5_000,
       maxAttempts: options.maxAttempts ?? 5,
       onDeadLetter: options.onDeadLetter,
+      keepDeadLettersIn: options.keepDeadLettersIn,
     };
   }
 
@@ -149,15 +158,26 @@ export class InProcessBus implements EventBus {
         await sub.handler(msg);
       });
     } catch (err) {
-      this.deadLetter(m, attempts, err);
+      await this.deadLetter(m, attempts, err);
     }
   }
 
-  private deadLetter(
+  /** Keeps the record of a dead letter in the bus's store; false when that failed. */
+  private async keep(store: DocumentStore, message: BusMessage, error: string): Promise<boolean> {
+    try {
+      await keepDeadLetter(store, deadLetterRecord(message, { reason: error, recordedBy: "bus", now: new Date() }));
+      return true;
+    } catch {
+      // The message stays in `deadLetters`, and onDeadLetter says it was not kept.
+      return false;
+    }
+  }
+
+  private async deadLetter(
     m: { id: string; topic: string; attributes: Record<string, string>; publishedAt: string; payload: string },
     attempts: number,
     err: unknown,
-  ): void {
+  ): Promise<void> {
     const error = (err instanceof Error ? `${err.name}: ${err.message}` : String(err)).slice(0, 1024);
     const attributes = {
       ...m.attributes,
@@ -177,7 +197,9 @@ export class InProcessBus implements EventBus {
       publishedAt: m.publishedAt,
     };
     this.deadLetters.push({ message, error });
-    this.opts.onDeadLetter?.({ topic: m.topic, id: m.id, error });
+    const store = this.opts.keepDeadLettersIn;
+    const kept = store ? { kept: await this.keep(store, { ...message, attributes: { ...m.attributes } }, error) } : {};
+    this.opts.onDeadLetter?.({ topic: m.topic, id: m.id, error, ...kept });
     // A dead-letter topic's own failures stop here (kept in deadLetters) instead of chaining.
     if (m.topic.endsWith(DEAD_LETTER_SUFFIX)) return;
     const dlTopic = `${m.topic}${DEAD_LETTER_SUFFIX}`;

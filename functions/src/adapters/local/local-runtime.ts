@@ -35,7 +35,7 @@ export type LocalStores = Omit<LocalRuntime, "bus">;
  * The `local` runtime's adapters, built for deps.ts (the composition root) from F7 config: the
  * tenant documents and the ledger in DuckDB files under `data_dir`, the in-process bus with
  * Pub/Sub's delivery contract (`selfops.dead_letter_max_attempts` deliveries, then the dead-letter
- * topic), a file secret store, and the demo billing source reading `demo.tenants_file`. Stores given
+ * topic and a record in `dead_letters/`), a file secret store, and the demo billing source reading `demo.tenants_file`. Stores given
  * in `given` (tests) are used as they are and left to their owner.
  *
  * @example
@@ -50,7 +50,8 @@ export async function openLocalRuntime(given: {
   secrets?: SecretStore;
 }): Promise<LocalRuntime> {
   const stores = await openLocalStores(given);
-  const bus = new InProcessBus({ maxAttempts: given.config.selfops.dead_letter_max_attempts });
+  // Dead letters are kept in the document store, where `costmon dead-letters` lists and replays them.
+  const bus = new InProcessBus({ maxAttempts: given.config.selfops.dead_letter_max_attempts, keepDeadLettersIn: stores.documents });
   return { ...stores, bus };
 }
 

@@ -1,6 +1,7 @@
 import type { AlertEvent, Transition } from "#domain/alerts/alert-event.js";
 import type { ChannelTestMessage } from "#domain/alerts/channel-port.js";
 import { describeWhere, figures, formatSignedUsd, headline, rootCausesOf } from "#domain/alerts/describe.js";
+import { displayText } from "#domain/alerts/display-text.js";
 import { type PagerDutySeverity, pagerDutySeverity, priorityOf } from "#domain/alerts/severity.js";
 
 /**
@@ -9,6 +10,11 @@ import { type PagerDutySeverity, pagerDutySeverity, priorityOf } from "#domain/a
  * `event_action` required; a trigger's `payload` requires summary, severity and source.
  * `dedup_key` is the alert's stable id, so re-sends update one PagerDuty alert instead of opening
  * another, and resolve/acknowledge find it.
+ *
+ * The Events API defines no markup for these fields (they are plain text to PagerDuty), so user
+ * text is not entity-escaped here, which would show `&lt;` to the responder; it gets the one-line
+ * form (display-text.ts): the summary and source reach phones and pagers, where a line break in
+ * someone's budget name would read as a line of the alert of its own.
  */
 
 /** PagerDuty truncates summary at 1024 characters (Events API v2 overview, "summary"). */
@@ -43,9 +49,11 @@ export interface PagerDutyFollowUp {
 
 export type PagerDutyEventBody = PagerDutyTrigger | PagerDutyFollowUp;
 
+/** One plain line of at most `max` characters. */
 function cut(text: string, max: number): string {
-  const chars = [...text];
-  return chars.length <= max ? text : `${chars.slice(0, max - 1).join("")}…`;
+  const line = displayText(text);
+  const chars = [...line];
+  return chars.length <= max ? line : `${chars.slice(0, max - 1).join("")}…`;
 }
 
 /** `source`: the affected system, here provider/account (or the tenant when the alert has no scope). */
@@ -59,7 +67,7 @@ export function pagerDutyBody(event: AlertEvent, transition: Transition, routing
   if (transition !== "trigger") return { routing_key: routingKey, event_action: transition, dedup_key: event.id };
   const causes = rootCausesOf(event);
   const details: Record<string, unknown> = {
-    tenant: event.tenantId,
+    tenant: displayText(event.tenantId),
     type: event.type,
     priority: priorityOf(event.severity),
     where: describeWhere(event.where),
@@ -89,8 +97,8 @@ export function pagerDutyBody(event: AlertEvent, transition: Transition, routing
       severity: pagerDutySeverity(event.severity),
       source: cut(pagerDutySource(event), 255),
       timestamp: event.occurredAt,
-      ...(event.where.service ? { component: event.where.service } : {}),
-      ...(event.where.provider ? { group: event.where.provider } : {}),
+      ...(event.where.service ? { component: displayText(event.where.service) } : {}),
+      ...(event.where.provider ? { group: displayText(event.where.provider) } : {}),
       class: event.type,
       custom_details: details,
     },
@@ -114,7 +122,7 @@ export function pagerDutyTestBodies(test: ChannelTestMessage, routingKey: string
         source: cut(`tenant/${test.tenantId}`, 255),
         timestamp: test.sentAt,
         class: "channel.test",
-        custom_details: { tenant: test.tenantId, channel: test.channelId },
+        custom_details: { tenant: displayText(test.tenantId), channel: displayText(test.channelId) },
       },
       client: "AI Cost Monitoring Platform",
       client_url: test.dashboardUrl,

@@ -2,13 +2,19 @@ import type { ActionsBlock, ContextBlock, HeaderBlock, KnownBlock, SectionBlock 
 import type { AlertEvent } from "#domain/alerts/alert-event.js";
 import type { ChannelTestMessage } from "#domain/alerts/channel-port.js";
 import { figures, formatSignedUsd, headline, rootCausesOf } from "#domain/alerts/describe.js";
+import { displayText } from "#domain/alerts/display-text.js";
 import { priorityOf, SEVERITY_TABLE } from "#domain/alerts/severity.js";
-import { escapeMrkdwn, joinWithinLimit, SLACK_LIMITS, type SlackWebhookPayload, truncate } from "./slack-limits.js";
+import { escapeMrkdwn, joinWithinLimit, mrkdwn, SLACK_LIMITS, type SlackWebhookPayload, slackText, truncate } from "./slack-limits.js";
 
 /**
  * One readable Block Kit message per alert: what (header), where / expected vs actual / impact /
  * forecast vs budget (fields), root causes with their contributions (a list cut with "+N more"),
  * buttons to open, acknowledge and give feedback, and the alert id for support.
+ *
+ * Every piece of user text (names, scopes, billing dimensions, error text) goes through
+ * `slackText` wherever Slack parses mrkdwn (fields, sections, context, the notification `text`),
+ * and every mrkdwn object is `verbatim`; the header is plain_text, which Slack does not parse,
+ * and gets the one-line form only.
  */
 
 /** Root causes listed in full before "+N more". */
@@ -22,7 +28,7 @@ export function dashboardLink(dashboardUrl: string, action?: "acknowledge" | "fe
 }
 
 function header(text: string): HeaderBlock {
-  return { type: "header", text: { type: "plain_text", text: truncate(text, SLACK_LIMITS.headerText), emoji: true } };
+  return { type: "header", text: { type: "plain_text", text: truncate(displayText(text), SLACK_LIMITS.headerText), emoji: true } };
 }
 
 function fieldsSections(pairs: [string, string][]): SectionBlock[] {
@@ -30,10 +36,9 @@ function fieldsSections(pairs: [string, string][]): SectionBlock[] {
   for (let i = 0; i < pairs.length; i += SLACK_LIMITS.sectionFields) {
     out.push({
       type: "section",
-      fields: pairs.slice(i, i + SLACK_LIMITS.sectionFields).map(([label, value]) => ({
-        type: "mrkdwn",
-        text: truncate(`*${escapeMrkdwn(label)}*\n${escapeMrkdwn(value)}`, SLACK_LIMITS.fieldText),
-      })),
+      fields: pairs.slice(i, i + SLACK_LIMITS.sectionFields).map(([label, value]) =>
+        mrkdwn(truncate(`*${escapeMrkdwn(label)}*\n${slackText(value)}`, SLACK_LIMITS.fieldText)),
+      ),
     });
   }
   return out;
@@ -44,12 +49,12 @@ function rootCauseSection(event: AlertEvent): SectionBlock | null {
   if (causes.length === 0) return null;
   const shown = causes.slice(0, MAX_ROOT_CAUSES_SHOWN);
   const lines = shown.map(
-    (c) => `• ${escapeMrkdwn(c.dimension)} = \`${escapeMrkdwn(c.value)}\`: ${formatSignedUsd(c.contributionUsd)}`,
+    (c) => `• ${slackText(c.dimension)} = \`${slackText(c.value)}\`: ${formatSignedUsd(c.contributionUsd)}`,
   );
   const hidden = causes.length - shown.length;
   if (hidden > 0) lines.push(`+${hidden} more`);
   const text = joinWithinLimit(["*Root causes*", ...lines], SLACK_LIMITS.sectionText);
-  return { type: "section", text: { type: "mrkdwn", text } };
+  return { type: "section", text: mrkdwn(text) };
 }
 
 function buttons(event: AlertEvent): ActionsBlock {
@@ -67,7 +72,7 @@ function buttons(event: AlertEvent): ActionsBlock {
 function context(event: AlertEvent, extra?: string): ContextBlock {
   const parts = [`${priorityOf(event.severity)} · ${event.severity}`, `tenant ${event.tenantId}`, `alert \`${event.id}\``, event.occurredAt];
   if (extra) parts.push(extra);
-  return { type: "context", elements: [{ type: "mrkdwn", text: truncate(escapeMrkdwn(parts.join(" · ")), SLACK_LIMITS.sectionText) }] };
+  return { type: "context", elements: [mrkdwn(truncate(slackText(parts.join(" · ")), SLACK_LIMITS.sectionText))] };
 }
 
 export function slackAlertMessage(event: AlertEvent): SlackWebhookPayload {
@@ -77,7 +82,7 @@ export function slackAlertMessage(event: AlertEvent): SlackWebhookPayload {
   if (rc) blocks.push(rc);
   blocks.push(buttons(event), context(event));
   const emoji = SEVERITY_TABLE[event.severity].emoji;
-  return { text: truncate(`${emoji} [${event.severity}] ${title}`, 3000), blocks };
+  return { text: truncate(`${emoji} [${event.severity}] ${slackText(title)}`, 3000), blocks };
 }
 
 export function slackResolutionMessage(event: AlertEvent): SlackWebhookPayload {
@@ -86,21 +91,21 @@ export function slackResolutionMessage(event: AlertEvent): SlackWebhookPayload {
     header(`:white_check_mark: ${title}`),
     {
       type: "section",
-      text: { type: "mrkdwn", text: truncate(`Back to normal. <${dashboardLink(event.dashboardUrl)}|Open in dashboard>`, SLACK_LIMITS.sectionText) },
+      text: mrkdwn(truncate(`Back to normal. <${dashboardLink(event.dashboardUrl)}|Open in dashboard>`, SLACK_LIMITS.sectionText)),
     },
     context(event, "resolved"),
   ];
-  return { text: truncate(`:white_check_mark: ${title}`, 3000), blocks };
+  return { text: truncate(`:white_check_mark: ${slackText(title)}`, 3000), blocks };
 }
 
 /** The answer to "test this channel": says which channel of which tenant it is, and links home. */
 export function slackTestMessage(test: ChannelTestMessage): SlackWebhookPayload {
   const title = "Cost monitoring: test message";
-  const text = `This Slack channel receives cost alerts for tenant *${escapeMrkdwn(test.tenantId)}* (channel \`${escapeMrkdwn(test.channelId)}\`). <${dashboardLink(test.dashboardUrl)}|Open the dashboard>`;
+  const text = `This Slack channel receives cost alerts for tenant *${slackText(test.tenantId)}* (channel \`${slackText(test.channelId)}\`). <${dashboardLink(test.dashboardUrl)}|Open the dashboard>`;
   const blocks: KnownBlock[] = [
     header(title),
-    { type: "section", text: { type: "mrkdwn", text: truncate(text, SLACK_LIMITS.sectionText) } },
-    { type: "context", elements: [{ type: "mrkdwn", text: truncate(escapeMrkdwn(`sent ${test.sentAt}`), SLACK_LIMITS.sectionText) }] },
+    { type: "section", text: mrkdwn(truncate(text, SLACK_LIMITS.sectionText)) },
+    { type: "context", elements: [mrkdwn(truncate(slackText(`sent ${test.sentAt}`), SLACK_LIMITS.sectionText))] },
   ];
-  return { text: truncate(`${title} for tenant ${test.tenantId}`, 3000), blocks };
+  return { text: truncate(`${title} for tenant ${slackText(test.tenantId)}`, 3000), blocks };
 }

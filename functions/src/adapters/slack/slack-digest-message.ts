@@ -2,7 +2,7 @@ import type { KnownBlock } from "@slack/types";
 import { formatUsd } from "#domain/alerts/describe.js";
 import type { AlertDigest } from "#domain/alerts/digest.js";
 import { SEVERITY_TABLE } from "#domain/alerts/severity.js";
-import { escapeMrkdwn, SLACK_LIMITS, type SlackWebhookPayload, truncate } from "./slack-limits.js";
+import { mrkdwn, SLACK_LIMITS, type SlackWebhookPayload, slackText, truncate } from "./slack-limits.js";
 
 /**
  * The daily / weekly digest: a header, a summary, then the alerts in severity and impact order,
@@ -16,7 +16,8 @@ const RESERVED_BLOCKS = 4;
 function line(item: AlertDigest["items"][number]): string {
   const tags = [item.deferred ? "held by quiet hours" : null, item.resolved ? "resolved" : null].filter(Boolean);
   const suffix = tags.length ? ` _(${tags.join(", ")})_` : "";
-  const link = `<${item.dashboardUrl}|${escapeMrkdwn(truncate(item.headline, 300))}>`;
+  // The headline was stored when the alert was sent: it is made safe here, at the point of display.
+  const link = `<${item.dashboardUrl}|${slackText(truncate(item.headline, 300))}>`;
   return `${SEVERITY_TABLE[item.severity].emoji} ${link}: ${formatUsd(item.impactUsd)}${suffix}`;
 }
 
@@ -27,10 +28,9 @@ export function slackDigestMessage(digest: AlertDigest): SlackWebhookPayload {
     { type: "header", text: { type: "plain_text", text: truncate(title, SLACK_LIMITS.headerText) } },
     {
       type: "section",
-      text: {
-        type: "mrkdwn",
-        text: `From ${digest.from} to ${digest.to} for tenant ${escapeMrkdwn(digest.tenantId)}.${digest.deferredCount > 0 ? ` ${digest.deferredCount} held back by quiet hours appear here first.` : ""}`,
-      },
+      text: mrkdwn(
+        `From ${slackText(digest.from)} to ${slackText(digest.to)} for tenant ${slackText(digest.tenantId)}.${digest.deferredCount > 0 ? ` ${digest.deferredCount} held back by quiet hours appear here first.` : ""}`,
+      ),
     },
     { type: "divider" },
   ];
@@ -41,7 +41,7 @@ export function slackDigestMessage(digest: AlertDigest): SlackWebhookPayload {
   let sections = 0;
   const flush = () => {
     if (section.length === 0) return;
-    blocks.push({ type: "section", text: { type: "mrkdwn", text: section.join("\n") } });
+    blocks.push({ type: "section", text: mrkdwn(section.join("\n")) });
     sections++;
     section = [];
     sectionLen = 0;
@@ -58,7 +58,7 @@ export function slackDigestMessage(digest: AlertDigest): SlackWebhookPayload {
   flush();
   const more = digest.totalCount - shown;
   if (more > 0) {
-    blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: `+${more} more in the dashboard` }] });
+    blocks.push({ type: "context", elements: [mrkdwn(`+${more} more in the dashboard`)] });
   }
   return { text: title, blocks };
 }

@@ -1,4 +1,5 @@
-import type { KnownBlock } from "@slack/types";
+import type { KnownBlock, MrkdwnElement } from "@slack/types";
+import { displayText } from "#domain/alerts/display-text.js";
 
 /**
  * Block Kit limits, from Slack's reference pages (docs.slack.dev/reference/block-kit/...):
@@ -39,6 +40,31 @@ export function truncate(text: string, max: number): string {
 /** Escapes the three characters Slack's mrkdwn treats as control characters ("Formatting text"). */
 export function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+/**
+ * User text for a mrkdwn string: one plain line (display-text.ts), then `&`, `<` and `>` escaped,
+ * so it can open no link, mention (`<!channel>`, `<@U…>`) or other special sequence, nor start a
+ * line (a quote, a fake field). Formatting marks (`*`, `_`, `~`, backticks) keep their meaning:
+ * Slack has no escape for them, and they can style text but not make it do anything.
+ *
+ * @example
+ *   slackText("<!channel> R&D\nteam");   // "&lt;!channel&gt; R&amp;D team"
+ */
+export function slackText(text: string): string {
+  return escapeMrkdwn(displayText(text));
+}
+
+/**
+ * A mrkdwn text object that Slack takes as written (`verbatim`): no automatic linking of URLs or
+ * channel names, and no automatic parsing of mentions such as a bare "@channel" in user text.
+ * The control sequences we write ourselves (our links) still work.
+ *
+ * @example
+ *   { type: "section", text: mrkdwn(`*Budget*\n${slackText(name)}`) }
+ */
+export function mrkdwn(text: string): MrkdwnElement {
+  return { type: "mrkdwn", text, verbatim: true };
 }
 
 /**

@@ -50,7 +50,7 @@ export async function runLocalNightly(opts: NightlyCommandOptions, progress: Pro
 export async function runNightlyCommand(opts: NightlyCommandOptions): Promise<number> {
   const progress = createProgress({ quiet: opts.quiet });
   try {
-    const result = opts.runtime === "emulators" ? await runEmulatorNightly(opts, progress) : await runLocalNightly(opts, progress);
+    const result = opts.runtime === "emulators" ? (await runEmulatorNightly(opts, progress)).summary : await runLocalNightly(opts, progress);
     process.stdout.write(opts.json ? `${JSON.stringify(result, null, 2)}\n` : `${formatSummary(result)}\n`);
     return result.tenants.some((t) => t.failedPages > 0) ? 1 : 0;
   } catch (err) {

@@ -7,7 +7,8 @@ import { ChannelMessageSchema } from "./channel-port.js";
  * The outbox: one record per (alert id, transition, channel), created with DocumentStore.create
  * before anything is sent. The create is the dedupe: a second dispatch of the same anomaly finds
  * the record and sends nothing. The record then carries the outcome of every attempt, so a send is
- * never lost between "decided" and "delivered": a crash leaves a `sending` record whose lease
+ * never lost between "decided" and "delivered": a crash leaves a `sending` record that the
+ * redelivery of the same alerts message takes back (its `holder`), or, failing that, whose lease
  * expires and `retryPending` picks it up.
  *
  * Top-level collection (not under tenants/) so that one retry sweep sees every tenant's queue;
@@ -51,6 +52,12 @@ export const DeliveryRecordSchema = z.object({
   lastError: z.string().nullable(),
   lastHttpStatus: z.number().int().nullable(),
   sentAt: z.string().nullable(),
+  /**
+   * The delivery of the alerts message that claimed the record (its message id), so that a
+   * redelivery of that same message, after a crash between claim and send, takes its own claim
+   * back instead of waiting for the lease to run out. Absent on records older than the field.
+   */
+  holder: z.string().nullable().optional(),
 });
 export type DeliveryRecord = z.infer<typeof DeliveryRecordSchema>;
 

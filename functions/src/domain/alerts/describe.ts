@@ -1,9 +1,12 @@
 import { compareDecimals, roundDecimal, sub } from "../billing/money.js";
 import type { AlertEvent, AlertWhere } from "./alert-event.js";
+import { displayText } from "./display-text.js";
 
 /**
  * Plain-text wording shared by every channel (Slack, PagerDuty, console), so an alert reads the
- * same everywhere. Channel adapters add their own markup around these strings.
+ * same everywhere. Channel adapters add their own markup around these strings. User text in them
+ * (budget names, scopes, billing dimensions, error text) is as stored, made one plain line by
+ * {@link displayText}; each channel still escapes it for its own syntax.
  */
 
 /** "$1,234.57" from a decimal string, rounded half-even to cents; negative as "-$12.00". */
@@ -25,11 +28,15 @@ export function describeWhere(where: AlertWhere | undefined): string {
   const parts = [where.provider, where.accountId, where.service, where.region].filter(
     (p): p is string => typeof p === "string" && p.length > 0,
   );
-  return parts.length > 0 ? parts.join(" / ") : "all scopes";
+  return parts.length > 0 ? displayText(parts.join(" / ")) : "all scopes";
 }
 
 /** One-line headline: what happened, where, and how much. */
 export function headline(event: AlertEvent): string {
+  return displayText(unsafeHeadline(event));
+}
+
+function unsafeHeadline(event: AlertEvent): string {
   switch (event.type) {
     case "anomaly.opened":
     case "anomaly.updated":
@@ -86,9 +93,11 @@ export function figures(event: AlertEvent): [label: string, value: string][] {
   if (fc) {
     out.push(["Forecast vs budget", `${formatUsd(fc.forecastUsd)} vs ${formatUsd(fc.budgetUsd)}${fc.periodEnd ? ` by ${fc.periodEnd}` : ""}`]);
   }
-  return out;
+  return out.map(([label, value]): [string, string] => [label, displayText(value)]);
 }
 
+/** Root causes with their dimension and value made one plain line each (tag values are anyone's text). */
 export function rootCausesOf(event: AlertEvent) {
-  return "rootCauses" in event ? event.rootCauses : [];
+  const causes = "rootCauses" in event ? event.rootCauses : [];
+  return causes.map((c) => ({ ...c, dimension: displayText(c.dimension), value: displayText(c.value) }));
 }

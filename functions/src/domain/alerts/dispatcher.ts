@@ -39,8 +39,11 @@ export interface AlertDispatcher {
   /**
    * Routes and sends events. They arrive checked against the alerts topic's schema; each is checked
    * again here, so that a caller outside the topic cannot slip an invalid one through either.
+   * `holder` names the delivery that dispatches (the alerts message's id): a redelivery of the same
+   * message sends what its crashed attempt had claimed but not sent, where any other dispatch of
+   * the same events skips it as a duplicate.
    */
-  dispatch(events: readonly AlertEvent[]): Promise<DispatchReport>;
+  dispatch(events: readonly AlertEvent[], opts?: { holder?: string }): Promise<DispatchReport>;
   /** Sends what is due in the queue: transient failures, expired leases, resolves waiting for their trigger. */
   retryPending(): Promise<DispatchReport>;
   /** Sends the tenant's daily or weekly digest (once per tenant, period and day) to channels that want it. */
@@ -164,7 +167,18 @@ export function createAlertDispatcher(deps: AlertDispatcherDeps): AlertDispatche
     return status;
   }
 
-  async function dispatchOne(event: AlertEvent, configs: AlertChannelConfig[], report: DispatchReport): Promise<void> {
+  /**
+   * A record that exists already: a duplicate, unless this very delivery had claimed it before it
+   * crashed (same holder, still `sending`), in which case the send it never made is made now.
+   */
+  async function existing(rec: DeliveryRecord, configs: AlertChannelConfig[], holder: string | undefined): Promise<Outcome | "skippedDuplicate"> {
+    const mine = holder ? await outbox.resume(rec.id, clock.now().getTime(), holder) : null;
+    if (!mine) return "skippedDuplicate";
+    log.warn("alert delivery resumed after an interrupted attempt", { deliveryId: rec.id, tenantId: rec.tenantId, channelId: rec.channelId });
+    return attempt(mine, configs);
+  }
+
+  async function dispatchOne(event: AlertEvent, configs: AlertChannelConfig[], report: DispatchReport, holder: string | undefined): Promise<void> {
     const transition = transitionOf(event);
     const message: QueuedMessage = { kind: "alert", transition, event };
     for (const config of configs) {
@@ -173,9 +187,9 @@ export function createAlertDispatcher(deps: AlertDispatcherDeps): AlertDispatche
         tally(report, config.kind, "filtered");
         continue;
       }
-      const rec = outbox.newRecord(config, event.id, transition, message, status);
+      const rec = outbox.newRecord(config, event.id, transition, message, status, holder);
       if (!(await outbox.create(rec))) {
-        tally(report, config.kind, "skippedDuplicate");
+        tally(report, config.kind, await existing(rec, configs, holder));
       } else if (status === "deferred") {
         log.info("alert deferred by quiet hours", { deliveryId: rec.id, tenantId: rec.tenantId, channelId: config.id });
         tally(report, config.kind, "deferred");
@@ -187,7 +201,7 @@ export function createAlertDispatcher(deps: AlertDispatcherDeps): AlertDispatche
     }
   }
 
-  async function dispatch(events: readonly AlertEvent[]): Promise<DispatchReport> {
+  async function dispatch(events: readonly AlertEvent[], opts: { holder?: string } = {}): Promise<DispatchReport> {
     const report = emptyReport();
     const channelsOf = channelCache(loadChannels);
     for (const raw of events) {
@@ -210,7 +224,7 @@ export function createAlertDispatcher(deps: AlertDispatcherDeps): AlertDispatche
         });
         continue;
       }
-      await dispatchOne(event, configs, report);
+      await dispatchOne(event, configs, report, opts.holder);
     }
     return report;
   }

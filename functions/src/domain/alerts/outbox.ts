@@ -26,6 +26,7 @@ export interface Outbox {
     transition: DeliveryTransition,
     message: QueuedMessage,
     status: DeliveryStatus,
+    holder?: string,
   ): DeliveryRecord;
   /** false when the record already exists: the dedupe. */
   create(rec: DeliveryRecord): Promise<boolean>;
@@ -33,6 +34,11 @@ export interface Outbox {
   patch(id: string, patch: Partial<DeliveryRecord>): Promise<void>;
   /** Reserves a queued record for one sweep; null when not due, leased by someone else, or gone. */
   claim(id: string, nowMs: number): Promise<DeliveryRecord | null>;
+  /**
+   * Takes back a `sending` record that `holder` claimed and never finished (its delivery crashed
+   * between claim and send), whatever its lease says; null when it is not such a record.
+   */
+  resume(id: string, nowMs: number, holder: string): Promise<DeliveryRecord | null>;
   /** Queued record ids, triggers first, oldest first. */
   queued(): Promise<string[]>;
   /** Alert records of a tenant created in [from, to). */
@@ -69,7 +75,7 @@ export function createOutbox(store: DocumentStore, clock: Clock, log: AlertLog, 
   }
 
   return {
-    newRecord(config, eventId, transition, message, status) {
+    newRecord(config, eventId, transition, message, status, holder) {
       const now = clock.now().getTime();
       return {
         id: deliveryId(config.tenantId, eventId, transition, config.id),
@@ -88,6 +94,7 @@ export function createOutbox(store: DocumentStore, clock: Clock, log: AlertLog, 
         lastError: null,
         lastHttpStatus: null,
         sentAt: null,
+        holder: holder ?? null,
       };
     },
 
@@ -107,6 +114,17 @@ export function createOutbox(store: DocumentStore, clock: Clock, log: AlertLog, 
         if (!cur || !QUEUED.includes(cur.status)) return cur;
         if (cur.leaseUntil && Date.parse(cur.leaseUntil) > nowMs) return cur;
         if (cur.status === "pending" && cur.nextAttemptAt && Date.parse(cur.nextAttemptAt) > nowMs) return cur;
+        won = true;
+        return { ...cur, leaseUntil: iso(nowMs + leaseMs) };
+      });
+      return won && after ? parse(after, id) : null;
+    },
+
+    async resume(id, nowMs, holder) {
+      let won = false;
+      const after = await store.update<DeliveryRecord>(paths.alertDelivery(id), (cur) => {
+        won = false; // the function may run more than once (a Firestore transaction)
+        if (!cur || cur.status !== "sending" || cur.holder !== holder) return cur;
         won = true;
         return { ...cur, leaseUntil: iso(nowMs + leaseMs) };
       });

@@ -14,6 +14,7 @@ import { loadLedger } from "./analyze/load-ledger.js";
 import { readAnalysisDocuments } from "./analyze/read-documents.js";
 import { type AnalyzeSettings, resolveAnalyzeSettings } from "./analyze/settings.js";
 import { type CostsCollectedMessage, TOPICS } from "./messages.js";
+import { readRun } from "./run-state.js";
 import { paths } from "#kernel/document-paths.js";
 
 export type { AnalyzeSettings } from "./analyze/settings.js";
@@ -46,13 +47,21 @@ export interface TenantAnalysis {
  * run, then the run's new alert events on the alerts topic. It reads each document it needs
  * once and the ledger once (every series is summed from that one window in memory), runs the
  * pure analysis, publishes the new alerts, and writes the anomaly, forecast and budget documents
- * in one batch. Every
- * write is keyed by a natural key, so re-running the same day rewrites the same documents and
- * raises no new alert.
+ * in one batch, with the run's result last. Every write is keyed by a natural key, so re-running
+ * the same day rewrites the same documents and raises no new alert.
+ *
+ * A redelivery of the message after that batch finds the run's result recorded and returns it: run
+ * again, the analysis would compare against the state it has just written and report no new
+ * crossing and no alert for a run that sent them.
  */
 export async function analyzeTenant(deps: AnalyzeDeps, msg: CostsCollectedMessage): Promise<TenantAnalysis> {
   const settings = resolveAnalyzeSettings(deps.settings);
   const { tenantId } = msg;
+  const recorded = (await readRun(deps.store, tenantId, msg.runDate))?.analysis;
+  if (recorded) {
+    const { finishedAt: _finished, ...result } = recorded;
+    return result;
+  }
   const asOf = addDays(msg.runDate, -1);
   const now = deps.clock.now();
   const month = periodFor({ period: "monthly" }, asOf)!;
@@ -79,7 +88,6 @@ export async function analyzeTenant(deps: AnalyzeDeps, msg: CostsCollectedMessag
   // where the other order would find the documents written and lose the alerts.
   const events = [...anomaly.events, ...budget.events];
   for (const m of alertMessages(tenantId, msg.runDate, events)) await deps.bus.publish(TOPICS.alerts, m);
-  await deps.store.setMany([...anomaly.writes, ...forecast.writes, ...budget.writes]);
   const result: TenantAnalysis = {
     tenantId,
     asOf,
@@ -88,6 +96,9 @@ export async function analyzeTenant(deps: AnalyzeDeps, msg: CostsCollectedMessag
     budgets: budget.statuses,
     alertEvents: events.length,
   };
-  await deps.store.set(paths.run(tenantId, msg.runDate), { analysis: { ...result, finishedAt: now.toISOString() } }, { merge: true });
+  // The run's result goes in the same batch as the state it describes, so that either both are
+  // written or neither is.
+  const runResult = { path: paths.run(tenantId, msg.runDate), data: { analysis: { ...result, finishedAt: now.toISOString() } }, merge: true };
+  await deps.store.setMany([...anomaly.writes, ...forecast.writes, ...budget.writes, runResult]);
   return result;
 }

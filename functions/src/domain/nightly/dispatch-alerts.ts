@@ -7,12 +7,17 @@ import type { AlertDispatcher } from "../alerts/dispatcher.js";
 import type { AlertsMessage } from "./messages.js";
 import { recordDispatch } from "./run-state.js";
 
-/** Sends one alerts message's events and adds the outcome to the run that raised them. */
+/**
+ * Sends one alerts message's events and adds the outcome to the run that raised them. `messageId`
+ * (the delivery's) lets a redelivery of the message finish the sends its crashed attempt had
+ * claimed (dispatcher.ts), instead of skipping them as duplicates until the retry sweep.
+ */
 export async function dispatchAlerts(
   deps: { dispatcher: AlertDispatcher; store: DocumentStore },
   msg: AlertsMessage,
+  messageId?: string,
 ): Promise<DispatchReport> {
-  const report = await deps.dispatcher.dispatch(msg.events);
+  const report = await deps.dispatcher.dispatch(msg.events, messageId ? { holder: messageId } : {});
   if (msg.runDate) await recordDispatch(deps.store, msg.tenantId, msg.runDate, report);
   return report;
 }

@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { VISIBILITIES } from "#foundation/session/workspaces.js";
-import { sanitizeBounded } from "#foundation/secops/sanitize-text.js";
 import { defineCallable } from "../define.js";
 
 const ViewValue = z.union([z.string().max(500), z.number(), z.boolean(), z.array(z.string().max(200)).max(100)]);
@@ -22,7 +21,8 @@ export const saveWorkspace = defineCallable({
   handler: async ({ input, ctx, deps }) => {
     const existing = input.id ? await deps.workspaces.get(ctx.tenantId, input.id) : null;
     if (existing) ctx.authorize("write", { type: "workspace", id: existing.id, ownerId: existing.ownerId, visibility: existing.visibility });
-    const ws = await deps.workspaces.save(ctx.tenantId, ctx.principal.id, { ...input, name: sanitizeBounded("name", input.name, { min: 1, max: 200 }) }, existing);
+    // The name is stored as typed: user text is escaped where it is shown, never rewritten here (docs/security.md).
+    const ws = await deps.workspaces.save(ctx.tenantId, ctx.principal.id, input, existing);
     ctx.state.resource = `workspaces/${ws.id}`;
     return ws;
   },

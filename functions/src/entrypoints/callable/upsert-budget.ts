@@ -1,5 +1,4 @@
 import { UpsertBudgetInput, upsertBudget as upsert } from "#domain/api/budgets.js";
-import { sanitizeBounded } from "#foundation/secops/sanitize-text.js";
 import { defineCallable } from "../define.js";
 
 export const upsertBudget = defineCallable({
@@ -10,6 +9,7 @@ export const upsertBudget = defineCallable({
   freeText: (b) => [b.name, b.scope],
   handler: async ({ input, ctx, deps }) => {
     ctx.state.resource = `budgets/${input.id}`;
-    return upsert(deps.documents, ctx.tenantId, { ...input, name: sanitizeBounded("name", input.name, { min: 1, max: 200 }) }, ctx.principal.id, deps.clock.now());
+    // The name is stored as typed: user text is escaped where it is shown, never rewritten here (docs/security.md).
+    return upsert(deps.documents, ctx.tenantId, input, ctx.principal.id, deps.clock.now());
   },
 });

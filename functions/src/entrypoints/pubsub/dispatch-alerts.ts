@@ -8,7 +8,7 @@ export const dispatchAlerts = defineEventHandler({
   topic: TOPICS.alerts,
   input: AlertsMessage,
   handler: async ({ input, ctx, deps }) => {
-    const report = await dispatch({ dispatcher: deps.dispatcher, store: deps.documents }, input);
+    const report = await dispatch({ dispatcher: deps.dispatcher, store: deps.documents }, input, ctx.message.id);
     ctx.log.info("alerts dispatched", { tenantId: input.tenantId, events: input.events.length, ...report.total });
   },
 });

@@ -1,9 +1,10 @@
 /**
  * The lockout rule as pure transitions over one source's state, shared by the in-memory guard and
  * the store-backed one so that both count and block the same way: failures inside a sliding
- * window; the failure that reaches the limit blocks the source and starts a fresh count; a success
- * forgets the failures but never lifts an active block (otherwise one stolen credential would
- * unblock a guessing source).
+ * window; the failure that reaches the limit blocks the source and starts a fresh count. Nothing
+ * else changes the state: a success is not a transition at all, because a source that can
+ * forget its failures by signing in once (with a credential it holds) could interleave that
+ * credential with guesses and never reach the limit. Failures leave only by ageing out.
  *
  * @example
  *   const s = withFailure(emptyState(), now, limits); // { failures: [now], blockedUntilMs: 0 }
@@ -37,10 +38,6 @@ export function withFailure(state: SourceState, now: number, limits: LockoutLimi
   const s = pruned(state, now, limits.windowMs);
   s.failures.push(now);
   return s.failures.length >= limits.maxFailures ? { failures: [], blockedUntilMs: now + limits.blockMs } : s;
-}
-
-export function withSuccess(state: SourceState, now: number, windowMs: number): SourceState {
-  return { ...pruned(state, now, windowMs), failures: [] };
 }
 
 export function decide(state: SourceState, now: number): LockoutDecision {

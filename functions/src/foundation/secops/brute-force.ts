@@ -1,12 +1,14 @@
 import { type Clock, type DocumentStore, systemClock } from "#kernel/ports.js";
-import { decide, emptyState, isIdle, type LockoutLimits, pruned, type SourceState, withFailure, withSuccess } from "./brute-force-state.js";
+import { decide, emptyState, isIdle, type LockoutLimits, pruned, type SourceState, withFailure } from "./brute-force-state.js";
 import { createStoreBruteForceGuard } from "./brute-force-store.js";
+import { lockoutSubject } from "./lockout-subject.js";
 
 /**
- * F4 brute-force lockout (issue 4): 5 failed authentications from one source within 5 minutes
- * block that source for 30 minutes. A success clears the failure history; it does not lift an
- * active block (otherwise one stolen credential would unblock a guessing source). The rule itself
- * is in brute-force-state.ts.
+ * F4 brute-force lockout: 5 failed authentications from one source within a sliding 5 minutes
+ * block that source for 30 minutes. Only failures count, and only time removes them: the guard
+ * has no way to report a success, so a source that holds one valid credential cannot interleave
+ * it with guesses to reset its count (brute-force-state.ts). An IPv6 source is counted per /64
+ * and an address counts the same however it is spelled (lockout-subject.ts).
  *
  * Two modes. Without `store` the state lives in this instance's memory: each instance counts
  * only the guesses it sees, so an attacker spread over N instances gets N times the guesses
@@ -16,6 +18,8 @@ import { createStoreBruteForceGuard } from "./brute-force-store.js";
  * @example
  *   const guard = createBruteForceGuard({ store: documents, clock });   // shared by instances
  *   if ((await guard.check(source)).blocked) throw lockedOut();
+ *   // ... and after a credential failed:
+ *   await guard.recordFailure(source);
  */
 export interface BruteForceOptions {
   maxFailures?: number;
@@ -24,14 +28,11 @@ export interface BruteForceOptions {
   clock?: Clock;
   /** Keep the state in this store, shared by every instance; default: this instance's memory. */
   store?: DocumentStore;
-  /** Store mode: told about a store failure that did not fail the request (recording a success). */
-  onStoreError?: (err: unknown) => void;
 }
 
 export interface BruteForceGuard {
   check(source: string): Promise<{ blocked: boolean; retryAfterMs: number }>;
   recordFailure(source: string): Promise<void>;
-  recordSuccess(source: string): Promise<void>;
 }
 
 export function createBruteForceGuard(opts: BruteForceOptions = {}): BruteForceGuard {
@@ -42,10 +43,11 @@ export function createBruteForceGuard(opts: BruteForceOptions = {}): BruteForceG
   if (!Number.isInteger(maxFailures) || maxFailures < 1) throw new RangeError("maxFailures must be an integer >= 1");
   if (!(windowMs > 0) || !(blockMs > 0)) throw new RangeError("windowSec and blockSec must be > 0");
   const limits: LockoutLimits = { maxFailures, windowMs, blockMs };
-  if (opts.store) {
-    return createStoreBruteForceGuard({ store: opts.store, clock, limits, ...(opts.onStoreError ? { onStoreError: opts.onStoreError } : {}) });
-  }
-  return createMemoryGuard(clock, limits);
+  const inner = opts.store ? createStoreBruteForceGuard({ store: opts.store, clock, limits }) : createMemoryGuard(clock, limits);
+  return {
+    check: (source) => inner.check(lockoutSubject(source)),
+    recordFailure: (source) => inner.recordFailure(lockoutSubject(source)),
+  };
 }
 
 function createMemoryGuard(clock: Clock, limits: LockoutLimits): BruteForceGuard {
@@ -64,10 +66,6 @@ function createMemoryGuard(clock: Clock, limits: LockoutLimits): BruteForceGuard
     async recordFailure(source) {
       const now = clock.now().getTime();
       keep(source, withFailure(sources.get(source) ?? emptyState(), now, limits), now);
-    },
-    async recordSuccess(source) {
-      const now = clock.now().getTime();
-      keep(source, withSuccess(sources.get(source) ?? emptyState(), now, limits.windowMs), now);
     },
   };
 }
