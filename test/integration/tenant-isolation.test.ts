@@ -3,8 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DocumentData } from "#kernel/ports.js";
 import { createBruteForceGuard } from "#foundation/secops/brute-force.js";
 import { createRateLimiter } from "#foundation/secops/rate-limiter.js";
+import { FirestoreDocumentStore } from "#adapters/firestore/firestore-document-store.js";
 import { type App, startApp, startShippedApp } from "../entrypoints/support/app-harness.js";
 import { costRow, seedTenantDocs } from "../entrypoints/support/seed.js";
+import { startFirestoreEmulator } from "./support/firestore-emulator.js";
 import { closeAdmin, createUser, type SignedIn, signIn, signInWithPhoneMfa } from "./support/emulator-users.js";
 import { CASES, type CallableCase, FORGED_TENANT_KEYS, type Status, VALID_STATUS, type VictimIds } from "./support/isolation-cases.js";
 
@@ -18,8 +20,9 @@ import { CASES, type CallableCase, FORGED_TENANT_KEYS, type Status, VALID_STATUS
  * documents, API keys (the `api_key_index` too), secrets and ledger must be byte-identical
  * afterwards. It runs twice: on the in-memory fakes, and on the stores a deployed instance ships
  * with (the local runtime's DuckDB documents and ledger and its file secret store, built by the
- * composition root). Forged, unsigned and expired ID tokens are in isolation-forged-tokens.test.ts
- * (they need the production verification path).
+ * composition root), and with the deployed document store, Firestore on the official emulator.
+ * Forged, unsigned and expired ID tokens are in isolation-forged-tokens.test.ts (they need the
+ * production verification path).
  */
 const A = "tenant-a";
 const B = "tenant-b";
@@ -85,9 +88,26 @@ async function pool<T>(items: T[], size: number, fn: (t: T) => Promise<void>): P
   }));
 }
 
+/** The deployed document store: Firestore (the official emulator), with the shipped ledger and secrets. */
+async function startFirestoreApp(...args: Parameters<typeof startShippedApp>): Promise<App> {
+  const [over = {}, env = {}] = args;
+  const emu = await startFirestoreEmulator();
+  const documents = new FirestoreDocumentStore({ projectId: "demo-isolation", emulatorHost: emu.host });
+  const app = await startShippedApp({ ...over, documents }, env);
+  return {
+    ...app,
+    async close() {
+      await app.close();
+      await documents.close();
+      await emu.stop();
+    },
+  };
+}
+
 const STORES = [
   ["the in-memory fakes", startApp],
   ["the shipped DuckDB stores", startShippedApp],
+  ["Firestore (the official emulator)", startFirestoreApp],
 ] as const;
 
 describe.each(STORES)("tenant isolation across every callable, on %s", (_stores, start) => {

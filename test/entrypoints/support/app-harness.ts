@@ -125,7 +125,7 @@ export async function startApp(over: Partial<DepsOverrides> = {}, env: Record<st
  * ledger and its file secret store, built by the composition root itself in a fresh data folder
  * (no store is passed in). `close` also closes those stores and removes the folder.
  */
-export async function startShippedApp(over: Partial<Omit<DepsOverrides, "documents" | "warehouse" | "secrets">> = {}, env: Record<string, string> = {}): Promise<App> {
+export async function startShippedApp(over: Partial<Omit<DepsOverrides, "warehouse" | "secrets">> = {}, env: Record<string, string> = {}): Promise<App> {
   const dataDir = mkdtempSync(join(tmpdir(), "costmon-shipped-"));
   const clock = new MutableClock();
   const logs: string[] = [];

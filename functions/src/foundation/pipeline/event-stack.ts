@@ -13,16 +13,10 @@ import type { HttpRequestLike } from "./context.js";
 import { type Middleware, Stack } from "./middleware.js";
 import type { PipelineServices } from "./services.js";
 import { paths } from "#kernel/document-paths.js";
+import type { BusMessage } from "#kernel/ports.js";
 
 /** A delivered message (the EventBus port's BusMessage shape, a decoded Pub/Sub push, or a scheduler tick). */
-export interface EventMessage {
-  id: string;
-  topic: string;
-  data: unknown;
-  attributes: Record<string, string>;
-  deliveryAttempt: number;
-  publishedAt: string;
-}
+export type EventMessage = BusMessage;
 
 export interface EventContext {
   name: string;

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
+import type { BusMessage } from "#kernel/ports.js";
 import { redactErrorText } from "#kernel/redact.js";
 
 /**
@@ -53,14 +54,7 @@ export const DeadLetterRecordSchema = z.object({
 export type DeadLetterRecord = z.infer<typeof DeadLetterRecordSchema>;
 
 /** A message as the bus or the pipeline hands it over. */
-export interface DeadMessage {
-  id: string;
-  topic: string;
-  data: unknown;
-  attributes: Record<string, string>;
-  deliveryAttempt: number;
-  publishedAt: string;
-}
+export type DeadMessage = BusMessage;
 
 /**
  * The record's document id: the topic and a digest of the message id, so that ids of any shape
