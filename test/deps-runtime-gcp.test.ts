@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { BigQueryCostWarehouse } from "#adapters/bigquery/bigquery-cost-warehouse.js";
+import { adapterBehind } from "#adapters/gcp/lazy-adapters.js";
 import { FirestoreDocumentStore } from "#adapters/firestore/firestore-document-store.js";
 import { PubSubEventBus } from "#adapters/pubsub/pubsub-event-bus.js";
 import { SecretManagerSecretStore } from "#adapters/secret-manager/secret-manager-secret-store.js";
@@ -22,9 +23,10 @@ describe("deps with runtime gcp", () => {
     const deps = await getDeps();
     expect(deps.config.runtime).toBe("gcp");
     expect(deps.documents).toBeInstanceOf(FirestoreDocumentStore);
-    expect(deps.warehouse).toBeInstanceOf(BigQueryCostWarehouse);
-    expect(deps.secrets).toBeInstanceOf(SecretManagerSecretStore);
-    expect(deps.bus).toBeInstanceOf(PubSubEventBus);
+    // The BigQuery, Secret Manager and Pub/Sub clients load on first use (lazy-adapters.ts).
+    expect(await adapterBehind(deps.warehouse)).toBeInstanceOf(BigQueryCostWarehouse);
+    expect(await adapterBehind(deps.secrets)).toBeInstanceOf(SecretManagerSecretStore);
+    expect(await adapterBehind(deps.bus)).toBeInstanceOf(PubSubEventBus);
   });
 
   it("refuses to collect a demo account: demo history exists only in the local runtimes", async () => {

@@ -27,6 +27,7 @@ describe("deploy entry points", () => {
       dispatchAlerts: "alerts",
       retryPendingAlerts: "*/10 * * * *",
       sendDigests: "0 8 * * *",
+      syncRecommendations: "0 6 * * *",
     });
   });
 });

@@ -28,6 +28,10 @@ import { createSessionManager, type SessionManager } from "#foundation/session/s
 import { createWorkspaceService, type WorkspaceService } from "#foundation/session/workspaces.js";
 import { type Clock, type DocumentStore, type EventBus, type SecretStore, systemClock } from "#kernel/ports.js";
 import { listConnectedAccounts } from "#domain/billing/connected-accounts.js";
+import type { LlmLedger } from "#domain/llm-usage/ledger-port.js";
+import { compileOverrides, createPricer, type Pricer } from "#domain/llm-usage/price-catalog.js";
+import { createLlmUsageService, type LlmUsageService } from "#domain/llm-usage/service.js";
+import { AppError } from "#kernel/errors.js";
 
 /**
  * The one composition root (DESIGN.md §3): builds every adapter lazily, once per instance, from F7
@@ -73,6 +77,10 @@ export interface AppDeps {
   opsAlerts: AlertSink;
   /** Warms the credential cache with every connected account's credentials (cold start). */
   prefetchCredentials(): Promise<number>;
+  /** The LLM event ledger, opened on first use (local and emulators runtimes: DuckDB). */
+  llmLedger(): Promise<LlmLedger>;
+  /** Pricing, idempotent ingestion and hard budget limits of LLM usage. */
+  llmUsage: LlmUsageService;
 }
 
 /**
@@ -92,6 +100,8 @@ export interface DepsOverrides {
   logSink?: LogSink;
   /** Where the console alert channel writes its lines; default stderr. */
   consoleWrite?: (line: string) => void;
+  /** The LLM event ledger to use instead of the runtime's. */
+  llmLedger?: LlmLedger;
   /** Limits that config cannot express in a test (per-endpoint overrides are camelCase keys). */
   rateLimiter?: PipelineServices["rateLimiter"];
   bruteForce?: PipelineServices["bruteForce"];
@@ -140,8 +150,12 @@ function configOptions(o: DepsOverrides) {
 async function build(): Promise<AppDeps> {
   const o = overrides;
   // Start loading the local adapters' modules (DuckDB's native binding is the slowest part of a
-  // cold start) while config is read; nothing is opened until config says where.
-  const localModule = import("#adapters/local/local-runtime.js");
+  // local cold start) while config is read; nothing is opened until config says where. Not when
+  // the environment already names the gcp runtime, as the deployed services do
+  // (COSTMON_RUNTIME=gcp, docs/deploy.md): that runtime never uses DuckDB, and loading it would
+  // only slow its cold start (bench/gcp/cold-start.ts, docs/performance.md).
+  const runtimeHint = o.env?.COSTMON_RUNTIME ?? process.env.COSTMON_RUNTIME;
+  const localModule = runtimeHint === "gcp" ? undefined : import("#adapters/local/local-runtime.js");
   const config = await loadConfig(configOptions(o));
   const clock = o.clock ?? systemClock;
   const given = {
@@ -152,7 +166,7 @@ async function build(): Promise<AppDeps> {
     ...(o.secrets ? { secrets: o.secrets } : {}),
   };
   const runtimes: Record<AppConfig["runtime"], () => Promise<LocalRuntime>> = {
-    local: async () => (await localModule).openLocalRuntime(given),
+    local: async () => (await (localModule ?? import("#adapters/local/local-runtime.js"))).openLocalRuntime(given),
     emulators: async () => (await import("#adapters/emulators/emulators-runtime.js")).openEmulatorsRuntime(given),
     gcp: async () => (await import("#adapters/gcp/gcp-runtime.js")).openGcpRuntime(given),
   };
@@ -219,7 +233,38 @@ async function build(): Promise<AppDeps> {
     onFailure: (channel, reason) => instanceLog.error("operations alert not delivered", { channel, reason }),
   });
 
+  // The LLM ledger and the price database load on first use: only the LLM functions pay for them.
+  let ledger: Promise<LlmLedger> | undefined;
+  const llmLedger = () =>
+    (ledger ??= (async (): Promise<LlmLedger> => {
+      if (o.llmLedger) return o.llmLedger;
+      if (config.runtime === "gcp") throw new AppError("unimplemented", "the LLM usage ledger is not built for the gcp runtime yet");
+      const { DuckDbLlmLedger } = await import("#adapters/local/duckdb-llm-ledger.js");
+      const opened = await DuckDbLlmLedger.open({ dataDir: config.data_dir }, () => clock.now());
+      owned.stores.push(opened);
+      return opened;
+    })().catch((err: unknown) => {
+      ledger = undefined;
+      throw err;
+    }));
+  const priceOverrides = compileOverrides(config.llm_usage.price_overrides);
+  let pricer: Promise<Pricer> | undefined;
+  const loadPricer = () =>
+    (pricer ??= import("#adapters/prices/genai-prices-catalog.js").then((m) => createPricer(m.createGenaiPricesCatalog(), priceOverrides)).catch((err: unknown) => {
+      pricer = undefined;
+      throw err;
+    }));
+
   return {
+    llmLedger,
+    llmUsage: createLlmUsageService({
+      ledger: llmLedger,
+      pricer: loadPricer,
+      documents,
+      clock,
+      budgetCacheTtlMs: config.llm_usage.budget_cache_ttl,
+      maxAgeDays: config.llm_usage.max_age_days,
+    }),
     config,
     liveConfig,
     flags: async () => createFlagEvaluator((await liveConfig()).feature_flags),

@@ -9,6 +9,8 @@ export const ENTRY_POINTS = {
   getCostSummary: () => import("./entrypoints/callable/get-cost-summary.js"),
   listAnomalies: () => import("./entrypoints/callable/list-anomalies.js"),
   updateAnomaly: () => import("./entrypoints/callable/update-anomaly.js"),
+  listRecommendations: () => import("./entrypoints/callable/list-recommendations.js"),
+  updateRecommendation: () => import("./entrypoints/callable/update-recommendation.js"),
   getForecast: () => import("./entrypoints/callable/get-forecast.js"),
   upsertBudget: () => import("./entrypoints/callable/upsert-budget.js"),
   listBudgets: () => import("./entrypoints/callable/list-budgets.js"),
@@ -22,6 +24,7 @@ export const ENTRY_POINTS = {
   revokeApiKey: () => import("./entrypoints/callable/revoke-api-key.js"),
   recordLlmUsage: () => import("./entrypoints/callable/record-llm-usage.js"),
   getLlmUsage: () => import("./entrypoints/callable/get-llm-usage.js"),
+  checkLlmBudget: () => import("./entrypoints/callable/check-llm-budget.js"),
   getSession: () => import("./entrypoints/callable/get-session.js"),
   endSession: () => import("./entrypoints/callable/end-session.js"),
   saveWorkspace: () => import("./entrypoints/callable/save-workspace.js"),
@@ -35,6 +38,7 @@ export const ENTRY_POINTS = {
   dispatchAlerts: () => import("./entrypoints/pubsub/dispatch-alerts.js"),
   retryPendingAlerts: () => import("./entrypoints/scheduler/retry-pending-alerts.js"),
   sendDigests: () => import("./entrypoints/scheduler/send-digests.js"),
+  syncRecommendations: () => import("./entrypoints/scheduler/sync-recommendations.js"),
   health: () => import("./entrypoints/http/health.js"),
 } as const;
 

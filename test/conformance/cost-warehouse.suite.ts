@@ -364,6 +364,21 @@ export function describeCostWarehouseConformance(name: string, makeWarehouse: ()
         ]);
       });
 
+      it("queryDaily groups and filters by billing currency, so sums never cross currencies", async () => {
+        const day = "2026-04-09";
+        await wh.upsert(A, [
+          costRecord({ tenant_id: A, charge_period_start: day, charge_period_end: nextDay(day), service_name: "Compute", billed_cost: "10", effective_cost: "10" }),
+          costRecord({ tenant_id: A, charge_period_start: day, charge_period_end: nextDay(day), service_name: "Storage", billed_cost: "7", effective_cost: "7", billing_currency: "EUR" }),
+        ]);
+        const rows = await wh.queryDaily(A, { window: { start: day, end: day }, groupBy: ["billing_currency"] });
+        expect(rows.map((r) => [r.dims.billing_currency, r.billed_cost])).toEqual([
+          ["EUR", "7"],
+          ["USD", "10"],
+        ]);
+        const eur = await wh.queryDaily(A, { window: { start: day, end: day }, groupBy: ["service_name"], filter: { billing_currency: ["EUR"] } });
+        expect(eur.map((r) => [r.dims.service_name, r.billed_cost])).toEqual([["Storage", "7"]]);
+      });
+
       describe("groupByTags", () => {
         const d1 = "2026-05-02";
         const d2 = "2026-05-03";

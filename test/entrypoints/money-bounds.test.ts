@@ -33,14 +33,14 @@ describe("money strings at the callables", () => {
     expect((await app.documents.get(`tenants/${T}/budgets/b1`))?.amount).toBe("5000");
   });
 
-  it("refuses an LLM cost with a huge exponent, and stores a padded one canonical", async () => {
-    const usage = (costUsd: string) => ({ model: "unpriced-model", inputTokens: 1, outputTokens: 1, costUsd, day: "2026-11-20" });
-    const bad = await app.call("recordLlmUsage", usage("1e10000000"), manager);
+  const llmEvent = (over: Record<string, unknown>) => ({ eventId: "e1", provider: "openai", model: "unpriced-model", inputTokens: 1, outputTokens: 1, requestedAt: "2026-03-01T10:00:00Z", ...over });
+
+  it("refuses an LLM cost with a huge exponent, and records a padded one canonical", async () => {
+    const bad = await app.call("recordLlmUsage", llmEvent({ clientCostUsd: "1e10000000" }), manager);
     expect(bad.body.error?.status).toBe("INVALID_ARGUMENT");
-    const padded = await app.call("recordLlmUsage", usage(" 1 "), manager);
+    const padded = await app.call("recordLlmUsage", llmEvent({ clientCostUsd: " 1 " }), manager);
     expect(padded.status).toBe(200);
-    const days = (await app.documents.list(`tenants/${T}/llm_usage_daily`)).docs;
-    expect(days.map((d) => d.data.costUsd)).toEqual(["1"]);
+    expect((padded.body.result as { events: { costUsd: string }[] }).events.map((e) => e.costUsd)).toEqual(["1"]);
   });
 
   it.each(["1e-64", `${"1".repeat(26)}e-64`, `0.${"0".repeat(62)}1`])("refuses amount %s, whose written-out form would not pass the schema again", async (amount) => {
@@ -49,25 +49,23 @@ describe("money strings at the callables", () => {
     expect(await app.documents.get(`tenants/${T}/budgets/b-tiny`)).toBeNull();
   });
 
-  it("refuses a model named after an Object property as unpriced, not with an internal error", async () => {
-    const r = await app.call("recordLlmUsage", { model: "constructor", inputTokens: 1, outputTokens: 1, day: "2026-11-20" }, manager);
+  it.each([
+    ["openai", "constructor"],
+    ["constructor", "gpt-4o"],
+    ["openai", "toString"],
+  ])("refuses provider %s model %s, named after Object properties, as unpriced, not with an internal error", async (provider, model) => {
+    const r = await app.call("recordLlmUsage", llmEvent({ eventId: `${provider}-${model}`, provider, model }), manager);
     expect(r.status).toBe(400);
-    expect(r.body.error?.message).toMatch(/no price for model constructor/);
+    expect(r.body.error?.message).toMatch(/no price for 1 event/);
   });
 
-  it("refuses an LLM cost whose day total would leave the money bounds, and keeps the total", async () => {
-    // Prepare
-    const usage = { model: "big-spender", inputTokens: 1, outputTokens: 1, costUsd: "9".repeat(26), day: "2026-11-21" };
-    expect((await app.call("recordLlmUsage", usage, manager)).status).toBe(200);
-    // Act
-    const r = await app.call("recordLlmUsage", usage, manager);
-    // Assess
-    expect(r.body.error?.status).toBe("FAILED_PRECONDITION");
-    expect((await app.documents.get(`tenants/${T}/llm_usage_daily/2026-11-21~big-spender`))?.costUsd).toBe("9".repeat(26));
+  it("refuses a client cost above a billion dollars for one call, which would strain every sum", async () => {
+    const r = await app.call("recordLlmUsage", llmEvent({ eventId: "big", clientCostUsd: "9".repeat(26) }), manager);
+    expect(r.body.error?.status).toBe("INVALID_ARGUMENT");
   });
 
   it("refuses a day that is not on the calendar", async () => {
-    const r = await app.call("recordLlmUsage", { model: "m", inputTokens: 1, outputTokens: 1, costUsd: "1", day: "2026-99-99" }, manager);
+    const r = await app.call("recordLlmUsage", llmEvent({ clientCostUsd: "1", requestedAt: "2026-99-99T00:00:00Z" }), manager);
     expect(r.body.error?.status).toBe("INVALID_ARGUMENT");
     const custom = await app.call("upsertBudget", { ...budget("10"), period: "custom", customStart: "2026-13-45", customEnd: "2026-12-31" }, manager);
     expect(custom.body.error?.status).toBe("INVALID_ARGUMENT");

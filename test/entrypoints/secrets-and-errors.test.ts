@@ -59,8 +59,9 @@ describe("secrets in logs and responses", () => {
       await call("listCloudAccounts", {});
       const created = await app.call("createApiKey", { name: "ci", skills: ["llm-usage"], zones: ["prod"], trustLevel: 2 }, admin);
       const key = (created.body.result as { key: string }).key;
-      await call("recordLlmUsage", { model: "gpt-4o", inputTokens: 1, outputTokens: 1 }, { "x-api-key": key });
-      await call("recordLlmUsage", { model: "gpt-4o", inputTokens: -1, outputTokens: 1 }, { "x-api-key": key });
+      const llm = { eventId: "e1", provider: "openai", model: "gpt-4o", outputTokens: 1, requestedAt: "2026-03-01T10:00:00Z" };
+      await call("recordLlmUsage", { ...llm, inputTokens: 1 }, { "x-api-key": key });
+      await call("recordLlmUsage", { ...llm, inputTokens: -1 }, { "x-api-key": key });
       await call("listBudgets", {}, { "x-api-key": `${key}x` });
       // Assess
       const everything = [...app.logs, ...captured.lines, ...bodies].join("\n");

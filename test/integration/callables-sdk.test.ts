@@ -147,15 +147,18 @@ describe("callables through the Firebase client SDK and the Auth emulator", () =
     expect(created.status).toBe(200);
     const { key, prefix } = created.body.result as { key: string; prefix: string };
     // Act
-    const used = await app.call("recordLlmUsage", { model: "gpt-4o", inputTokens: 1000, outputTokens: 500 }, { "x-api-key": key });
+    // The harness clock, not the wall clock: usage older than the accepted window is refused.
+    const requestedAt = app.clock.now().toISOString();
+    const used = await app.call("recordLlmUsage", { eventId: "sdk-1", provider: "openai", model: "gpt-4o", inputTokens: 1000, outputTokens: 500, requestedAt }, { "x-api-key": key });
     const revoked = await app.call("revokeApiKey", { prefix }, admin);
-    const after = await app.call("recordLlmUsage", { model: "gpt-4o", inputTokens: 1, outputTokens: 1 }, { "x-api-key": key });
-    // Assess
-    expect(used.body.result).toMatchObject({ costUsd: "0.0075", model: "gpt-4o" });
+    const after = await app.call("recordLlmUsage", { eventId: "sdk-2", provider: "openai", model: "gpt-4o", inputTokens: 1, outputTokens: 1, requestedAt }, { "x-api-key": key });
+    // Assess: 1000 × 2.50 + 500 × 10.00 USD per million tokens
+    expect(used.body.result).toMatchObject({ accepted: 1, costUsd: "0.0075" });
     expect(revoked.status).toBe(200);
     expect(after.body.error?.status).toBe("UNAUTHENTICATED");
-    const usage = await viewer.callable<{ totals: { calls: number } }>(await app.url("getLlmUsage"))({ start: "2026-01-01", end: "2026-12-31" });
-    expect(usage.data.totals.calls).toBe(1);
+    const day = requestedAt.slice(0, 10);
+    const usage = await viewer.callable<{ totals: { events: number } }>(await app.url("getLlmUsage"))({ start: day, end: day });
+    expect(usage.data.totals.events).toBe(1);
   });
 
   it.each([

@@ -137,7 +137,7 @@ describe.each(STORES)("tenant isolation across every callable, on %s", (_stores,
     // B's keys are made directly through the service, as B's admin would through createApiKey.
     const { getDeps } = await import("../../functions/src/deps.js");
     const deps = await getDeps();
-    const made = await deps.apiKeys.create(B, { name: "b-ingest", skills: ["costs", "anomalies", "forecasts", "budgets", "llm-usage"], zones: ["prod", "nonprod"], trustLevel: 2 }, "b-admin");
+    const made = await deps.apiKeys.create(B, { name: "b-ingest", skills: ["costs", "anomalies", "forecasts", "budgets", "llm-usage", "recommendations"], zones: ["prod", "nonprod"], trustLevel: 2 }, "b-admin");
     bKey = made.key;
     bKeyPrefix = made.record.prefix;
     const revoked = await deps.apiKeys.create(B, { name: "old", skills: ["costs"], zones: ["prod"], trustLevel: 1 }, "b-admin");

@@ -50,7 +50,7 @@ describe("the real terraform/", () => {
     expect(counts.google_bigquery_table).toBe(5);
     expect(counts.google_billing_budget).toBe(1);
     const preview = formatPlan("envs/dev", plan as NonNullable<typeof plan>);
-    expect(preview).toMatch(/google_cloud_run_v2_service\s+30/);
+    expect(preview).toMatch(/google_cloud_run_v2_service\s+34/);
     expect(preview).toMatch(/\d+ to add, 0 to change, 0 to destroy/);
   });
 });
@@ -155,7 +155,7 @@ const CASES: Case[] = [
     edits: [{ file: CATALOG, from: "      cpu_idle        = false\n", to: "" }, { file: CATALOG, from: "    cpu_idle        = true\n", to: "" }],
     check: "plan",
     file: "modules/platform/main.tf",
-    message: /module\.platform\.module\.functions\.var\.functions: the value does not match the variable's type \(\["connectCloudAccount"\]: attribute "cpu_idle" is required\)/,
+    message: /module\.platform\.module\.functions\.var\.functions: the value does not match the variable's type \(\["checkLlmBudget"\]: attribute "cpu_idle" is required\)/,
   },
   {
     name: "drift: a function without a service",
@@ -264,10 +264,10 @@ const CASES: Case[] = [
   },
   {
     name: "drift: BigQuery write access for a function that only reads",
-    edits: [{ file: CATALOG, from: '      publishes       = ["alerts", "costs-collected.dead-letter"]\n      bigquery        = "read"', to: '      publishes       = ["alerts", "costs-collected.dead-letter"]\n      bigquery        = "write"' }],
+    edits: [{ file: CATALOG, from: 'getCostSummary = merge(local.callable, { bigquery = "read",', to: 'getCostSummary = merge(local.callable, { bigquery = "write",' }],
     check: "drift",
     file: CATALOG,
-    message: /analyzeTenant is granted roles\/bigquery\.dataEditor on dataset cost_analytics_staging, which its code does not use/,
+    message: /getCostSummary is granted roles\/bigquery\.dataEditor on dataset cost_analytics_staging, which its code does not use/,
   },
   {
     name: "drift: dead-letter twins under other names",

@@ -26,6 +26,7 @@ describe("code facts", () => {
     ["collectAccount", "pubsub", "collect-account"],
     ["collectAccountFailed", "pubsub", "collect-account.dead-letter"],
     ["sendDigests", "scheduler", undefined],
+    ["syncRecommendations", "scheduler", undefined],
   ])("%s is triggered by %s %s", (name, trigger, topic) => {
     expect(of(name).trigger).toBe(trigger);
     expect(of(name).topic).toBe(topic);

@@ -115,6 +115,7 @@ export async function withEmulatorSession<T>(opts: EmulatorSessionOptions, progr
         ...(opts.configDir ? { configDir: resolve(opts.configDir) } : {}),
         ...(opts.overrides ? opts.overrides(started.env) : {}),
         logSink: cliLogSink(progress),
+        consoleWrite: (line) => progress.print(line),
       });
       const deps = await getDeps();
       const serve: EmulatorSession["serve"] = async (observe) => {

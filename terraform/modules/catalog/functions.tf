@@ -81,6 +81,8 @@ locals {
     getCostSummary = merge(local.callable, { bigquery = "read", memory = "1Gi", timeout_seconds = 120 })
     listAnomalies  = local.callable
     updateAnomaly  = merge(local.callable, { publishes = ["alerts"] })
+    listRecommendations  = local.callable
+    updateRecommendation = local.callable
     getForecast    = local.callable
     upsertBudget   = local.callable
     listBudgets    = local.callable
@@ -102,6 +104,7 @@ locals {
     revokeApiKey    = local.callable
     recordLlmUsage  = merge(local.callable, { max_instances = 20 })
     getLlmUsage     = local.callable
+    checkLlmBudget  = merge(local.callable, { max_instances = 20 })
     getSession      = local.callable
     endSession      = local.callable
     saveWorkspace   = local.callable
@@ -134,7 +137,8 @@ locals {
     analyzeTenant = merge(local.event, {
       topic           = "costs-collected"
       publishes       = ["alerts", "costs-collected.dead-letter"]
-      bigquery        = "read"
+      # writes: AI spend from the usage ledger enters the cost ledger as CostRecords each night
+      bigquery        = "write"
       memory          = "2Gi"
       cpu             = "2"
       max_instances   = 10
@@ -161,6 +165,10 @@ locals {
       time_zone  = "Etc/UTC"
       secrets    = { read = ["alert-secrets"], write = [], delete = [] }
       ops_alerts = true
+    })
+    syncRecommendations = merge(local.scheduled, {
+      schedule  = "0 6 * * *"
+      time_zone = "Etc/UTC"
     })
 
     health = merge(local.callable, {

@@ -92,7 +92,6 @@ describe("every field query in functions/src is registered", () => {
     const found = scanned.map(describeSite).join("\n");
     expect(found).toMatch(/domain\/alerts\/outbox\.ts:\d+ alert_deliveries \[createdAt:range, tenantId:eq\]/);
     expect(found).toMatch(/domain\/api\/anomalies\.ts:\d+ anomalies \[severity:eq, status:eq\]/);
-    expect(found).toMatch(/domain\/llm-usage\/usage\.ts:\d+ llm_usage_daily \[day:order, day:range, model:eq\]/);
   });
 
   it("every list( call on more than one field matches a registered query", () => {

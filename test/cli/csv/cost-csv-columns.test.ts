@@ -48,6 +48,16 @@ describe("CostCsvColumns", () => {
     expect(mixed.finish().grouped).toBe(false);
   });
 
+  it("reads quoted fields (commas and doubled quotes inside, a quoted header) like unquoted ones", () => {
+    const quoted = parse('"series_id","date","cost"\n"acct, a",2025-01-01,1.5\n"acct, a","2025-01-02","2"\nplain,2025-01-01,3\n"say ""hi""",2025-01-01,4\n');
+    expect(quoted).toEqual([
+      { id: "acct, a", day: parseIsoDay("2025-01-01"), cost: 1.5 },
+      { id: "acct, a", day: parseIsoDay("2025-01-02"), cost: 2 },
+      { id: "plain", day: parseIsoDay("2025-01-01"), cost: 3 },
+      { id: 'say "hi"', day: parseIsoDay("2025-01-01"), cost: 4 },
+    ]);
+  });
+
   it.each([
     ["series_id,date,cost\ns1,2025-02-30,1\n", /line 2: date must be a real YYYY-MM-DD date/],
     ["series_id,date,cost\ns1,2025-01-01,1\ns1,01/02/2025,1\n", /line 3: date/],
@@ -55,7 +65,9 @@ describe("CostCsvColumns", () => {
     ["series_id,date,cost\ns1,2025-01-01,\n", /line 2: cost must be a number/],
     ["series_id,date,cost\ns1,2025-01-01\n", /line 2: expected 3 columns .* found 2/],
     ["series_id,date,cost\ns1,2025-01-01,1,9\n", /line 2: expected 3 columns .* found more/],
-    ['series_id,date,cost\n"s1",2025-01-01,1\n', /line 2: quoted fields are not supported/],
+    ['series_id,date,cost\ns1,2025-01-01,1\n"s1,2025-01-02,1\n', /line 3: bad quoting .* closed on the same line/],
+    ['series_id,date,cost\n"s1","2025-02-30",1\n', /line 2: date must be a real YYYY-MM-DD date/],
+    ['series_id,date,cost\n"s1",2025-01-01,"1",2\n', /line 2: expected 3 columns .* found 4/],
     ["series_id,date,cost\n,2025-01-01,1\n", /line 2: series_id is empty/],
     ["id,day,amount\ns1,2025-01-01,1\n", /line 1: header must name the columns series_id,date,cost/],
     ["", /line 1: empty input/],

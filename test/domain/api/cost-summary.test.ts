@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { CostSummaryInput, getCostSummary } from "#domain/api/cost-summary.js";
-import { priceUsage, RecordLlmUsageInput } from "#domain/llm-usage/usage.js";
 import { MemoryCostWarehouse } from "../../fakes/memory-cost-warehouse.js";
 import { costRow } from "../../entrypoints/support/seed.js";
 
@@ -35,18 +34,5 @@ describe("getCostSummary", () => {
   it("refuses tag grouping the warehouse port cannot do", async () => {
     const q = CostSummaryInput.parse({ start: "2026-01-01", end: "2026-01-02", groupBy: ["tag"], tagKey: "team" });
     await expect(getCostSummary(new MemoryCostWarehouse(), "t", q)).rejects.toMatchObject({ code: "failed-precondition" });
-  });
-});
-
-describe("LLM usage pricing", () => {
-  it("prices tokens from the versioned table, exactly", () => {
-    const e = RecordLlmUsageInput.parse({ model: "gpt-4o", inputTokens: 1_000_000, outputTokens: 1000, cachedTokens: 2000 });
-    expect(priceUsage(e, "2026-01-01")).toEqual({ costUsd: "2.5125", priceVersion: "2025-01" });
-  });
-
-  it("needs costUsd for an unknown model", () => {
-    const e = RecordLlmUsageInput.parse({ model: "my-model", inputTokens: 1, outputTokens: 1 });
-    expect(() => priceUsage(e, "2026-01-01")).toThrow(/send costUsd/);
-    expect(priceUsage({ ...e, costUsd: "0.50" }, "2026-01-01")).toEqual({ costUsd: "0.5", priceVersion: null });
   });
 });

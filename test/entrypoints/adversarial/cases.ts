@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { SKILLS } from "#foundation/iam/model.js";
 import type { DocumentData, DocumentStore, SecretStore } from "#kernel/ports.js";
+import { recommendationIdOf } from "../support/seed.js";
 import { awkwardNumber, bigArray, bigRecord, calendarDay, dayAfter, idLike, money, text } from "./values.js";
 
 /**
@@ -110,6 +111,41 @@ export const ADVERSARIAL_CASES: AdversarialCase[] = [
       return Object.keys(stored).length ? [{ path, input: { id: input.id, ...stored } }] : [];
     },
   },
+  {
+    name: "listRecommendations",
+    input: () =>
+      fc
+        .record(
+          {
+            provider: fc.constantFrom("gcp", "aws", "azure"),
+            category: fc.constantFrom("rightsizing", "idle", "commitment", "storage"),
+            state: fc.constantFrom("active", "claimed", "succeeded", "failed", "dismissed"),
+            minSavings: money,
+            currency: fc.constantFrom("USD", "EUR", "JPY"),
+            limit: fc.constantFrom(1, 199, 200),
+          },
+          { requiredKeys: [] },
+        )
+        .map(defined),
+  },
+  {
+    name: "updateRecommendation",
+    input: (t) =>
+      fc
+        .record({
+          id: fc.oneof(fc.constant(recommendationIdOf(t)), idLike("0123456789abcdef", 32).map((s) => s.padEnd(32, "0").slice(0, 32))),
+          op: fc.constantFrom("claim", "dismiss", "done"),
+          outcome: opt(fc.constantFrom("succeeded", "failed")),
+          reason: opt(text(1, 2000)),
+          etag: opt(text(0, 256)),
+        })
+        .map(defined),
+    readBack: async ({ documents }, t, input) => {
+      const path = `tenants/${t}/recommendations/${input.id as string}`;
+      const stored = pick(await documents.get(path), ["reason"]);
+      return typeof stored.reason === "string" ? [{ path, input: { id: input.id, op: "dismiss", reason: stored.reason } }] : [];
+    },
+  },
   { name: "getForecast", input: () => fc.record({ seriesKey: idLike(`${ALNUM}_.:=~|,-`, 500, ["tenant", "a|b,c=d:e~f", "..", "."]) }, { requiredKeys: [] }) },
   {
     name: "upsertBudget",
@@ -211,30 +247,51 @@ export const ADVERSARIAL_CASES: AdversarialCase[] = [
   { name: "revokeApiKey", input: () => fc.record({ prefix: idLike(ALNUM, 8).map((p) => `cm_${p.padEnd(8, "0").slice(0, 8)}`) }) },
   {
     name: "recordLlmUsage",
+    // Stored in the LLM ledger, not in documents: the suite's read-back does not apply.
+    input: () => {
+      const llmEvent = fc.record(
+        {
+          eventId: idLike(`${ALNUM}._:@/+=-`, 128, ["-", ".", "a/b", "__proto__", "constructor"]),
+          provider: fc.oneof(fc.constantFrom("openai", "anthropic", "google", "aws", "azure", "constructor", "__proto__"), idLike("abcdefghijklmnopqrstuvwxyz0123456789_.-", 40)),
+          model: fc.oneof(fc.constantFrom("gpt-4o", "gpt-4o-mini", "claude-sonnet-4-5", "gemini-2.5-pro", "constructor", "__proto__"), idLike(`${ALNUM}._:/@+-`, 128, ["a:b", "a/b"])),
+          inputTokens: fc.constantFrom(0, 1, 1e9, 999_999_999),
+          outputTokens: fc.constantFrom(0, 1, 1e9),
+          cacheReadTokens: fc.constantFrom(0, 1, 1e9),
+          cacheWriteTokens: fc.constantFrom(0, 1),
+          reasoningTokens: fc.constantFrom(0, 1e9),
+          audioInputTokens: fc.constantFrom(0, 1),
+          audioOutputTokens: fc.constantFrom(0, 1),
+          serviceTier: fc.constantFrom("standard", "batch", "flex", "priority"),
+          // The shipped app's clock stands at 2026-03-01T12:00Z; requests within its accepted window.
+          requestedAt: fc.integer({ min: Date.parse("2026-01-25T00:00:00Z"), max: Date.parse("2026-03-02T23:59:59Z") }).map((t) => new Date(t).toISOString()),
+          clientCostUsd: money,
+          latencyMs: fc.oneof(fc.constantFrom(0, 3_600_000, 5e-324), fc.double({ min: 0, max: 3_600_000, noNaN: true })),
+          tags: fc.record({ app: text(1, 128), team: text(1, 128), user: text(1, 128), key: text(1, 128) }, { requiredKeys: [] }),
+        },
+        { requiredKeys: ["eventId", "provider", "model", "inputTokens", "outputTokens", "requestedAt"] },
+      );
+      return fc.oneof(llmEvent, fc.record({ events: fc.array(llmEvent, { minLength: 1, maxLength: 40 }) }));
+    },
+  },
+  {
+    name: "getLlmUsage",
+    input: () =>
+      fc
+        .record({ w: window(500), model: opt(idLike(`${ALNUM}._:/@+-`, 128)), team: opt(text(1, 128)), key: opt(text(1, 128)), limit: opt(fc.constantFrom(1, 1000)) })
+        .map(({ w, ...rest }) => defined({ ...w, ...rest })),
+  },
+  {
+    name: "checkLlmBudget",
     input: () =>
       fc.record(
         {
-          model: fc.oneof(fc.constantFrom("gpt-4o", "gpt-4o-mini", "o3-mini"), idLike(`${ALNUM}._:-`, 100, ["a:b", "...", "-"])),
-          inputTokens: fc.constantFrom(0, 1, 1e9, 999_999_999),
-          outputTokens: fc.constantFrom(0, 1, 1e9),
-          cachedTokens: fc.constantFrom(0, 1e9),
-          reasoningTokens: fc.constantFrom(0, 1e9),
-          costUsd: money,
-          latencyMs: fc.oneof(fc.constantFrom(0, 3_600_000, 5e-324), fc.double({ min: 0, max: 3_600_000, noNaN: true })),
-          feature: idLike(`${ALNUM}._-`, 64),
-          day: calendarDay,
+          provider: fc.oneof(fc.constantFrom("openai", "constructor", "__proto__"), idLike("abcdefghijklmnopqrstuvwxyz0123456789_.-", 40)),
+          model: fc.oneof(fc.constantFrom("gpt-4o", "constructor"), idLike(`${ALNUM}._:/@+-`, 128)),
+          tags: fc.record({ app: text(1, 128), team: text(1, 128), user: text(1, 128), key: text(1, 128) }, { requiredKeys: [] }),
         },
-        { requiredKeys: ["model", "inputTokens", "outputTokens"] },
+        { requiredKeys: ["provider", "model"] },
       ),
-    readBack: async ({ documents }, t, _input, result) => {
-      const { day, model } = result as { day: string; model: string };
-      const path = `tenants/${t}/llm_usage_daily/${day}~${model}`;
-      const doc = await documents.get(path);
-      // The aggregate holds the input's model and day, and a running cost in the input's money format.
-      return [{ path, input: { model: doc?.model, day: doc?.day, costUsd: doc?.costUsd, inputTokens: 0, outputTokens: 0 } }];
-    },
   },
-  { name: "getLlmUsage", input: () => fc.record({ w: window(3_000_000), model: opt(idLike(`${ALNUM}._:-`, 100)) }).map(({ w, model }) => defined({ ...w, model })) },
   { name: "getSession", input: () => fc.constant({}) },
   { name: "endSession", input: () => fc.record({ sessionId: idLike("0123456789abcdef", 24).map((s) => s.padEnd(24, "f").slice(0, 24)) }, { requiredKeys: [] }) },
   {

@@ -1,3 +1,3 @@
 import { adversarialSuite } from "./adversarial-suite.js";
 
-adversarialSuite(["getCostSummary", "listAnomalies", "updateAnomaly", "getForecast", "upsertBudget", "listBudgets", "deleteBudget"]);
+adversarialSuite(["getCostSummary", "listAnomalies", "updateAnomaly", "getForecast", "upsertBudget", "listBudgets", "deleteBudget", "listRecommendations", "updateRecommendation"]);

@@ -1,3 +1,3 @@
 import { adversarialSuite } from "./adversarial-suite.js";
 
-adversarialSuite(["recordLlmUsage", "getLlmUsage", "getSession", "endSession", "saveWorkspace", "listWorkspaces", "deleteWorkspace", "verifyAuditLog"]);
+adversarialSuite(["recordLlmUsage", "getLlmUsage", "checkLlmBudget", "getSession", "endSession", "saveWorkspace", "listWorkspaces", "deleteWorkspace", "verifyAuditLog"]);

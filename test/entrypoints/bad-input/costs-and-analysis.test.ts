@@ -1,3 +1,3 @@
 import { badInputSuite } from "./bad-input-suite.js";
 
-badInputSuite(["getCostSummary", "listAnomalies", "updateAnomaly", "getForecast", "upsertBudget", "listBudgets", "deleteBudget"]);
+badInputSuite(["getCostSummary", "listAnomalies", "updateAnomaly", "listRecommendations", "updateRecommendation", "getForecast", "upsertBudget", "listBudgets", "deleteBudget"]);

@@ -7,6 +7,7 @@ import { closeDeps, configureDeps, type DepsOverrides, getDeps } from "../../../
 import { createEdgeServer } from "../../../functions/src/edge-server.js";
 import type { CostWarehouse } from "#domain/billing/ports.js";
 import type { Clock, DocumentStore, SecretStore } from "#kernel/ports.js";
+import { DuckDbLlmLedger } from "#adapters/local/duckdb-llm-ledger.js";
 import { MemoryCostWarehouse } from "../../fakes/memory-cost-warehouse.js";
 import { MemoryDocumentStore } from "../../fakes/memory-document-store.js";
 import { MemorySecretStore } from "../../fakes/memory-secret-store.js";
@@ -108,16 +109,31 @@ export async function startApp(over: Partial<DepsOverrides> = {}, env: Record<st
   const secrets = over.secrets ?? new MemorySecretStore();
   const clock = new MutableClock();
   const logs: string[] = [];
+  // The LLM ledger is a DuckDB file otherwise: an in-memory one keeps each app's events its own.
+  const llmLedger = over.llmLedger ?? (await DuckDbLlmLedger.open({ file: ":memory:" }, () => clock.now()));
   configureDeps({
     documents,
     warehouse,
     secrets,
     clock,
+    llmLedger,
     logSink: (line) => logs.push(line),
     env: { COSTMON_ENV: "dev", COSTMON_LOGGING_LEVEL: "debug", ...env },
     ...over,
   });
-  return { documents, warehouse, secrets, clock, logs, ...(await serveEntryPoints()) };
+  const served = await serveEntryPoints();
+  return {
+    documents,
+    warehouse,
+    secrets,
+    clock,
+    logs,
+    ...served,
+    async close() {
+      await served.close();
+      if (!over.llmLedger) await llmLedger.close();
+    },
+  };
 }
 
 /**

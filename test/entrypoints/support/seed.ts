@@ -1,5 +1,9 @@
 import { type CostRecord, recordKey } from "#domain/billing/cost-record.js";
+import { recommendationDocId } from "#domain/recommendations/lifecycle.js";
 import type { DocumentStore } from "#kernel/ports.js";
+
+/** The document id of tenant `t`'s seeded recommendation. */
+export const recommendationIdOf = (t: string): string => recommendationDocId("gcp", `projects/proj-${t}/locations/us-east1-b/recommenders/google.compute.instance.MachineTypeRecommender/recommendations/rec-${t}`);
 
 /** A small, valid ledger row for tenant `t` (money as decimal strings). */
 export function costRow(t: string, day: string, over: Partial<CostRecord> = {}): CostRecord {
@@ -32,6 +36,28 @@ export function costRow(t: string, day: string, over: Partial<CostRecord> = {}):
 /** Documents every callable can find for tenant `t`: an anomaly, forecast, budget, account, channel, view. */
 export async function seedTenantDocs(store: DocumentStore, t: string): Promise<void> {
   await store.set(`tenants/${t}`, { name: t, status: "active" });
+  await store.set(`tenants/${t}/recommendations/${recommendationIdOf(t)}`, {
+    provider: "gcp",
+    providerId: `projects/proj-${t}/locations/us-east1-b/recommenders/google.compute.instance.MachineTypeRecommender/recommendations/rec-${t}`,
+    etag: '"e1"',
+    recommender: "google.compute.instance.MachineTypeRecommender",
+    accountId: `proj-${t}`,
+    resource: `//compute.googleapis.com/projects/proj-${t}/zones/us-east1-b/instances/vm-1`,
+    category: "rightsizing",
+    action: "resize",
+    description: "Save cost by changing machine type from n1-standard-4 to custom-2-5120.",
+    monthlySavings: { amount: "73.268972762", currency: "USD" },
+    effort: "medium",
+    risk: "medium",
+    confidence: "high",
+    score: 59,
+    state: "active",
+    providerState: "active",
+    reason: null,
+    alternatives: [],
+    updatedAt: "2026-01-10T00:00:00.000Z",
+    updatedBy: null,
+  });
   await store.set(`tenants/${t}/anomalies/anom-${t}`, {
     seriesKey: "tenant",
     start: "2026-01-10",

@@ -1,3 +1,5 @@
+import { recommendationIdOf } from "../../entrypoints/support/seed.js";
+
 /**
  * The callables and the inputs an attacker starts from, shared by the isolation suites.
  * `valid` is a legitimate input for the attacker's own tenant; `foreign` names a document that
@@ -42,6 +44,9 @@ export const CASES: CallableCase[] = [
     foreign: { input: (_v, ids) => ({ limit: 5, cursor: ids.cursors.anomalies }), status: "OK" } },
   { name: "updateAnomaly", valid: (t) => ({ id: `anom-${t}`, acknowledge: true }), acceptsApiKey: false, needs: 2,
     foreign: { input: (v) => ({ id: `anom-${v}`, acknowledge: true, feedback: "planned" }), status: "NOT_FOUND" } },
+  { name: "listRecommendations", valid: () => ({}), acceptsApiKey: true, needs: 1 },
+  { name: "updateRecommendation", valid: () => ({ id: "0".repeat(32), op: "claim" }), acceptsApiKey: false, needs: 2,
+    foreign: { input: (v) => ({ id: recommendationIdOf(v), op: "dismiss", reason: "not mine" }), status: "NOT_FOUND" } },
   { name: "getForecast", valid: () => ({}), acceptsApiKey: true, needs: 1,
     foreign: { input: (v) => ({ seriesKey: `only-${v}` }), status: "NOT_FOUND" } },
   { name: "upsertBudget", valid: () => budget("own-budget"), acceptsApiKey: false, needs: 3,
@@ -63,8 +68,9 @@ export const CASES: CallableCase[] = [
   { name: "createApiKey", valid: () => ({ name: "k", skills: ["costs"], zones: ["prod"] }), acceptsApiKey: false, needs: "admin" },
   { name: "revokeApiKey", valid: () => ({ prefix: "cm_00000000" }), acceptsApiKey: false, needs: "admin",
     foreign: { input: (_v, ids) => ({ prefix: ids.apiKeyPrefix }), status: "NOT_FOUND" } },
-  { name: "recordLlmUsage", valid: () => ({ model: "gpt-4o-mini", inputTokens: 10, outputTokens: 5 }), acceptsApiKey: true, needs: 2 },
+  { name: "recordLlmUsage", valid: () => ({ eventId: "iso-event-1", provider: "openai", model: "gpt-4o-mini", inputTokens: 10, outputTokens: 5, requestedAt: "2026-03-01T11:00:00.000Z" /* the harnesses' clock day */ }), acceptsApiKey: true, needs: 2 },
   { name: "getLlmUsage", valid: () => ({ start: "2026-01-01", end: "2026-12-31" }), acceptsApiKey: true, needs: 1 },
+  { name: "checkLlmBudget", valid: () => ({ provider: "openai", model: "gpt-4o-mini", tags: { team: "ml" } }), acceptsApiKey: true, needs: 1 },
   { name: "getSession", valid: () => ({}), acceptsApiKey: false, needs: 1 },
   { name: "endSession", valid: () => ({ sessionId: "0".repeat(24) }), acceptsApiKey: false, needs: 1,
     foreign: { input: (_v, ids) => ({ sessionId: ids.sessionId }), status: "NOT_FOUND" } },
@@ -83,6 +89,7 @@ export const VALID_STATUS: Record<string, Status> = {
   revokeApiKey: "NOT_FOUND",
   deleteWorkspace: "NOT_FOUND",
   deleteBudget: "NOT_FOUND",
+  updateRecommendation: "NOT_FOUND",
   endSession: "NOT_FOUND",
 };
 

@@ -36,6 +36,18 @@ export interface RegisteredQuery {
 
 export const QUERY_REGISTRY: readonly RegisteredQuery[] = [
   {
+    id: "recommendations.filtered",
+    collection: "recommendations",
+    source: "domain/recommendations/lifecycle.ts",
+    where: [
+      ["provider", "=="],
+      ["category", "=="],
+      ["state", "=="],
+    ],
+    optional: ["provider", "category", "state"],
+    why: "listRecommendations narrows a tenant's recommendations by provider, category and state",
+  },
+  {
     id: "sessions.live",
     collection: "sessions",
     source: "foundation/session/sessions.ts",
@@ -69,19 +81,6 @@ export const QUERY_REGISTRY: readonly RegisteredQuery[] = [
     ],
     optional: ["status", "severity"],
     why: "listAnomalies, filtered by status, severity or both",
-  },
-  {
-    id: "llmUsage.daysOfModel",
-    collection: "llm_usage_daily",
-    source: "domain/llm-usage/usage.ts",
-    where: [
-      ["day", ">="],
-      ["day", "<="],
-      ["model", "=="],
-    ],
-    orderBy: [{ field: "day" }],
-    optional: ["model"],
-    why: "getLlmUsage: a date range of daily usage, optionally of one model",
   },
   {
     id: "alertDeliveries.queued",

@@ -1,5 +1,5 @@
 import type { AlertChannel, ChannelMessage, SendResult } from "#domain/alerts/channel-port.js";
-import { describeWhere, formatUsd, headline } from "#domain/alerts/describe.js";
+import { describeScope, formatUsd, headline } from "#domain/alerts/describe.js";
 import { displayText } from "#domain/alerts/display-text.js";
 import { priorityOf } from "#domain/alerts/severity.js";
 
@@ -21,7 +21,7 @@ function unsafeLine(message: ChannelMessage): string {
   }
   const e = message.event;
   const tag = message.transition === "trigger" ? `${priorityOf(e.severity)} ${e.severity}` : message.transition;
-  return `[alert ${tag}] tenant=${e.tenantId} ${headline(e)} | impact ${formatUsd(e.impactUsd)} | ${describeWhere(e.where)} | ${e.dashboardUrl} | id=${e.id}`;
+  return `[alert ${tag}] tenant=${e.tenantId} ${headline(e)} | impact ${formatUsd(e.impactUsd)} | ${describeScope(e)} | ${e.dashboardUrl} | id=${e.id}`;
 }
 
 export function createConsoleChannel(write: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): AlertChannel {

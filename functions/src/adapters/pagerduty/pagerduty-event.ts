@@ -1,6 +1,6 @@
 import type { AlertEvent, Transition } from "#domain/alerts/alert-event.js";
 import type { ChannelTestMessage } from "#domain/alerts/channel-port.js";
-import { describeWhere, figures, formatSignedUsd, headline, rootCausesOf } from "#domain/alerts/describe.js";
+import { describeScope, figures, formatSignedUsd, headline, rootCausesOf } from "#domain/alerts/describe.js";
 import { displayText } from "#domain/alerts/display-text.js";
 import { type PagerDutySeverity, pagerDutySeverity, priorityOf } from "#domain/alerts/severity.js";
 
@@ -70,7 +70,7 @@ export function pagerDutyBody(event: AlertEvent, transition: Transition, routing
     tenant: displayText(event.tenantId),
     type: event.type,
     priority: priorityOf(event.severity),
-    where: describeWhere(event.where),
+    where: describeScope(event),
     impact_usd: event.impactUsd,
     ...Object.fromEntries(figures(event).map(([k, v]) => [k.toLowerCase().replace(/[^a-z0-9]+/g, "_"), v])),
   };

@@ -30,7 +30,7 @@ const WindowScopeSchema = z
   })
   .strict();
 
-const Column = z.enum([...COST_DIMENSIONS, "charge_category"]);
+const Column = z.enum([...COST_DIMENSIONS, "charge_category", "billing_currency"]);
 /**
  * Tag keys are restricted to what can sit inside a JSON path (DuckDB reads tags with one);
  * values always travel as parameters.

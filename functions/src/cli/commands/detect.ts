@@ -1,5 +1,4 @@
 import { createReadStream } from "node:fs";
-import { open } from "node:fs/promises";
 import { z } from "zod";
 import {
   type AnomalyFlag,
@@ -10,6 +9,8 @@ import {
 } from "#domain/analysis/anomaly/index.js";
 import { forEachDenseSeries } from "#domain/analysis/anomaly/series-groups.js";
 import { CostCsvColumns, CsvRowError } from "../csv/cost-csv-columns.js";
+import { openOutput } from "../output.js";
+import { groupIntoWindows } from "./detect-windows.js";
 
 /**
  * `detect --input F.csv --output F.json` (DESIGN.md §8). Input: `series_id,date,cost` with a header;
@@ -20,7 +21,10 @@ import { CostCsvColumns, CsvRowError } from "../csv/cost-csv-columns.js";
  */
 export interface RunDetectOptions {
   input: string;
+  /** A file, or `-` for stdout. */
   output: string;
+  /** Group consecutive flagged days into windows, as the nightly does; default one entry per day. */
+  windows?: boolean;
   onProgress?: (done: number, total: number) => void;
   /** Tenant detection settings; the defaults of config.ts otherwise. */
   config?: DetectionConfigInput;
@@ -61,17 +65,18 @@ export async function runDetect(opts: RunDetectOptions): Promise<{ series: numbe
     if (opts.onProgress && (done % PROGRESS_EVERY === 0 || done === total)) opts.onProgress(done, total);
   });
 
-  const file = await open(output, "w");
+  const entries: object[] = opts.windows ? groupIntoWindows(flags) : flags;
+  const file = await openOutput(output);
   try {
     await file.write('{"anomalies":[');
     const BATCH = 5000;
-    for (let i = 0; i < flags.length; i += BATCH) {
-      const part = flags.slice(i, i + BATCH).map((f) => JSON.stringify(f));
+    for (let i = 0; i < entries.length; i += BATCH) {
+      const part = entries.slice(i, i + BATCH).map((f) => JSON.stringify(f));
       await file.write((i === 0 ? "\n" : ",\n") + part.join(",\n"));
     }
     await file.write("\n]}\n");
   } finally {
     await file.close();
   }
-  return { series: total, anomalies: flags.length };
+  return { series: total, anomalies: entries.length };
 }

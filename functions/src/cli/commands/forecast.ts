@@ -1,8 +1,9 @@
-import { open, readFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { parse } from "csv-parse/sync";
 import { z } from "zod";
 import { IsoDate } from "#kernel/days.js";
 import { forecastSeries, type DailyPoint } from "#domain/analysis/forecast/index.js";
+import { openOutput } from "../output.js";
 
 /**
  * `forecast --input F.csv --horizon H --output F.json` (DESIGN.md §8).
@@ -55,7 +56,7 @@ export async function runForecast(opts: RunForecastOptions): Promise<{ series: n
   const { input, horizon, output } = optionsSchema.parse(opts);
   const series = parseCostCsv(await readFile(input, "utf8"));
   // Streamed series by series: 10^5 series x 90 days would not fit in one JSON string.
-  const out = await open(output, "w");
+  const out = await openOutput(output);
   let points = 0;
   let done = 0;
   try {

@@ -1,6 +1,4 @@
-import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { z } from "zod";
 import { importFocusFile } from "#adapters/files/import-focus-file.js";
 import type { CostRecord } from "#domain/billing/cost-record.js";
 import { addDecimals } from "#domain/billing/money.js";
@@ -8,6 +6,9 @@ import { mapAwsCostAndUsage } from "#domain/billing/providers/aws/mapper.js";
 import { mapAzureQueryResult } from "#domain/billing/providers/azure/mapper.js";
 import { mapGcpExportRows } from "#domain/billing/providers/gcp/mapper.js";
 import { closeDeps, configureDeps, getDeps } from "../../deps.js";
+import { TenantIdArg } from "../args.js";
+import { readExportRows, readJsonFile } from "../import/json-input.js";
+import { parseArg } from "../usage-error.js";
 
 export interface ImportCommandOptions {
   format: "focus" | "gcp-export" | "aws-ce" | "azure-query";
@@ -24,50 +25,43 @@ interface Loaded {
   issues: { line?: number; column?: string; message: string }[];
 }
 
-const TenantId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "tenant ids are lower-case letters, digits and dashes");
-
-async function readJson(path: string): Promise<unknown> {
-  const text = await readFile(path, "utf8");
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new Error(`${path}: not valid JSON (${(e as Error).message})`);
-  }
-}
-
-/** BigQuery export rows as a JSON array or newline-delimited JSON (what `bq query --format=json` and exports write). */
-async function readRows(path: string): Promise<unknown[]> {
-  const text = (await readFile(path, "utf8")).trim();
-  if (text.startsWith("[")) return (await readJson(path)) as unknown[];
-  return text.split("\n").filter((l) => l.trim()).map((l, i) => {
-    try {
-      return JSON.parse(l) as unknown;
-    } catch {
-      throw new Error(`${path}:${i + 1}: not a JSON row`);
-    }
-  });
-}
 
 async function load(opts: ImportCommandOptions, path: string, ctx: { tenantId: string; ingestedAt: string; source: string }): Promise<Loaded> {
+  const parsedJson = opts.format === "aws-ce" || opts.format === "azure-query" ? await readJsonFile(path) : undefined;
   switch (opts.format) {
     case "focus": {
       const r = await importFocusFile(path, ctx);
       return { records: r.records, rowsRead: r.rowsRead, issues: r.errors };
     }
     case "gcp-export": {
-      const rows = await readRows(path);
-      return { records: mapGcpExportRows(rows, ctx), rowsRead: rows.length, issues: [] };
+      const { rows, placeOf } = await readExportRows(path);
+      try {
+        return { records: mapGcpExportRows(rows, ctx), rowsRead: rows.length, issues: [] };
+      } catch (err) {
+        // The mapper counts rows from 0; the file's own place of the row is what a reader can find.
+        const m = /^export row (\d+): (.*)$/s.exec((err as Error).message);
+        throw new Error(m ? `${placeOf(Number(m[1]))}: ${m[2]}` : `${path}: ${(err as Error).message}`);
+      }
     }
     case "aws-ce":
-      return { records: mapAwsCostAndUsage(await readJson(path), ctx), rowsRead: 0, issues: [] };
+      return { records: mapped(path, () => mapAwsCostAndUsage(parsedJson, ctx)), rowsRead: 0, issues: [] };
     case "azure-query":
-      return { records: mapAzureQueryResult(await readJson(path), ctx), rowsRead: 0, issues: [] };
+      return { records: mapped(path, () => mapAzureQueryResult(parsedJson, ctx)), rowsRead: 0, issues: [] };
+  }
+}
+
+/** A mapper's refusal, prefixed with the file it came from. */
+function mapped(path: string, map: () => CostRecord[]): CostRecord[] {
+  try {
+    return map();
+  } catch (err) {
+    throw new Error(`${path}: ${(err as Error).message}`);
   }
 }
 
 /** `costmon import`: loads a billing file into the tenant's local ledger (idempotent upsert). */
 export async function runImportCommand(opts: ImportCommandOptions): Promise<number> {
-  const tenantId = TenantId.parse(opts.tenant);
+  const tenantId = parseArg(TenantIdArg, opts.tenant, "--tenant");
   const path = resolve(opts.file);
   const loaded = await load(opts, path, { tenantId, ingestedAt: new Date().toISOString(), source: `import:${opts.format}` });
   for (const i of loaded.issues.slice(0, 50)) {
@@ -79,11 +73,15 @@ export async function runImportCommand(opts: ImportCommandOptions): Promise<numb
   try {
     const { warehouse } = await getDeps();
     const stats = await warehouse.upsert(tenantId, loaded.records);
-    const byProvider = new Map<string, string[]>();
-    for (const r of loaded.records) byProvider.set(r.provider, [...(byProvider.get(r.provider) ?? []), r.billed_cost]);
-    const totals = Object.fromEntries([...byProvider].map(([p, v]) => [p, addDecimals(v)]));
+    // Per provider and currency: amounts in different currencies are never added.
+    const byProvider: Record<string, Record<string, string>> = {};
+    for (const r of loaded.records) {
+      const perCurrency = byProvider[r.provider] ?? {};
+      byProvider[r.provider] = perCurrency;
+      perCurrency[r.billing_currency] = addDecimals([perCurrency[r.billing_currency] ?? "0", r.billed_cost]);
+    }
     process.stdout.write(
-      `${JSON.stringify({ file: path, format: opts.format, tenant: tenantId, rowsRead: loaded.rowsRead, rowsRejected: loaded.issues.length, records: loaded.records.length, ...stats, billedCostByProvider: totals }, null, 2)}\n`,
+      `${JSON.stringify({ file: path, format: opts.format, tenant: tenantId, rowsRead: loaded.rowsRead, rowsRejected: loaded.issues.length, records: loaded.records.length, ...stats, billedCostByProvider: byProvider }, null, 2)}\n`,
     );
   } finally {
     await closeDeps();

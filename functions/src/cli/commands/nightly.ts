@@ -6,8 +6,9 @@ import { cliLogSink } from "../log-sink.js";
 import { runEmulatorNightly } from "../nightly/emulator-nightly.js";
 import { runNightly, type NightlyResult } from "../nightly/run-nightly.js";
 import { seedTenants } from "../nightly/seed-tenants.js";
-import { formatSummary } from "../nightly/summary.js";
+import { emptyTenants, formatSummary, futureRunDateWarning } from "../nightly/summary.js";
 import { createProgress, type Progress } from "../progress.js";
+import { writeTenantReports } from "../report/write-reports.js";
 
 export interface NightlyCommandOptions {
   date?: string;
@@ -20,6 +21,8 @@ export interface NightlyCommandOptions {
   runtime?: "local" | "emulators";
   json?: boolean;
   quiet?: boolean;
+  /** Folder for the per-tenant HTML reports written after the run; false skips them. */
+  reports?: string | false;
 }
 
 /**
@@ -34,6 +37,7 @@ export async function runLocalNightly(opts: NightlyCommandOptions, progress: Pro
     env: { COSTMON_DATA_DIR: resolve(opts.dataDir), COSTMON_DEMO_TENANTS_FILE: tenantsFile },
     ...(opts.configDir ? { configDir: resolve(opts.configDir) } : {}),
     logSink: cliLogSink(progress),
+    consoleWrite: (line) => progress.print(line),
   });
   const deps = await getDeps();
   await seedTenants(deps, cfg, tenantsFile);
@@ -51,6 +55,17 @@ export async function runNightlyCommand(opts: NightlyCommandOptions): Promise<nu
   const progress = createProgress({ quiet: opts.quiet });
   try {
     const result = opts.runtime === "emulators" ? (await runEmulatorNightly(opts, progress)).summary : await runLocalNightly(opts, progress);
+    // Reports read the local stores; the emulator runtime has closed its own by now.
+    if (opts.reports && opts.runtime !== "emulators") {
+      const files = await writeTenantReports(await getDeps(), result.tenants.map((t) => t.tenantId), opts.reports);
+      // On stderr, so that --json stdout stays one JSON document.
+      progress.print(`reports: ${files.length} written to ${resolve(opts.reports)}`);
+    }
+    const future = futureRunDateWarning(result.runDate, new Date());
+    if (future) progress.print(future);
+    for (const t of emptyTenants(result)) {
+      progress.print(`warning: no cost rows collected for tenant ${t} on ${result.runDate}: the date may be past the data, or its accounts hold nothing in the window`);
+    }
     process.stdout.write(opts.json ? `${JSON.stringify(result, null, 2)}\n` : `${formatSummary(result)}\n`);
     return result.tenants.some((t) => t.failedPages > 0) ? 1 : 0;
   } catch (err) {

@@ -1,3 +1,4 @@
+import { parse as parseCsv } from "csv-parse/sync";
 import { daysFromCivil, daysInMonth } from "#kernel/days.js";
 import { AppError } from "#kernel/errors.js";
 import type { CostColumns } from "#domain/analysis/anomaly/cost-columns.js";
@@ -7,8 +8,10 @@ import type { CostColumns } from "#domain/analysis/anomaly/cost-columns.js";
  * columnar typed arrays. This is the one place that splits CSV by hand, and only because of volume:
  * csv-parse reads ~0.46–0.56 M rows/s here, i.e. 65–80 s for the 36.5 M rows of 100,000 series × 365 days,
  * over the whole 60 s budget (bench/detect/csv-speed.ts measures both). The format is narrow on
- * purpose: three unquoted columns (any order, named by the header), numeric cost, ISO dates, LF or
- * CRLF line ends. Anything else is rejected with the line number, never guessed at.
+ * purpose: three columns (any order, named by the header), numeric cost, ISO dates, LF or CRLF
+ * line ends. Unquoted lines take the fast byte path; a line with a double quote goes through
+ * csv-parse (RFC 4180 quoting, "" for a quote), so quoted fields cost nothing when absent. A
+ * quoted field cannot span lines. Anything else is rejected with the line number, never guessed at.
  */
 
 const BLOCK = 1 << 20;
@@ -95,11 +98,16 @@ export class CostCsvColumns {
     if (this.line === 1 && end - from >= 3 && data[from] === 0xef && data[from + 1] === 0xbb && data[from + 2] === 0xbf) from += 3;
     if (end === from) return; // blank line
     if (this.header === undefined) {
-      this.header = this.parseHeader(this.decoder.decode(data.subarray(from, end)));
+      this.header = this.parseHeader(this.quotedFields(data, from, end)?.join(",") ?? this.decoder.decode(data.subarray(from, end)));
       this.standardOrder = this.header[0] === 0 && this.header[1] === 1 && this.header[2] === 2;
       return;
     }
     if (this.standardOrder && this.fastRow(data, from, end)) return;
+    const quoted = this.quotedFields(data, from, end);
+    if (quoted) {
+      this.quotedRow(quoted);
+      return;
+    }
     let c1 = -1;
     let c2 = -1;
     for (let i = from; i < end; i++) {
@@ -108,7 +116,7 @@ export class CostCsvColumns {
         if (c1 < 0) c1 = i;
         else if (c2 < 0) c2 = i;
         else throw new CsvRowError(this.line, "expected 3 columns (series_id,date,cost), found more");
-      } else if (b === QUOTE) throw new CsvRowError(this.line, "quoted fields are not supported in detect input");
+      }
     }
     if (c2 < 0) throw new CsvRowError(this.line, `expected 3 columns (series_id,date,cost), found ${c1 < 0 ? 1 : 2}`);
     // Field k spans [starts[k], ends[k]); the header decides which field holds which column.
@@ -169,6 +177,33 @@ export class CostCsvColumns {
     const cost = frac === 0 ? mant : mant / (POW10[frac] as number);
     this.append(series >= 0 ? series : this.seriesIndex(data, from, c1), daysFromCivil(year, month, dom), neg ? -cost : cost);
     return true;
+  }
+
+  /** The fields of a line that holds a double quote, unquoted by csv-parse; null for a line without one. */
+  private quotedFields(data: Uint8Array, from: number, end: number): string[] | null {
+    const line = data.subarray(from, end);
+    if (!line.includes(QUOTE)) return null;
+    let fields: string[][];
+    try {
+      fields = parseCsv(this.decoder.decode(line), { relax_quotes: false }) as string[][];
+    } catch (err) {
+      const why = err instanceof Error ? err.message.replace(/^Invalid Record Length.*$/, "wrong number of fields") : "invalid";
+      throw new CsvRowError(this.line, `bad quoting (${why}); a quoted field must be closed on the same line`);
+    }
+    const first = fields[0];
+    if (fields.length !== 1 || !first) throw new CsvRowError(this.line, "bad quoting: a quoted field must be closed on the same line");
+    return first;
+  }
+
+  /** A row whose fields were quoted: each field goes through the same checks as on the byte path. */
+  private quotedRow(fields: string[]): void {
+    if (fields.length !== 3) throw new CsvRowError(this.line, `expected 3 columns (series_id,date,cost), found ${fields.length}`);
+    const order = this.header as number[];
+    const field = (col: number) => ENCODER.encode(fields[col] ?? "");
+    const id = field(order[0] as number);
+    const date = field(order[1] as number);
+    const cost = field(order[2] as number);
+    this.append(this.seriesIndex(id, 0, id.length), this.parseDay(date, 0, date.length), this.parseCost(cost, 0, cost.length));
   }
 
   private parseHeader(text: string): number[] {
@@ -283,6 +318,7 @@ function digits(data: Uint8Array, a: number, n: number): number {
 }
 
 const lenient = new TextDecoder("utf-8");
+const ENCODER = new TextEncoder();
 /** Exact powers of ten (10^0 … 10^15) for decimal fractions. */
 const POW10 = Array.from({ length: 16 }, (_, k) => 10 ** k);
 

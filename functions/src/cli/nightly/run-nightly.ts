@@ -5,6 +5,7 @@ import { type NightlyCollectMessage, TOPICS } from "#domain/nightly/messages.js"
 import { readRun } from "#domain/nightly/run-state.js";
 import type { AppDeps } from "../../deps.js";
 import { subscribeEventFunctions } from "../../local-subscriptions.js";
+import { formatCount } from "../format.js";
 import type { Progress } from "../progress.js";
 import { sortedKeys } from "./sorted-keys.js";
 
@@ -67,17 +68,21 @@ export async function runNightly(
   const { progress, runDate, tenantIds } = opts;
   const connect: ConnectFunctions = opts.connect ?? (async (report) => void (await subscribeEventFunctions(deps.bus, (fn, outcome) => report(fn.eventName, outcome))));
   let pagesDone = 0;
-  // Pages are counted from the run documents: fan-out writes a tenant's pages there before it
-  // publishes them, so the total is known (and grows tenant by tenant) as collection starts.
-  const pagesTotal = async () => {
+  // The total is final once fan-out has finished: it writes each tenant's pages to the run
+  // documents before publishing them. Collections can settle before that; until then progress
+  // shows the count alone, so that it never reads "1/1 (100%)" on a run that has barely started.
+  let pagesTotal: number | undefined;
+  const countPages = async () => {
     const runs = await Promise.all(tenantIds.map((t) => readRun(deps.documents, t, runDate)));
     return runs.reduce((n, r) => n + (r && r.runDate === runDate ? r.pending.length + r.collected.length + r.failed.length : 0), 0);
   };
   await connect(async (eventName, outcome) => {
     if (eventName === "fanOutCollection" && outcome === "done") {
-      progress.info(`fan-out: ${tenantIds.length} tenants, ${await pagesTotal()} account pages to collect`);
+      pagesTotal = await countPages();
+      progress.info(`fan-out: ${formatCount(tenantIds.length)} tenants, ${formatCount(pagesTotal)} account pages to collect`);
+      if (pagesDone > 0) progress.tick("collect", pagesDone, pagesTotal);
     } else if ((eventName === "collectAccount" && outcome === "done") || (eventName === "collectAccountFailed" && outcome === "done")) {
-      progress.tick("collect", ++pagesDone, await pagesTotal());
+      progress.tick("collect", ++pagesDone, pagesTotal);
     } else if (eventName === "analyzeTenant" && outcome === "failed") {
       progress.info("analysis failed; retrying");
     }

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import { IsoDate } from "#kernel/days.js";
-import { MoneyString as BoundedMoney, toDecimal } from "../billing/money.js";
+import { MoneyString as BoundedMoney, compareDecimals, toDecimal } from "../billing/money.js";
 
 /** Event amounts: bounded like every amount, and written without trailing zeros. */
 const MoneyString = BoundedMoney.transform(toDecimal);
@@ -49,12 +49,26 @@ const common = {
   occurredAt: IsoDateTime,
 };
 
+export const DIRECTIONS = ["increase", "decrease"] as const;
+export const DirectionSchema = z.enum(DIRECTIONS);
+export type Direction = z.infer<typeof DirectionSchema>;
+
 const anomalyBody = {
   ...common,
   anomalyId: NonEmpty,
   where: AlertWhereSchema,
-  /** The anomalous day (UTC). */
+  /** The last anomalous day (UTC). */
   date: IsoDate,
+  /**
+   * The first anomalous day, when the anomaly spans several days (`start..date`). Optional so that
+   * events queued before it existed still parse.
+   */
+  start: IsoDate.optional(),
+  /**
+   * Whether spend went up or down. The constructors always set it; an event queued before it
+   * existed reads it from actual against expected (directionOf).
+   */
+  direction: DirectionSchema.optional(),
   expectedUsd: MoneyString,
   actualUsd: MoneyString,
   rootCauses: z.array(RootCauseSchema).max(1000).default([]),
@@ -70,6 +84,13 @@ const AnomalyAcknowledged = z
 
 const BudgetBasis = z.enum(["actual", "forecast"]);
 
+/**
+ * What a scoped budget covers, in words ("provider gcp; service Vertex AI"): `where` holds only
+ * single values, so a budget over two services would otherwise read as covering everything.
+ * Absent for a budget over all costs.
+ */
+const BudgetScopeText = NonEmpty.optional();
+
 const BudgetThresholdCrossed = z
   .object({
     type: z.literal("budget.threshold_crossed"),
@@ -84,6 +105,7 @@ const BudgetThresholdCrossed = z
     spentUsd: MoneyString,
     budgetUsd: MoneyString,
     where: AlertWhereSchema.default({}),
+    scope: BudgetScopeText,
     forecast: ForecastVsBudgetSchema.optional(),
   })
   .strict();
@@ -99,6 +121,7 @@ const ForecastBreachAhead = z
     breachDate: IsoDate,
     forecast: ForecastVsBudgetSchema,
     where: AlertWhereSchema.default({}),
+    scope: BudgetScopeText,
   })
   .strict();
 
@@ -227,6 +250,22 @@ export function collectionFailing(input: Input<"collection.failing">) {
 export function llmBudgetCrossed(input: Input<"llm_budget.crossed">) {
   const id = stableAlertId("llm", input.tenantId, input.budgetId, input.periodKey, input.thresholdPct);
   return build("llm_budget.crossed", id, input);
+}
+
+/**
+ * The direction of an anomaly event (spend above or below what was expected); undefined for the
+ * other events, which routing rules on direction then let through.
+ */
+export function directionOf(event: AlertEvent): Direction | undefined {
+  switch (event.type) {
+    case "anomaly.opened":
+    case "anomaly.updated":
+    case "anomaly.resolved":
+    case "anomaly.acknowledged":
+      return event.direction ?? (compareDecimals(event.actualUsd, event.expectedUsd) < 0 ? "decrease" : "increase");
+    default:
+      return undefined;
+  }
 }
 
 /** Severity rank, 0 = critical. */

@@ -1,11 +1,14 @@
 import { z } from "zod";
+import { IsoDate } from "#kernel/days.js";
 import { absDecimal } from "../billing/money.js";
-import { type AlertEvent, anomalyAcknowledged, anomalyResolved, RootCauseSchema, SeveritySchema } from "./alert-event.js";
+import { type AlertEvent, anomalyAcknowledged, anomalyResolved, DirectionSchema, RootCauseSchema, SeveritySchema } from "./alert-event.js";
 
 /** The fields of a stored anomaly (`tenants/{t}/anomalies/{id}`) that its alert events carry. */
 const AnomalyFacts = z.object({
   where: z.object({ provider: z.string().optional(), accountId: z.string().optional(), service: z.string().optional() }),
+  start: IsoDate.optional(),
   end: z.string(),
+  direction: DirectionSchema.optional(),
   severity: SeveritySchema,
   impactUsd: z.string(),
   expectedUsd: z.string(),
@@ -37,7 +40,9 @@ export function anomalyTransition(
     dashboardUrl: `${a.dashboardUrl}/tenants/${a.tenantId}/anomalies/${a.anomalyId}`,
     occurredAt: a.now.toISOString(),
     where: Object.fromEntries(Object.entries(f.where).filter(([, v]) => v)) as Record<string, string>,
+    ...(f.start ? { start: f.start } : {}),
     date: f.end,
+    ...(f.direction ? { direction: f.direction } : {}),
     expectedUsd: f.expectedUsd,
     actualUsd: f.actualUsd,
     rootCauses: f.rootCauses,

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { MoneyString } from "../billing/money.js";
-import { ALERT_EVENT_TYPES, SeveritySchema } from "./alert-event.js";
+import { ALERT_EVENT_TYPES, DirectionSchema, SeveritySchema } from "./alert-event.js";
 
 /**
  * A tenant's alert channel, stored at `tenants/{tenantId}/alert_channels/{id}` (DESIGN.md §4).
@@ -33,6 +33,12 @@ export const RoutingRuleSchema = z
     minImpactUsd: MoneyString.optional(),
     providers: z.array(z.string().min(1)).min(1).optional(),
     eventTypes: z.array(z.enum(ALERT_EVENT_TYPES)).min(1).optional(),
+    /**
+     * Anomaly directions that match ("increase": spend above expected, "decrease": below). Events
+     * without a direction (budgets, collection failures) are not filtered by it. PagerDuty
+     * channels get decreases only through a rule that lists "decrease" here (routing.ts).
+     */
+    directions: z.array(DirectionSchema).min(1).optional(),
   })
   .strict();
 export type RoutingRule = z.infer<typeof RoutingRuleSchema>;

@@ -9,13 +9,12 @@ import { displayText } from "./display-text.js";
  * {@link displayText}; each channel still escapes it for its own syntax.
  */
 
+const USD = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" });
+
 /** "$1,234.57" from a decimal string, rounded half-even to cents; negative as "-$12.00". */
 export function formatUsd(amount: string): string {
-  const fixed = roundDecimal(amount, 2);
-  const negative = fixed.startsWith("-");
-  const [int = "0", frac = "00"] = (negative ? fixed.slice(1) : fixed).split(".");
-  const grouped = int.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-  return `${negative ? "-" : ""}$${grouped}.${frac}`;
+  // Intl formats the rounded decimal string exactly; it never goes through a float.
+  return USD.format(roundDecimal(amount, 2) as unknown as number);
 }
 
 /** "+$12.00" / "-$3.50": a signed difference. */
@@ -31,6 +30,24 @@ export function describeWhere(where: AlertWhere | undefined): string {
   return parts.length > 0 ? displayText(parts.join(" / ")) : "all scopes";
 }
 
+/**
+ * The days an anomaly covers: "2026-11-13..2026-11-17" for a window, the day alone for a one-day
+ * anomaly, so that a five-day drift does not read as a one-day jump.
+ */
+export function anomalyDays(event: { start?: string | undefined; date: string }): string {
+  return event.start && event.start !== event.date ? `${event.start}..${event.date}` : event.date;
+}
+
+/** Where an event applies: a budget's scope in words when it has one, else its `where`. */
+export function describeScope(event: AlertEvent): string {
+  if (event.type === "budget.threshold_crossed" || event.type === "forecast.breach_ahead") {
+    if (event.scope) return displayText(event.scope);
+    const where = describeWhere(event.where);
+    return where === "all scopes" ? "all costs" : where;
+  }
+  return describeWhere(event.where);
+}
+
 /** One-line headline: what happened, where, and how much. */
 export function headline(event: AlertEvent): string {
   return displayText(unsafeHeadline(event));
@@ -40,11 +57,11 @@ function unsafeHeadline(event: AlertEvent): string {
   switch (event.type) {
     case "anomaly.opened":
     case "anomaly.updated":
-      return `Cost anomaly ${formatSignedUsd(sub(event.actualUsd, event.expectedUsd))} on ${describeWhere(event.where)} (${event.date})`;
+      return `Cost anomaly ${formatSignedUsd(sub(event.actualUsd, event.expectedUsd))} on ${describeWhere(event.where)} (${anomalyDays(event)})`;
     case "anomaly.resolved":
-      return `Resolved: cost anomaly on ${describeWhere(event.where)} (${event.date})`;
+      return `Resolved: cost anomaly on ${describeWhere(event.where)} (${anomalyDays(event)})`;
     case "anomaly.acknowledged":
-      return `Acknowledged by ${event.acknowledgedBy}: cost anomaly on ${describeWhere(event.where)} (${event.date})`;
+      return `Acknowledged by ${event.acknowledgedBy}: cost anomaly on ${describeWhere(event.where)} (${anomalyDays(event)})`;
     case "budget.threshold_crossed":
       return `Budget "${event.budgetName}" ${event.basis === "forecast" ? "forecast to cross" : "crossed"} ${event.thresholdPct}% for ${event.periodKey}: ${formatUsd(event.spentUsd)} of ${formatUsd(event.budgetUsd)}`;
     case "forecast.breach_ahead":
@@ -67,17 +84,18 @@ export function figures(event: AlertEvent): [label: string, value: string][] {
     case "anomaly.updated":
     case "anomaly.resolved":
     case "anomaly.acknowledged":
-      out.push(["Where", describeWhere(event.where)], ["Day", event.date]);
+      out.push(["Where", describeWhere(event.where)], event.start && event.start !== event.date ? ["Days", anomalyDays(event)] : ["Day", event.date]);
       out.push(["Expected", formatUsd(event.expectedUsd)], ["Actual", formatUsd(event.actualUsd)]);
       break;
     case "budget.threshold_crossed":
       out.push(["Budget", `${event.budgetName} (${event.periodKey})`], ["Threshold", `${event.thresholdPct}% (${event.basis})`]);
       out.push([event.basis === "forecast" ? "Forecast" : "Spent", formatUsd(event.spentUsd)], ["Budget amount", formatUsd(event.budgetUsd)]);
-      if (describeWhere(event.where) !== "all scopes") out.push(["Scope", describeWhere(event.where)]);
+      if (describeScope(event) !== "all costs") out.push(["Scope", describeScope(event)]);
       break;
     case "forecast.breach_ahead":
       out.push(["Budget", `${event.budgetName} (${event.periodKey})`], ["Days until breach", String(event.daysUntilBreach)]);
       out.push(["Breach date", event.breachDate]);
+      if (describeScope(event) !== "all costs") out.push(["Scope", describeScope(event)]);
       break;
     case "collection.failing":
       out.push(["Where", describeWhere(event.where)], ["Failing since", event.since]);

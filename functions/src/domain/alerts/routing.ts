@@ -1,5 +1,5 @@
 import { compareDecimals } from "../billing/money.js";
-import { type AlertEvent, severityRank } from "./alert-event.js";
+import { type AlertEvent, directionOf, severityRank } from "./alert-event.js";
 import type { AlertChannelConfig, QuietHours, RoutingRule } from "./channel-config.js";
 
 /** Routing decisions: which channel gets which event, and whether quiet hours hold it back. */
@@ -12,6 +12,10 @@ export function ruleMatches(rule: RoutingRule, event: AlertEvent): boolean {
   if (rule.minSeverity && severityRank(event.severity) > severityRank(rule.minSeverity)) return false;
   if (rule.minImpactUsd !== undefined && compareDecimals(event.impactUsd, rule.minImpactUsd) < 0) return false;
   if (rule.eventTypes && !rule.eventTypes.includes(event.type)) return false;
+  if (rule.directions) {
+    const d = directionOf(event);
+    if (d && !rule.directions.includes(d)) return false;
+  }
   if (rule.providers) {
     const p = providerOf(event)?.toLowerCase();
     if (!p || !rule.providers.some((x) => x.toLowerCase() === p)) return false;
@@ -19,8 +23,14 @@ export function ruleMatches(rule: RoutingRule, event: AlertEvent): boolean {
   return true;
 }
 
+/**
+ * Whether a trigger goes to this channel. A drop in spend is worth knowing but not worth waking
+ * someone for: PagerDuty channels get decreases only when one of their rules names "decrease" in
+ * `directions`. Other channels take them by their rules as usual, and so do their digests.
+ */
 export function routes(config: AlertChannelConfig, event: AlertEvent): boolean {
   if (!config.enabled) return false;
+  if (config.kind === "pagerduty" && directionOf(event) === "decrease" && !config.rules.some((r) => r.directions?.includes("decrease"))) return false;
   if (config.rules.length === 0) return true;
   return config.rules.some((r) => ruleMatches(r, event));
 }

@@ -2,7 +2,8 @@ import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { PROVIDERS } from "../billing/cost-record.js";
 import type { DocumentData, DocumentStore } from "#kernel/ports.js";
-import { notFound } from "#kernel/errors.js";
+import { InputError, notFound } from "#kernel/errors.js";
+import { findTemplate, TemplateNameSchema, validateTemplateScope } from "../onboarding/account-templates.js";
 import { cloudCredentialSecretName, isCredentialAccountId } from "#kernel/secret-names.js";
 import { Cursor, DocId, listTenantDocs, PageSize } from "./documents.js";
 import { paths } from "#kernel/document-paths.js";
@@ -12,6 +13,7 @@ import { paths } from "#kernel/document-paths.js";
  * account's credentials go to the credential store under its own name,
  * `cloud-creds/{tenant}/{account}` (the document's `secretRef`), and nowhere else: they are never
  * written to the document, returned, or logged. Two accounts of one provider keep their own.
+ * With a `template`, the scope must fit it (the same check `costmon account add` makes).
  */
 export interface CredentialWriter {
   put(tenantId: string, accountId: string, creds: Record<string, string>): Promise<void>;
@@ -27,6 +29,8 @@ export const ConnectCloudAccountInput = z.strictObject({
   billingAccountId: Name,
   subAccountId: Name,
   environment: z.enum(["nonprod", "prod"]),
+  /** An account template (domain/onboarding): the scope is then checked against it. */
+  template: TemplateNameSchema.optional(),
   scope: z
     .record(z.string().min(1).max(64), z.union([Name, z.array(Name).max(100)]))
     .refine((s) => Object.keys(s).length <= 20, "a scope has at most 20 keys")
@@ -36,7 +40,9 @@ export const ConnectCloudAccountInput = z.strictObject({
     .refine((c) => Object.keys(c).length > 0 && Object.keys(c).length <= 20, "credentials need 1 to 20 fields")
     // Stored as one JSON secret, and a secret holds at most 64 KiB (Secret Manager's limit, which
     // the local stores keep too): refuse what cannot be stored, as invalid input.
-    .refine((c) => Buffer.byteLength(JSON.stringify(c), "utf8") <= 64 * 1024, "credentials may hold at most 64 KiB in all"),
+    .refine((c) => Buffer.byteLength(JSON.stringify(c), "utf8") <= 64 * 1024, "credentials may hold at most 64 KiB in all")
+    // Only a template whose provider can read with the platform's own identity goes without.
+    .optional(),
 });
 export const ListCloudAccountsInput = z.strictObject({ limit: PageSize, cursor: Cursor });
 export const DisconnectCloudAccountInput = z.strictObject({ accountId: DocId });
@@ -49,12 +55,16 @@ export async function connectCloudAccount(
   by: string,
   now: Date,
 ) {
-  const { credentials, accountId = randomUUID(), ...account } = input;
-  const secretRef = cloudCredentialSecretName(tenantId, accountId);
-  await creds.put(tenantId, accountId, credentials);
+  const { credentials, accountId = randomUUID(), ...rest } = input;
+  const account = { ...rest, ...(rest.template ? { scope: templateScope(rest.template, rest.provider, rest.scope) } : {}) };
+  if (credentials === undefined && !(rest.template && findTemplate(rest.template)?.credentials.required === false)) {
+    throw new InputError("credentials are required for this account", [{ path: "credentials", message: "required" }]);
+  }
+  const secretRef = credentials ? cloudCredentialSecretName(tenantId, accountId) : undefined;
+  if (credentials) await creds.put(tenantId, accountId, credentials);
   const doc = {
     ...account,
-    secretRef,
+    ...(secretRef ? { secretRef } : {}),
     status: "active",
     lastCollectedThrough: null,
     lastCollectedAt: null,
@@ -65,6 +75,16 @@ export async function connectCloudAccount(
   };
   await store.set(paths.cloudAccount(tenantId, accountId), doc);
   return { ...doc, id: accountId };
+}
+
+/** The scope as the template validates and stores it; the template must be of the account's provider. */
+function templateScope(name: string, provider: string, scope: Record<string, unknown>): Record<string, unknown> {
+  const template = findTemplate(name);
+  if (!template) throw new InputError(`unknown account template ${name}`, [{ path: "template", message: "unknown template" }]);
+  if (template.provider !== provider) {
+    throw new InputError(`template ${name} is for ${template.provider} accounts, not ${provider}`, [{ path: "provider", message: `template ${name} needs ${template.provider}` }]);
+  }
+  return validateTemplateScope(template, scope);
 }
 
 export async function getCloudAccount(store: DocumentStore, tenantId: string, accountId: string) {

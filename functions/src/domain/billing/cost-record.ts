@@ -11,11 +11,38 @@ export type ChargeCategory = (typeof CHARGE_CATEGORIES)[number];
 export const PROVIDERS = ["gcp", "aws", "azure", "oci", "other"] as const;
 export type Provider = (typeof PROVIDERS)[number];
 
+/**
+ * AI vendors, the provider of the ledger rows that LLM usage events become. They are kept apart
+ * from the cloud providers on purpose: a model bought through Bedrock, Vertex or Azure also shows
+ * in that cloud's bill, and the two stay distinguishable. No cloud account has one of these.
+ */
+export const AI_VENDORS = [
+  "openai",
+  "anthropic",
+  "google-ai",
+  "bedrock",
+  "azure-openai",
+  "mistral",
+  "x-ai",
+  "deepseek",
+  "groq",
+  "cohere",
+  "together",
+  "fireworks",
+  "openrouter",
+  "perplexity",
+  "other-ai",
+] as const;
+export type AiVendor = (typeof AI_VENDORS)[number];
+/** Every provider a ledger row may name: a cloud provider or an AI vendor. */
+export const LEDGER_PROVIDERS = [...PROVIDERS, ...AI_VENDORS] as const;
+export type LedgerProvider = (typeof LEDGER_PROVIDERS)[number];
+
 
 export const CostRecordSchema = z
   .object({
     tenant_id: z.string().min(1),
-    provider: z.enum(PROVIDERS),
+    provider: z.enum(LEDGER_PROVIDERS),
     billing_account_id: z.string(),
     sub_account_id: z.string(),
     service_name: z.string(),

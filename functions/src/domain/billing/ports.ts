@@ -1,5 +1,5 @@
 import type { DayWindow } from "#kernel/days.js";
-import type { CostDimension, CostRecord, Provider } from "./cost-record.js";
+import type { CostDimension, CostRecord, LedgerProvider, Provider } from "./cost-record.js";
 
 
 /** A tenant's connected cloud account, as the collectors see it. */
@@ -37,7 +37,7 @@ export interface BillingSource {
 /** Which rows a replaceWindow owns: re-pulling a window replaces exactly these. */
 export interface WindowScope {
   tenantId: string;
-  provider: Provider;
+  provider: LedgerProvider;
   subAccountIds?: string[];
   source: string;
 }
@@ -49,8 +49,11 @@ export interface UpsertStats {
   deleted: number;
 }
 
-/** The columns a query can group and filter by: the analysis dimensions and the charge category. */
-export type CostColumn = CostDimension | "charge_category";
+/**
+ * The columns a query can group and filter by: the analysis dimensions, the charge category, and
+ * the billing currency (sums are only meaningful within one currency, so reports group by it).
+ */
+export type CostColumn = CostDimension | "charge_category" | "billing_currency";
 
 /** How many tag keys one query may group by: each becomes a grouping column. */
 export const MAX_GROUP_BY_TAGS = 20;

@@ -7,5 +7,5 @@ export const getLlmUsage = defineCallable({
   skill: "llm-usage",
   action: "read",
   auth: ["id-token", "api-key"],
-  handler: async ({ input, ctx, deps }) => get(deps.documents, ctx.tenantId, input),
+  handler: async ({ input, ctx, deps }) => get(await deps.llmLedger(), ctx.tenantId, input),
 });

@@ -1,8 +1,10 @@
-import { RecordLlmUsageInput, recordLlmUsage as record } from "#domain/llm-usage/usage.js";
-import { trackLlmCall } from "#foundation/observability/llm-tracking.js";
+import { RecordLlmUsageInput } from "#domain/llm-usage/event.js";
 import { defineCallable } from "../define.js";
 
-/** Called by tenants' services with an API key scoped to `llm-usage`. */
+/**
+ * Called by tenants' gateways and services with an API key scoped to `llm-usage`: one event or a
+ * batch, each with its own event id, so a retried call counts once.
+ */
 export const recordLlmUsage = defineCallable({
   name: "recordLlmUsage",
   input: RecordLlmUsageInput,
@@ -10,8 +12,9 @@ export const recordLlmUsage = defineCallable({
   action: "write",
   auth: ["api-key", "id-token"],
   handler: async ({ input, ctx, deps }) => {
-    const r = await record(deps.documents, ctx.tenantId, input, deps.clock.now());
-    trackLlmCall(deps.metrics, input.model, { input: input.inputTokens, output: input.outputTokens, cached: input.cachedTokens, reasoning: input.reasoningTokens }, input.latencyMs ?? 0, r.costUsd, ctx.log);
+    const r = await deps.llmUsage.record(ctx.tenantId, input);
+    deps.metrics.increment("llm_events_recorded", {}, r.accepted);
+    if (r.duplicates.length) deps.metrics.increment("llm_events_duplicate", {}, r.duplicates.length);
     return r;
   },
 });

@@ -1,3 +1,4 @@
+import { syncLlmSpend } from "#domain/llm-usage/nightly.js";
 import { analyzeTenant as analyze } from "#domain/nightly/analyze-tenant.js";
 import { CostsCollectedMessage, TOPICS } from "#domain/nightly/messages.js";
 import { defineEventHandler } from "../define.js";
@@ -9,6 +10,12 @@ export const analyzeTenant = defineEventHandler({
   input: CostsCollectedMessage,
   handler: async ({ input, ctx, deps }) => {
     const { analysis, alerts } = deps.config;
+    // AI spend joins the ledger first, so the analysis below covers it like any other spend. The
+    // gcp runtime has no LLM ledger yet (docs/llm-usage.md).
+    if (deps.config.runtime !== "gcp") {
+      const llm = await syncLlmSpend({ ledger: await deps.llmLedger(), warehouse: deps.warehouse, store: deps.documents, now: deps.clock.now() }, input.tenantId, input.runDate, deps.config.llm_usage.max_age_days);
+      ctx.log.info("llm spend synced", { tenantId: input.tenantId, ...llm });
+    }
     const r = await analyze(
       {
         warehouse: deps.warehouse,

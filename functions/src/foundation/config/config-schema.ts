@@ -59,6 +59,34 @@ export const FeatureFlagSchema = z.strictObject({
 });
 export type FeatureFlag = z.infer<typeof FeatureFlagSchema>;
 
+/** A price per million tokens: decimal text, at most six places (the ledger prices in whole pico-dollars per token). */
+const PricePerMtok = z.string().regex(/^\d{1,6}(\.\d{1,6})?$/, 'a price per million tokens such as "2.50", at most 6 decimal places');
+const OptionalPrice = z.union([z.literal(""), PricePerMtok]);
+const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "a day YYYY-MM-DD").refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), "not a calendar day");
+
+/**
+ * One row of the LLM price override table: a tenant's negotiated price or a private model,
+ * effective from one day up to (not including) another. Empty optional prices fall back to the
+ * input or output price, as the price database does.
+ */
+export const LlmPriceOverrideSchema = z
+  .strictObject({
+    tenant: z.string().regex(/^(\*|[A-Za-z0-9_-]{1,128})$/, 'a tenant id, or "*" for every tenant'),
+    provider: z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,39}$/),
+    model: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:/@+-]{0,127}$/),
+    service_tier: z.enum(["any", "standard", "batch", "flex", "priority"]).default("any"),
+    effective_from: Day,
+    effective_to: z.union([z.literal(""), Day]).default(""),
+    label: z.string().regex(/^[A-Za-z0-9._:@+-]{1,64}$/),
+    input_mtok: PricePerMtok,
+    output_mtok: PricePerMtok,
+    cache_read_mtok: OptionalPrice.default(""),
+    cache_write_mtok: OptionalPrice.default(""),
+    audio_input_mtok: OptionalPrice.default(""),
+    audio_output_mtok: OptionalPrice.default(""),
+  })
+  .refine((o) => o.effective_to === "" || o.effective_from < o.effective_to, { message: "effective_from must be before effective_to", path: ["effective_to"] });
+
 export const RUNTIMES = ["local", "emulators", "gcp"] as const;
 
 export const AppConfigSchema = z.strictObject({
@@ -173,6 +201,14 @@ export const AppConfigSchema = z.strictObject({
   }),
   config: z.strictObject({ reload_ttl: duration() }),
   feature_flags: z.record(z.string(), FeatureFlagSchema),
+  llm_usage: z.strictObject({
+    /** Negotiated and private-model prices; they take precedence over the price database. */
+    price_overrides: z.array(LlmPriceOverrideSchema).max(1000),
+    /** How long an instance reuses a tenant's hard-limited budgets before reading them again. */
+    budget_cache_ttl: duration(),
+    /** Oldest request day recordLlmUsage accepts, in days before today. */
+    max_age_days: intIn(1, 400),
+  }),
 });
 
 export type AppConfig = z.infer<typeof AppConfigSchema>;

@@ -42,7 +42,8 @@ export interface ReplayReport {
  * message's id. The new message names the one it replays and counts the replays before it, so if
  * it fails again it becomes a dead letter of its own, listed and replayable, rather than going
  * round by itself: nothing here replays what a replay produced. Every replay, and every failed
- * one, is an audit record in the tenant's stream (the platform's for a message without a tenant).
+ * one, is an audit record in the tenant's stream (the platform's for a message without a tenant)
+ * naming the record, the message it replays and, when published, the new message.
  *
  * @example
  *   const report = await replayDeadLetters({ store, bus, audit, clock }, { topic: "collect-account", actor: "cli:ops" });
@@ -74,12 +75,12 @@ export async function replayDeadLetters(deps: ReplayDeps, opts: ReplayOptions): 
       replayMessageId = await deps.bus.publish(record.topic, JSON.parse(record.payload) as unknown, attributes);
     } catch (err) {
       await endReplay(deps.store, candidate.id, { failed: true });
-      await deps.audit.append({ ...entry, outcome: "failure", details: { error: String(err).slice(0, 300) } });
+      await deps.audit.append({ ...entry, outcome: "failure", details: { messageId: record.messageId, error: String(err).slice(0, 300) } });
       report.failed.push({ ...done, replayMessageId: null });
       continue;
     }
     await endReplay(deps.store, candidate.id, { replayMessageId, replayedBy: opts.actor, now: deps.clock.now() });
-    await deps.audit.append({ ...entry, outcome: "success", details: { replayMessageId, replays: record.replays + 1 } });
+    await deps.audit.append({ ...entry, outcome: "success", details: { messageId: record.messageId, replayMessageId, replays: record.replays + 1 } });
     report.replayed.push({ ...done, replayMessageId });
   }
   return report;

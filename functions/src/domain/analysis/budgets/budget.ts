@@ -36,6 +36,12 @@ export const BudgetSchema = z
     customStart: IsoDate.optional(),
     customEnd: IsoDate.optional(),
     scope: BudgetScopeSchema.default({}),
+    /**
+     * Blocks LLM usage: once the period's LLM spend in scope reaches the amount, `checkLlmBudget`
+     * and `recordLlmUsage` answer resource-exhausted. The blocking total counts LLM usage events
+     * only (kept as a running total at ingest); cloud spend still counts in the nightly evaluation.
+     */
+    hardLimit: z.boolean().optional(),
     thresholds: z
       .array(ThresholdSchema)
       .min(1)

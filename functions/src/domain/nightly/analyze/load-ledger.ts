@@ -7,11 +7,13 @@ export const LEDGER_COLUMNS: readonly CostColumn[] = ["provider", "sub_account_i
 /**
  * The tenant's ledger over `window` in one query, daily and grouped by LEDGER_COLUMNS and by the
  * tag keys budget scopes filter on. Every series of the run is summed from these rows in memory.
+ * `currency`, when given, keeps only rows billed in it.
  */
-export function loadLedger(warehouse: CostWarehouse, tenantId: string, window: DayWindow, tagKeys: readonly string[]): Promise<CostRow[]> {
+export function loadLedger(warehouse: CostWarehouse, tenantId: string, window: DayWindow, tagKeys: readonly string[], currency?: string): Promise<CostRow[]> {
   return warehouse.queryDaily(tenantId, {
     window,
     groupBy: [...LEDGER_COLUMNS],
     ...(tagKeys.length > 0 ? { groupByTags: [...tagKeys] } : {}),
+    ...(currency ? { filter: { billing_currency: [currency] } } : {}),
   });
 }

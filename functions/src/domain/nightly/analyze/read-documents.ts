@@ -29,8 +29,9 @@ export async function readAnalysisDocuments(store: DocumentStore, tenantId: stri
   ]);
   const budgets: LoadedBudget[] = [];
   for (const doc of budgetDocs.docs) {
-    // state and status are what the analysis writes back; the rest is the user's definition.
-    const { state, status: _status, ...definition } = doc.data;
+    // state and status are what the analysis writes back, updatedAt and updatedBy what
+    // upsertBudget adds; the rest is the user's definition.
+    const { state, status: _status, updatedAt: _at, updatedBy: _by, ...definition } = doc.data;
     const parsed = BudgetSchema.safeParse({ ...definition, id: doc.id });
     if (parsed.success) budgets.push({ path: doc.path, budget: parsed.data, state: (state as BudgetState | undefined) ?? null });
   }

@@ -1,0 +1,225 @@
+import { existsSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { z } from "zod";
+import { AwsCredentialSecretSchema } from "#adapters/billing/aws-cost-explorer-client.js";
+import { AzureCredentialSecretSchema } from "#adapters/billing/azure-cost-management-client.js";
+import { GcpCredentialSecretSchema } from "#adapters/billing/bigquery-billing-client.js";
+import { connectCloudAccount, disconnectCloudAccount } from "#domain/api/cloud-accounts.js";
+import { CloudAccountDocSchema, toAccountRef } from "#domain/billing/cloud-account.js";
+import { collectionWindow } from "#domain/nightly/collection-window.js";
+import { ACCOUNT_TEMPLATES, type AccountTemplate, findTemplate, validateTemplateScope } from "#domain/onboarding/account-templates.js";
+import { addDays } from "#kernel/days.js";
+import { paths } from "#kernel/document-paths.js";
+import { InputError } from "#kernel/errors.js";
+import { closeDeps, configureDeps, getDeps } from "../../deps.js";
+import { formatCount } from "../format.js";
+import { writeOutput } from "../output.js";
+import { UsageError } from "../usage-error.js";
+
+/**
+ * `costmon tenant init` and `costmon account add`: onboarding into the local stores through the
+ * account template registry (domain/onboarding/account-templates.ts), the same validation the
+ * connectCloudAccount callable applies.
+ */
+
+interface StoreOptions {
+  dataDir: string;
+  configDir?: string;
+}
+
+function useStores(opts: StoreOptions): void {
+  configureDeps({ env: { COSTMON_DATA_DIR: resolve(opts.dataDir) }, ...(opts.configDir ? { configDir: resolve(opts.configDir) } : {}), logSink: () => {} });
+}
+
+const TimeZone = z.string().refine((tz) => {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}, "not an IANA time zone such as Europe/Paris");
+
+export interface TenantInitOptions extends StoreOptions {
+  tenant: string;
+  name: string;
+  timezone: string;
+  minImpactUsd: number;
+  minChangePct: number;
+}
+
+/** Creates (or updates) the tenant document the nightly and the analysis read. */
+export async function runTenantInit(opts: TenantInitOptions): Promise<number> {
+  const tz = TimeZone.safeParse(opts.timezone);
+  if (!tz.success) throw new UsageError(`option '--timezone': ${tz.error.issues[0]?.message}`);
+  if (opts.name.trim() === "" || opts.name.length > 200) throw new UsageError("option '--name': 1 to 200 characters");
+  useStores(opts);
+  try {
+    const { documents } = await getDeps();
+    const path = paths.tenant(opts.tenant);
+    const existed = (await documents.get(path)) !== null;
+    const doc = { name: opts.name, timezone: opts.timezone, analysis: { minImpactUsd: opts.minImpactUsd, minChangePct: opts.minChangePct } };
+    await documents.set(path, doc, { merge: true });
+    process.stdout.write(`${JSON.stringify({ tenant: opts.tenant, ...doc, created: !existed }, null, 2)}\n`);
+    return 0;
+  } finally {
+    await closeDeps();
+  }
+}
+
+export interface AccountAddOptions extends StoreOptions {
+  tenant: string;
+  template: string;
+  account: string;
+  scope?: string[];
+  environment: "prod" | "nonprod";
+  credentials?: string;
+  date?: string;
+  dryRun?: boolean;
+  /** After connecting, read one day through the provider's API with the new credentials; undo the connection if that fails. */
+  check?: boolean;
+  format: "table" | "json";
+  output?: string;
+}
+
+/** `KEY=VALUE` pairs into a scope; a list field takes comma-separated values. */
+export function scopeFromPairs(template: AccountTemplate, pairs: readonly string[]): Record<string, unknown> {
+  const scope: Record<string, unknown> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf("=");
+    if (eq < 1) throw new UsageError(`option '--scope': expected KEY=VALUE, got ${JSON.stringify(pair)}`);
+    const key = pair.slice(0, eq).trim();
+    const value = pair.slice(eq + 1).trim();
+    const field = template.fields.find((x) => x.name === key);
+    if (field?.list) scope[key] = [...((scope[key] as string[] | undefined) ?? []), ...value.split(",").map((v) => v.trim()).filter(Boolean)];
+    else if (key in scope) throw new UsageError(`option '--scope': ${key} is given twice`);
+    else scope[key] = value;
+  }
+  return scope;
+}
+
+const CREDENTIAL_SCHEMAS = { aws: AwsCredentialSecretSchema, azure: AzureCredentialSecretSchema, gcp: GcpCredentialSecretSchema } as const;
+
+function readCredentials(template: AccountTemplate, file: string | undefined): Record<string, string> | undefined {
+  if (file === undefined) {
+    if (template.credentials.required) throw new UsageError(`template ${template.name} needs --credentials FILE: ${template.credentials.note}`);
+    return undefined;
+  }
+  const path = resolve(file);
+  if (!existsSync(path)) throw new UsageError(`option '--credentials': no such file: ${path}`);
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, "utf8"));
+  } catch (err) {
+    throw new UsageError(`option '--credentials': ${path} is not valid JSON (${(err as Error).message})`);
+  }
+  const r = CREDENTIAL_SCHEMAS[template.provider].safeParse(json);
+  // Only field names and reasons: the values are secrets.
+  if (!r.success) throw new UsageError(`option '--credentials': ${path} is not ${template.credentials.note} (${r.error.issues.map((i) => i.path.join(".") || i.message).join(", ")})`);
+  if (typeof json !== "object" || json === null || !Object.values(json).every((v) => typeof v === "string")) {
+    throw new UsageError(`option '--credentials': ${path} must be a JSON object of strings`);
+  }
+  return json as Record<string, string>;
+}
+
+/**
+ * Validates the scope against the template; with --dry-run, lists the calls the first nightly
+ * makes for the account (its whole backfill window) and writes nothing. Without it, connects the
+ * account (credentials to the credential store, the document with the validated scope).
+ */
+export async function runAccountAdd(opts: AccountAddOptions): Promise<number> {
+  const template = findTemplate(opts.template);
+  if (!template) throw new UsageError(`option '--template': unknown template ${opts.template}`);
+  const given = scopeFromPairs(template, opts.scope ?? []);
+  let scope: Record<string, unknown>;
+  try {
+    scope = validateTemplateScope(template, given);
+  } catch (err) {
+    if (err instanceof InputError) throw new UsageError(err.message);
+    throw err;
+  }
+  useStores(opts);
+  try {
+    const deps = await getDeps();
+    const runDate = opts.date ?? deps.clock.now().toISOString().slice(0, 10);
+    const { trailing_days: trailingDays, history_months: historyMonths } = deps.config.collection;
+    const window = collectionWindow(runDate, null, { trailingDays, historyMonths });
+    if (opts.dryRun && opts.check) throw new UsageError("--check reads through the provider with the stored credentials, so it cannot go with --dry-run");
+    if (opts.dryRun) {
+      const plan = window ? template.plan(scope, window) : { calls: [], minimumCalls: 0, estimate: "nothing to collect" };
+      const result = { dryRun: true, tenant: opts.tenant, account: opts.account, template: template.name, provider: template.provider, scope, runDate, window, ...plan };
+      await writeOutput(opts.output, opts.format === "json" ? `${JSON.stringify(result, null, 2)}\n` : planTable(result));
+      return 0;
+    }
+    const credentials = readCredentials(template, opts.credentials);
+    if ((await deps.documents.get(paths.tenant(opts.tenant))) === null) {
+      throw new UsageError(`tenant ${opts.tenant} does not exist in ${resolve(opts.dataDir)}: run costmon tenant init first`);
+    }
+    const account = await connectCloudAccount(
+      deps.documents,
+      deps.credentials,
+      opts.tenant,
+      {
+        accountId: opts.account,
+        provider: template.provider,
+        displayName: opts.account,
+        billingAccountId: String(scope.billingAccountId ?? scope.payerAccountId ?? ""),
+        subAccountId: String(scope.subscriptionId ?? firstOf(scope.projectIds) ?? firstOf(scope.linkedAccountIds) ?? scope.payerAccountId ?? ""),
+        environment: opts.environment,
+        template: template.name,
+        scope: scope as Record<string, string | string[]>,
+        ...(credentials ? { credentials } : {}),
+      },
+      "cli",
+      deps.clock.now(),
+    );
+    let check: { ok: true; day: string; records: number; calls: number } | undefined;
+    if (opts.check) {
+      const day = addDays(runDate, -1);
+      try {
+        const doc = CloudAccountDocSchema.parse(await deps.documents.get(paths.cloudAccount(opts.tenant, opts.account)));
+        const ref = toAccountRef(opts.tenant, opts.account, doc);
+        // The nightly's own path: the same source, client and credential store.
+        const r = await deps.sourceFor(ref, doc).collect({ account: ref, window: { start: day, end: day }, runDate });
+        check = { ok: true, day, records: r.records.length, calls: r.calls };
+      } catch (err) {
+        await disconnectCloudAccount(deps.documents, deps.credentials, opts.tenant, opts.account);
+        process.stderr.write(`error: the check read of ${day} through ${template.provider} failed, so account ${opts.account} was not kept: ${(err as Error).message}\n`);
+        return 1;
+      }
+    }
+    await writeOutput(opts.output, `${JSON.stringify({ ...account, firstWindow: window, ...(check ? { check } : {}) }, null, 2)}\n`);
+    return 0;
+  } finally {
+    await closeDeps();
+  }
+}
+
+const firstOf = (v: unknown): string | undefined => (Array.isArray(v) ? (v[0] as string | undefined) : undefined);
+
+function planTable(r: { tenant: string; account: string; template: string; window: { start: string; end: string } | null; calls: { page: { start: string; end: string }; api: string }[]; estimate: string }): string {
+  const lines = [
+    `Dry run: account ${r.account} of tenant ${r.tenant} (template ${r.template}); nothing is written`,
+    r.window ? `  backfill   ${r.window.start}..${r.window.end}, ${formatCount(new Set(r.calls.map((c) => c.page.start)).size)} monthly pages` : "  backfill   nothing to collect",
+    `  calls      ${r.estimate}`,
+    ...r.calls.map((c) => `    ${c.page.start}..${c.page.end}  ${c.api}`),
+  ];
+  return `${lines.join("\n")}\n`;
+}
+
+/** `costmon account templates`: each template with its documented fields. */
+export async function runListTemplates(opts: { format: "table" | "json"; output?: string }): Promise<number> {
+  if (opts.format === "json") {
+    const list = ACCOUNT_TEMPLATES.map(({ name, provider, title, fields, credentials, fixed }) => ({ name, provider, title, fields, credentials, fixed }));
+    await writeOutput(opts.output, `${JSON.stringify({ templates: list }, null, 2)}\n`);
+    return 0;
+  }
+  const lines: string[] = [];
+  for (const t of ACCOUNT_TEMPLATES) {
+    lines.push(`${t.name}  (${t.provider}) ${t.title}`);
+    for (const x of t.fields) lines.push(`  --scope ${x.name}=${x.example}${x.required ? "" : "  (optional)"}${x.list ? "  (list)" : ""}\n      ${x.description}`);
+    lines.push(`  credentials: ${t.credentials.note}`, "");
+  }
+  await writeOutput(opts.output, `${lines.join("\n")}`);
+  return 0;
+}

@@ -1,0 +1,145 @@
+import Big from "big.js";
+import type { AppDeps } from "../../deps.js";
+import { paths } from "#kernel/document-paths.js";
+import { addDays } from "#kernel/days.js";
+import { buildCostReport } from "../costs/cost-report.js";
+
+/**
+ * What one tenant's HTML report shows, gathered from the stores the nightly writes: the latest run's
+ * analysis (budgets, month-end forecasts), the anomaly documents (root causes, status), and the
+ * ledger through the `costs` command's query module, so that the report sums costs the same way.
+ */
+export interface ReportData {
+  tenantId: string;
+  tenantName: string;
+  currency: string;
+  locale: string;
+  asOf: string | null;
+  budgets: { name: string; periodKey: string; scope: string; amount: string; actual: string; projected: string; state: string }[];
+  /** Month-end projections of the total and of each account, the account's provider named. */
+  forecasts: { label: string; provider: string | null; actualToDate: string; projected: string; lower80: string; upper80: string; lower95: string; upper95: string }[];
+  /** Daily cost in the tenant's currency, one series per provider and service. */
+  daily: { dates: string[]; series: { provider: string; service: string; values: string[] }[]; totals: string[] };
+  /** Costs in other currencies are never added to the tenant's: they are listed apart. */
+  otherCurrencies: { currency: string; billedCost: string }[];
+  anomalies: {
+    id: string;
+    start: string;
+    end: string;
+    direction: string;
+    impact: string;
+    severity: string;
+    status: string;
+    where: string;
+    rootCauses: { dimension: string; value: string; contribution: string }[];
+  }[];
+  allocation: { tagKey: string; slices: { value: string | null; cost: string }[] };
+  llmUsage: { id: string; [k: string]: unknown }[];
+}
+
+const DAYS = 90;
+
+export async function gatherReportData(deps: AppDeps, tenantId: string, opts: { tagKey: string }): Promise<ReportData> {
+  const { documents, warehouse } = deps;
+  const tenant = (await documents.get<Record<string, unknown>>(paths.tenant(tenantId))) ?? {};
+  const currency = typeof tenant.currency === "string" ? tenant.currency : "USD";
+  const locale = typeof tenant.locale === "string" ? tenant.locale : "en-US";
+
+  const runs = await documents.list<Record<string, unknown>>(paths.runs(tenantId), { limit: 200 });
+  const withAnalysis = runs.docs.filter((d) => d.data.analysis).sort((a, b) => (a.id < b.id ? -1 : 1));
+  const analysis = (withAnalysis[withAnalysis.length - 1]?.data.analysis ?? null) as {
+    asOf: string;
+    budgets: { name: string; periodKey: string; scope: string; amount: string; actual: string; projected: string; state: string }[];
+    forecasts: { seriesKey: string; actualToDate: string; projected: string; lower80: string; upper80: string; lower95: string; upper95: string }[];
+  } | null;
+
+  const days = await warehouse.days(tenantId);
+  const asOf = analysis?.asOf ?? days[days.length - 1] ?? null;
+  const data: ReportData = {
+    tenantId,
+    tenantName: typeof tenant.name === "string" ? tenant.name : tenantId,
+    currency,
+    locale,
+    asOf,
+    budgets: (analysis?.budgets ?? []).map((b) => ({ name: b.name, periodKey: b.periodKey, scope: b.scope, amount: b.amount, actual: b.actual, projected: b.projected, state: b.state })),
+    forecasts: [],
+    daily: { dates: [], series: [], totals: [] },
+    otherCurrencies: [],
+    anomalies: [],
+    allocation: { tagKey: opts.tagKey, slices: [] },
+    llmUsage: [],
+  };
+  if (!asOf) return data;
+  const window = { start: addDays(asOf, -(DAYS - 1)), end: asOf };
+
+  const byService = await buildCostReport(warehouse, { tenant: tenantId, window, groupBy: [{ kind: "dimension", name: "provider" }, { kind: "dimension", name: "service" }], granularity: "daily" });
+  const dates: string[] = [];
+  for (let d = window.start; d <= window.end; d = addDays(d, 1)) dates.push(d);
+  const index = new Map(dates.map((d, i) => [d, i]));
+  const series = new Map<string, { provider: string; service: string; values: Big[] }>();
+  const totals = dates.map(() => new Big(0));
+  for (const r of byService.rows) {
+    if (r.currency !== currency) continue;
+    const [provider = "", service = ""] = r.groups.map((g) => g ?? "—");
+    const key = `${provider}|${service}`;
+    const s = series.get(key) ?? { provider, service, values: dates.map(() => new Big(0)) };
+    const i = index.get(r.period);
+    if (i === undefined) continue;
+    s.values[i] = (s.values[i] ?? new Big(0)).plus(r.billedCost);
+    totals[i] = (totals[i] ?? new Big(0)).plus(r.billedCost);
+    series.set(key, s);
+  }
+  data.daily = {
+    dates,
+    series: [...series.values()].sort((a, b) => (a.provider + a.service < b.provider + b.service ? -1 : 1)).map((s) => ({ ...s, values: s.values.map((v) => v.toFixed()) })),
+    totals: totals.map((t) => t.toFixed()),
+  };
+  data.otherCurrencies = byService.totals.filter((t) => t.currency !== currency).map((t) => ({ currency: t.currency, billedCost: t.billedCost }));
+
+  // Accounts carry their provider in the ledger; the forecast stage keys them by account only.
+  const byAccount = await buildCostReport(warehouse, { tenant: tenantId, window, groupBy: [{ kind: "dimension", name: "account" }, { kind: "dimension", name: "provider" }], granularity: "monthly" });
+  const providerOf = new Map(byAccount.rows.map((r) => [r.groups[0] ?? "", r.groups[1] ?? null]));
+  data.forecasts = (analysis?.forecasts ?? [])
+    .filter((f) => f.seriesKey === "total" || f.seriesKey.startsWith("account:"))
+    .map((f) => {
+      const account = f.seriesKey.startsWith("account:") ? f.seriesKey.slice("account:".length) : null;
+      const provider = account ? (providerOf.get(account) ?? null) : null;
+      return {
+        label: account ? `${provider ?? "?"} · ${account}` : "all costs",
+        provider,
+        actualToDate: f.actualToDate,
+        projected: f.projected,
+        lower80: f.lower80,
+        upper80: f.upper80,
+        lower95: f.lower95,
+        upper95: f.upper95,
+      };
+    });
+
+  const anomalies = await documents.list<Record<string, unknown>>(paths.anomalies(tenantId), { limit: 200 });
+  data.anomalies = anomalies.docs
+    .map((d) => {
+      const a = d.data as Record<string, unknown> & { where?: { provider?: string; accountId?: string; service?: string }; rootCauses?: { dimension: string; value: string; contributionUsd: string }[] };
+      return {
+        id: d.id,
+        start: String(a.start ?? a.end ?? ""),
+        end: String(a.end ?? ""),
+        direction: String(a.direction ?? ""),
+        impact: String(a.impactUsd ?? "0"),
+        severity: String(a.severity ?? ""),
+        status: String(a.status ?? ""),
+        where: [a.where?.provider, a.where?.accountId, a.where?.service].filter(Boolean).join(" · "),
+        rootCauses: (a.rootCauses ?? []).map((c) => ({ dimension: c.dimension, value: c.value, contribution: c.contributionUsd })),
+      };
+    })
+    .sort((a, b) => (a.end < b.end ? 1 : a.end > b.end ? -1 : 0));
+
+  const byTag = await buildCostReport(warehouse, { tenant: tenantId, window: { start: `${asOf.slice(0, 7)}-01`, end: asOf }, groupBy: [{ kind: "tag", key: opts.tagKey }], granularity: "monthly" });
+  const slices = new Map<string | null, Big>();
+  for (const r of byTag.rows) if (r.currency === currency) slices.set(r.groups[0] ?? null, (slices.get(r.groups[0] ?? null) ?? new Big(0)).plus(r.billedCost));
+  data.allocation.slices = [...slices].map(([value, cost]) => ({ value, cost: cost.toFixed() }));
+
+  const llm = await documents.list<Record<string, unknown>>(paths.llmUsageDaily(tenantId), { limit: 200 });
+  data.llmUsage = llm.docs.map((d) => ({ ...d.data, id: d.id }));
+  return data;
+}

@@ -1,0 +1,168 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { formatMoney } from "../format.js";
+import type { ReportData } from "./report-data.js";
+
+/**
+ * One self-contained HTML file: ECharts is inlined from the installed package (no CDN, works
+ * offline) and the data travels as JSON inside the page. Amounts are formatted here, in the
+ * tenant's currency and locale, from the exact decimal strings; the charts get numbers only to
+ * place marks, and their tooltips show the formatted strings.
+ */
+
+const require = createRequire(import.meta.url);
+let echartsSource: string | undefined;
+function echartsScript(): string {
+  echartsSource ??= readFileSync(require.resolve("echarts/dist/echarts.min.js"), "utf8");
+  return echartsSource.replace(/<\/script/gi, "<\\/script");
+}
+
+const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+/** JSON inside a <script> element: `<` escaped so that no string can close the element. */
+const jsonInScript = (v: unknown): string => JSON.stringify(v).replace(/</g, "\\u003c");
+
+export function renderReportHtml(d: ReportData): string {
+  const money = (v: string) => formatMoney(v, d.currency, d.locale);
+  const chartData = {
+    currency: d.currency,
+    locale: d.locale,
+    budgets: d.budgets.map((b) => ({ ...b, fmt: { amount: money(b.amount), actual: money(b.actual), projected: money(b.projected) } })),
+    forecasts: d.forecasts.map((f) => ({
+      ...f,
+      fmt: { actualToDate: money(f.actualToDate), projected: money(f.projected), band80: `${money(f.lower80)} – ${money(f.upper80)}`, band95: `${money(f.lower95)} – ${money(f.upper95)}` },
+    })),
+    daily: { ...d.daily, fmtTotals: d.daily.totals.map(money) },
+    // A marker sits on the window's last day, the day the anomaly was flagged through.
+    markers: d.anomalies
+      .filter((a) => d.daily.dates.includes(a.end))
+      .map((a) => ({
+        date: a.end,
+        impact: money(a.impact),
+        direction: a.direction,
+        where: a.where,
+        window: a.start === a.end ? a.end : `${a.start} – ${a.end}`,
+        rootCauses: a.rootCauses.map((c) => `${c.dimension} ${c.value}: ${money(c.contribution)}`),
+      })),
+    allocation: d.allocation.slices.map((s) => ({ name: s.value ?? "untagged", value: Number(s.cost), fmt: money(s.cost) })),
+  };
+
+  const section = (id: string, title: string, body: string) => `<section aria-labelledby="${id}-h"><h2 id="${id}-h">${esc(title)}</h2>${body}</section>`;
+  const chart = (id: string, label: string) => `<div class="chart" id="${id}" role="img" aria-label="${esc(label)}"></div>`;
+  const anomalyRows = d.anomalies
+    .map(
+      (a) =>
+        `<tr><td>${esc(a.start === a.end ? a.end : `${a.start} – ${a.end}`)}</td><td>${esc(a.where)}</td><td>${esc(a.direction)}</td><td class="num">${esc(money(a.impact))}</td><td>${
+          a.rootCauses.length ? `<ul>${a.rootCauses.map((c) => `<li>${esc(`${c.dimension} ${c.value}`)}: ${esc(money(c.contribution))}</li>`).join("")}</ul>` : "—"
+        }</td><td>${esc(a.severity)}</td><td>${esc(a.status)}</td></tr>`,
+    )
+    .join("");
+  const untagged = d.allocation.slices.find((s) => s.value === null);
+  const allocTotal = d.allocation.slices.reduce((n, s) => n + Number(s.cost), 0);
+  const untaggedShare = untagged && allocTotal > 0 ? new Intl.NumberFormat(d.locale, { style: "percent", maximumFractionDigits: 1 }).format(Number(untagged.cost) / allocTotal) : null;
+
+  const sections = [
+    section(
+      "budgets",
+      "Month-to-date spend against budgets",
+      d.budgets.length ? chart("chart-budgets", "Bar chart: spend to date and projected spend against each budget") : "<p>No budget is defined for this tenant.</p>",
+    ),
+    section(
+      "forecast",
+      "Month-end forecast with 80% and 95% bands",
+      d.forecasts.length
+        ? `${chart("chart-forecast", "Month-to-date spend and month-end forecast with its 80% and 95% intervals, in total and per provider account")}<p class="note">The forecast is kept per account; each account is labelled with its provider.</p>`
+        : "<p>No forecast yet: run the nightly first.</p>",
+    ),
+    section(
+      "daily",
+      `Daily cost, last ${d.daily.dates.length} days, by provider and service`,
+      `${chart("chart-daily", "Stacked bar chart of daily cost by provider and service, with anomalies marked")}${
+        d.otherCurrencies.length ? `<p class="note">Not in this chart (other currencies, never added to ${esc(d.currency)}): ${d.otherCurrencies.map((c) => esc(formatMoney(c.billedCost, c.currency, d.locale))).join(", ")}.</p>` : ""
+      }`,
+    ),
+    section(
+      "anomalies",
+      "Anomalies",
+      d.anomalies.length
+        ? `<table><caption class="sr">Anomalies, newest first</caption><thead><tr><th scope="col">Window</th><th scope="col">Where</th><th scope="col">Direction</th><th scope="col">Impact</th><th scope="col">Root causes</th><th scope="col">Severity</th><th scope="col">Status</th></tr></thead><tbody>${anomalyRows}</tbody></table>`
+        : "<p>No anomaly found.</p>",
+    ),
+    section(
+      "allocation",
+      `Allocation by tag “${d.allocation.tagKey}”, month to date`,
+      d.allocation.slices.length
+        ? `${chart("chart-allocation", `Pie chart of month-to-date cost by the tag ${d.allocation.tagKey}, untagged spend included`)}<p>Untagged: ${untagged ? `${esc(money(untagged.cost))} (${esc(untaggedShare ?? "")})` : "none"}.</p>`
+        : "<p>No cost this month.</p>",
+    ),
+    ...(d.llmUsage.length
+      ? [section("llm", "LLM spend", `<pre>${esc(JSON.stringify(d.llmUsage.slice(0, 50), null, 2))}</pre>`)]
+      : []),
+  ].join("\n");
+
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Cost report: ${esc(d.tenantName)}</title>
+<style>
+body{font-family:system-ui,sans-serif;margin:0 auto;max-width:1100px;padding:1rem;color:#1a1a1a;background:#fff}
+h1{font-size:1.5rem}h2{font-size:1.2rem;margin-top:2rem}
+.chart{width:100%;height:380px}
+table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #ccc;padding:.3rem .5rem;text-align:left;vertical-align:top}
+td.num{text-align:right;white-space:nowrap}ul{margin:0;padding-left:1rem}.note{color:#444;font-size:.9rem}
+.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
+</style>
+</head>
+<body>
+<header><h1>Cost report: ${esc(d.tenantName)}</h1><p>Data through ${esc(d.asOf ?? "—")}; amounts in ${esc(d.currency)}.</p></header>
+<main>
+${sections}
+</main>
+<script>${echartsScript()}</script>
+<script type="application/json" id="report-data">${jsonInScript(chartData)}</script>
+<script>${PAGE_SCRIPT}</script>
+</body>
+</html>
+`;
+}
+
+/** Runs in the page: builds the ECharts options from the embedded data. */
+const PAGE_SCRIPT = `
+(function(){
+var D=JSON.parse(document.getElementById("report-data").textContent);
+// Tooltips are HTML: every data string goes through h() (service and budget names are data).
+function h(s){return String(s).replace(/[&<>"']/g,function(c){return "&#"+c.charCodeAt(0)+";";});}
+var axisMoney=new Intl.NumberFormat(D.locale,{style:"currency",currency:D.currency,notation:"compact"});
+function init(id){var el=document.getElementById(id);return el?echarts.init(el,null,{renderer:"canvas"}):null;}
+var base={aria:{enabled:true},animation:false,tooltip:{confine:true},legend:{type:"scroll",top:0},grid:{top:40,left:70,right:20,bottom:40}};
+function merge(a,b){var o={};for(var k in a)o[k]=a[k];for(var k2 in b)o[k2]=b[k2];return o;}
+var b=init("chart-budgets");
+if(b){var names=D.budgets.map(function(x){return x.name+" ("+x.periodKey+")";});
+b.setOption(merge(base,{tooltip:{trigger:"axis",formatter:function(p){var x=D.budgets[p[0].dataIndex];return h(x.name)+"<br>spent: "+h(x.fmt.actual)+"<br>projected: "+h(x.fmt.projected)+"<br>budget: "+h(x.fmt.amount)+"<br>state: "+h(x.state);}},
+xAxis:{type:"category",data:names,axisLabel:{interval:0}},yAxis:{type:"value",axisLabel:{formatter:function(v){return axisMoney.format(v);}}},
+series:[{name:"spent to date",type:"bar",data:D.budgets.map(function(x){return Number(x.actual);})},
+{name:"projected",type:"bar",data:D.budgets.map(function(x){return Number(x.projected);})},
+{name:"budget",type:"bar",data:D.budgets.map(function(x){return Number(x.amount);})}]}));}
+var f=init("chart-forecast");
+if(f){f.setOption(merge(base,{tooltip:{trigger:"axis",formatter:function(p){var x=D.forecasts[p[0].dataIndex];return h(x.label)+"<br>to date: "+h(x.fmt.actualToDate)+"<br>month end: "+h(x.fmt.projected)+"<br>80%: "+h(x.fmt.band80)+"<br>95%: "+h(x.fmt.band95);}},
+xAxis:{type:"category",data:D.forecasts.map(function(x){return x.label;}),axisLabel:{interval:0,rotate:15}},yAxis:{type:"value",axisLabel:{formatter:function(v){return axisMoney.format(v);}}},
+series:[{name:"month to date",type:"bar",data:D.forecasts.map(function(x){return Number(x.actualToDate);})},
+{name:"month-end forecast (box 80%, whiskers 95%)",type:"boxplot",data:D.forecasts.map(function(x){return [Number(x.lower95),Number(x.lower80),Number(x.projected),Number(x.upper80),Number(x.upper95)];})}]}));}
+var dc=init("chart-daily");
+if(dc){var idx={};D.daily.dates.forEach(function(d,i){idx[d]=i;});
+var series=D.daily.series.map(function(s){return {name:s.provider+" · "+s.service,type:"bar",stack:"cost",data:s.values.map(Number),
+tooltip:{valueFormatter:function(v){return axisMoney.format(v);}}};});
+series.push({name:"anomalies",type:"scatter",symbol:"triangle",symbolSize:14,itemStyle:{color:"#b00020"},z:10,
+data:D.markers.map(function(m){return {value:[m.date,Number(D.daily.totals[idx[m.date]])],marker:m};}),
+tooltip:{trigger:"item",formatter:function(p){var m=p.data.marker;return "anomaly "+h(m.window)+"<br>"+h(m.where)+"<br>"+h(m.direction)+", impact "+h(m.impact)+(m.rootCauses.length?"<br>root causes:<br>"+m.rootCauses.map(h).join("<br>"):"");}}});
+dc.setOption(merge(base,{tooltip:{trigger:"item"},legend:{type:"scroll",top:0},xAxis:{type:"category",data:D.daily.dates},
+yAxis:{type:"value",axisLabel:{formatter:function(v){return axisMoney.format(v);}}},dataZoom:[{type:"inside"}],series:series}));}
+var al=init("chart-allocation");
+if(al){al.setOption(merge(base,{tooltip:{trigger:"item",formatter:function(p){return h(p.name)+": "+h(p.data.fmt)+" ("+p.percent+"%)";}},
+series:[{name:"allocation",type:"pie",radius:"65%",data:D.allocation}]}));}
+window.addEventListener("resize",function(){[b,f,dc,al].forEach(function(c){if(c)c.resize();});});
+if(window.performance&&performance.mark)performance.mark("charts-ready");
+document.documentElement.setAttribute("data-charts-ready","true");
+})();
+`;

@@ -1,0 +1,49 @@
+import { describe, expect, it } from "vitest";
+import type { ReportData } from "#cli/report/report-data.js";
+import { renderReportHtml } from "#cli/report/report-html.js";
+
+const base = (over: Partial<ReportData> = {}): ReportData => ({
+  tenantId: "t1",
+  tenantName: "Tenant </script><b>One",
+  currency: "EUR",
+  locale: "de-DE",
+  asOf: "2026-11-19",
+  budgets: [{ name: "monthly", periodKey: "2026-11", scope: "all costs", amount: "1000.00", actual: "1234.5", projected: "2000", state: "breached" }],
+  forecasts: [],
+  daily: { dates: ["2026-11-19"], series: [{ provider: "gcp", service: "BigQuery", values: ["1234.5"] }], totals: ["1234.5"] },
+  otherCurrencies: [{ currency: "USD", billedCost: "10.25" }],
+  anomalies: [
+    { id: "a1", start: "2026-11-18", end: "2026-11-19", direction: "increase", impact: "99.999", severity: "high", status: "open", where: "gcp · p · BigQuery", rootCauses: [{ dimension: "region", value: "US", contribution: "80" }] },
+  ],
+  allocation: { tagKey: "team", slices: [{ value: null, cost: "1234.5" }] },
+  llmUsage: [],
+  ...over,
+});
+
+describe("renderReportHtml", () => {
+  it("formats amounts in the tenant's currency and locale, exactly", () => {
+    const html = renderReportHtml(base());
+    expect(html).toContain("99,999\u00a0€");
+    expect(html).toContain("1.234,50\u00a0€");
+    // Another currency is named apart, in its own currency, not added to the tenant's.
+    expect(html).toContain("10,25\u00a0$");
+  });
+
+  it("escapes tenant text so that it cannot close a script or inject markup", () => {
+    const html = renderReportHtml(base());
+    expect(html).not.toContain("</script><b>One");
+    expect(html).toContain("Tenant &#60;/script&#62;&#60;b&#62;One");
+  });
+
+  it("shows the LLM section only when usage exists, and untagged spend in the allocation", () => {
+    expect(renderReportHtml(base())).not.toContain('id="llm-h"');
+    expect(renderReportHtml(base({ llmUsage: [{ id: "d1", costUsd: "3" }] }))).toContain('id="llm-h"');
+    expect(renderReportHtml(base())).toMatch(/Untagged: 1\.234,50\u00a0€ \(100\s?%\)/);
+  });
+
+  it("loads no external resource", () => {
+    const html = renderReportHtml(base());
+    const refs = [...html.matchAll(/\b(?:src|href)\s*=\s*["']?([^"'\s>]*)/gi)].map((m) => m[1] ?? "");
+    expect(refs.filter((u) => /^(?:[a-z][a-z0-9+.-]*:)?\/\//i.test(u))).toEqual([]);
+  });
+});
