@@ -1,4 +1,4 @@
-import { execFile } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -31,6 +31,16 @@ describe("costmon as a command", () => {
     expect(r.code).toBe(0);
     expect(r.stdout.trim()).toBe(version);
   });
+
+  it("prints only JSON on stdout through npm run nightly -- --json, as a pipe into jq reads it", () => {
+    // Act: the README's own form, through the machine's npm (its banner must not reach stdout)
+    const r = spawnSync("npm", ["run", "nightly", "--", "--json", "--no-reports", "--data-dir", join(elsewhere, "npm-data")], { cwd: repoRoot, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+    // Assess
+    expect(r.status, r.stderr).toBe(0);
+    const summary = JSON.parse(r.stdout) as { tenants: unknown[] };
+    expect(summary.tenants.length).toBeGreaterThan(0);
+    expect(r.stderr).toContain("> node bin/costmon.mjs nightly");
+  }, 120_000);
 
   it("prints only JSON on stdout for nightly --json, while alerts and progress go to stderr", async () => {
     const dataDir = join(elsewhere, "data");
