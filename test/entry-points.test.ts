@@ -25,6 +25,7 @@ describe("deploy entry points", () => {
       collectAccountFailed: "collect-account.dead-letter",
       analyzeTenant: "costs-collected",
       dispatchAlerts: "alerts",
+      ingestLlmUsage: "llm-usage",
       retryPendingAlerts: "*/10 * * * *",
       sendDigests: "0 8 * * *",
       syncRecommendations: "0 6 * * *",

@@ -46,6 +46,16 @@ const COMPARE_LIB = (() => {
   return i >= 0 ? resolve(process.argv[i + 1] ?? "") : undefined;
 })();
 const IMPORT_RUNS = arg("import-runs", 7);
+/**
+ * `--cpu-prof DIR`: one more, unmeasured start of getCostSummary under `node --cpu-prof` (and of
+ * the `--compare-lib` build, into DIR/compare), stopped right after its first answer, its profile
+ * written into DIR: `npx tsx bench/gcp/cpu-profile-summary.ts DIR` says where the time went (or
+ * open it in Chrome DevTools).
+ */
+const CPU_PROF = (() => {
+  const i = process.argv.indexOf("--cpu-prof");
+  return i >= 0 ? resolve(process.argv[i + 1] ?? "") : undefined;
+})();
 const OUT = resolve("bench/out/gcp/cold-start");
 const PROJECT = "demo-bench";
 const TENANT = "bench-tenant";
@@ -96,7 +106,7 @@ interface Start {
   rssMiB: number;
 }
 
-async function once(args: string[], env: NodeJS.ProcessEnv, headers: Record<string, string>, body: unknown): Promise<Start> {
+async function once(args: string[], env: NodeJS.ProcessEnv, headers: Record<string, string>, body: unknown, warmCall = true): Promise<Start> {
   const port = await freePort();
   let stderr = "";
   const t0 = performance.now();
@@ -129,6 +139,7 @@ async function once(args: string[], env: NodeJS.ProcessEnv, headers: Record<stri
     if (r.status !== 200) throw new Error(`status ${r.status}: ${text} ${stderr}`);
     const ms = performance.now() - t0;
     const rss = rssMiB(child.pid as number);
+    if (!warmCall) return { ms, listenMs, warmMs: 0, rssMiB: rss };
     const w0 = performance.now();
     const again = await post();
     await again.text();
@@ -210,6 +221,8 @@ try {
   const full: Start[] = [];
   const compare: Start[] = [];
   if (COMPARE_LIB) await once([join(COMPARE_LIB, "server.mjs")], env, { "x-api-key": key }, request);
+  if (CPU_PROF) await once(["--cpu-prof", "--cpu-prof-dir", CPU_PROF, join(OUT, "lib", "server.mjs")], env, { "x-api-key": key }, request, false);
+  if (CPU_PROF && COMPARE_LIB) await once(["--cpu-prof", "--cpu-prof-dir", join(CPU_PROF, "compare"), join(COMPARE_LIB, "server.mjs")], env, { "x-api-key": key }, request, false);
   for (let i = 0; i < RUNS; i++) {
     bare.push(await once([join(OUT, "bare.mjs")], env, {}, {}));
     full.push(await once([join(OUT, "lib", "server.mjs")], env, { "x-api-key": key }, request));

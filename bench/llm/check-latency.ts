@@ -4,8 +4,9 @@
  * a fresh data folder, gives the tenant B hard-limited budgets (team, key and model scopes) and
  * 20,000 recorded events, then times N sequential `checkLlmBudget` service calls (what the
  * callable's handler runs, without HTTP and the middleware) after a warm-up of 1,000. The
- * budgets are cached per instance (llm_usage.budget_cache_ttl), so a call is one indexed read of
- * the running totals. Prints one JSON object with p50, p99 and max in milliseconds.
+ * budgets are cached per instance (llm_usage.budget_cache_ttl) and the ledger holds its committed
+ * running totals in memory, so a warm call reads no table. Prints one JSON object with p50, p99
+ * and max in milliseconds.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";

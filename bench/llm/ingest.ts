@@ -8,6 +8,9 @@
  * CostRecords, and both totals are compared with an independent sum: big.js over the providers'
  * published rates, written out below, over each distinct event once.
  *
+ * For the one-core figure run it under `taskset -c 1`: the ledger sizes DuckDB's threads by the
+ * cores the process may use.
+ *
  * Prints one JSON object: eventsPerSecond (events offered, retries included, per second of wall
  * time), eventsPerCpuSecond (the same per second of this process's CPU time, DuckDB's threads
  * included), peakRssMiB (the process's maximum resident set), totalsMatch, and the totals.

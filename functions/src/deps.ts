@@ -31,6 +31,8 @@ import { listConnectedAccounts } from "#domain/billing/connected-accounts.js";
 import type { LlmLedger } from "#domain/llm-usage/ledger-port.js";
 import { compileOverrides, createPricer, type Pricer } from "#domain/llm-usage/price-catalog.js";
 import { createLlmUsageService, type LlmUsageService } from "#domain/llm-usage/service.js";
+import { LlmUsageEventSchema } from "#domain/llm-usage/event.js";
+import type { LlmUsageSink } from "#foundation/observability/llm-tracking.js";
 import { AppError } from "#kernel/errors.js";
 
 /**
@@ -81,6 +83,8 @@ export interface AppDeps {
   llmLedger(): Promise<LlmLedger>;
   /** Pricing, idempotent ingestion and hard budget limits of LLM usage. */
   llmUsage: LlmUsageService;
+  /** Where trackLlmCall records the platform's own LLM calls: the same ledger, under `llm_usage.platform_tenant`. */
+  platformLlmUsage: LlmUsageSink;
 }
 
 /**
@@ -255,16 +259,22 @@ async function build(): Promise<AppDeps> {
       throw err;
     }));
 
+  const llmUsage = createLlmUsageService({
+    ledger: llmLedger,
+    pricer: loadPricer,
+    documents,
+    clock,
+    budgetCacheTtlMs: config.llm_usage.budget_cache_ttl,
+    maxAgeDays: config.llm_usage.max_age_days,
+    dashboardUrl: config.alerts.dashboard_url,
+  });
+  // The platform's own calls are never refused: a hard limit on its tenant shows in the result only.
+  const platformLlmUsage: LlmUsageSink = async (call) => llmUsage.record(config.llm_usage.platform_tenant, LlmUsageEventSchema.parse(call), { enforce: false });
+
   return {
     llmLedger,
-    llmUsage: createLlmUsageService({
-      ledger: llmLedger,
-      pricer: loadPricer,
-      documents,
-      clock,
-      budgetCacheTtlMs: config.llm_usage.budget_cache_ttl,
-      maxAgeDays: config.llm_usage.max_age_days,
-    }),
+    llmUsage,
+    platformLlmUsage,
     config,
     liveConfig,
     flags: async () => createFlagEvaluator((await liveConfig()).feature_flags),

@@ -239,8 +239,16 @@ export async function driftFindings(plan: Plan, rootRel: string, ctx: DriftConte
       say(myJobs[0]?.file ?? s.inst.file, `${f.name} is not scheduled, but ${myJobs.map((x) => x.addr).join(", ")} calls it`);
     }
   }
-  // Topics a function reads that no function publishes to are started by Cloud Scheduler with `{}`.
+  // Topics a function reads that no function publishes to are started by Cloud Scheduler with `{}`,
+  // unless a service account of the configuration that is no function's may publish to them (the
+  // identity of gateways outside the platform, modules/messaging).
   const published = new Set(facts.functions.flatMap((f) => f.publishes));
+  for (const b of ofType("google_pubsub_topic_iam_member")) {
+    const sa = memberSa(b.config.member);
+    if (b.config.role !== "roles/pubsub.publisher" || !sa || fnOfSa.has(sa)) continue;
+    const t = unprefix(topicNameOf(b.config.topic));
+    if (t && !t.endsWith(".dead-letter")) published.add(t);
+  }
   for (const f of facts.functions) {
     if (f.trigger !== "pubsub" || !f.topic || published.has(f.topic) || f.topic.endsWith(".dead-letter")) continue;
     const starters = jobs.filter((j) => topicNameOf(first(j.config.pubsub_target)?.topic_name) === `${prefix}${f.topic}`);

@@ -1,4 +1,6 @@
 import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { http } from "@google-cloud/functions-framework";
@@ -111,5 +113,59 @@ describe("push delivery on the Pub/Sub emulator", () => {
     await admin.close();
     // Assess
     expect(exists).toBe(true);
+  });
+});
+
+describe("push delivery to functions served by their own processes (functionUrls)", () => {
+  it("pushes each message to the URL given for its function, with the token, and starts no server of its own", async () => {
+    // Prepare: a plain HTTP server stands in for an instance in another process.
+    const got: { authorization: string; data: unknown }[] = [];
+    const instance = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => {
+        const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as Push["body"];
+        got.push({ authorization: String(req.headers.authorization), data: JSON.parse(Buffer.from(body.message.data, "base64").toString("utf8")) });
+        res.statusCode = 204;
+        res.end();
+      });
+    });
+    await new Promise<void>((r) => instance.listen(0, "127.0.0.1", () => r()));
+    const url = `http://127.0.0.1:${(instance.address() as AddressInfo).port}/`;
+    const ownBus = new DeliveryTrackingBus(new PubSubEventBus({ client: await openPubSubClient({ projectId: config.project.id, emulatorHost: emu.host }), topicPrefix: "probe-" }));
+    const own = await startPushDelivery({
+      bus: ownBus,
+      config,
+      pubsubHost: emu.host,
+      signer: await createLocalOidcSigner(),
+      functions: [{ name: "probeElsewhere", topic: "elsewhere-topic" }],
+      functionUrls: new Map([["probeElsewhere", url]]),
+    });
+    try {
+      // Act
+      await ownBus.publish("elsewhere-topic", { tenantId: "t1", n: 3 });
+      await ownBus.drain();
+    } finally {
+      await own.close();
+      await ownBus.close();
+    }
+
+    // Assess: delivered once, signed; closing the delivery left the caller's server running.
+    expect(got).toEqual([{ authorization: expect.stringMatching(/^Bearer [\w-]+\.[\w-]+\.[\w-]+$/), data: { tenantId: "t1", n: 3 } }]);
+    expect(instance.listening).toBe(true);
+    await new Promise<void>((r) => instance.close(() => r()));
+  });
+
+  it("refuses to start when a function has no URL", async () => {
+    await expect(
+      startPushDelivery({
+        bus,
+        config,
+        pubsubHost: emu.host,
+        signer: await createLocalOidcSigner(),
+        functions: [{ name: "probeNowhere", topic: "nowhere-topic" }],
+        functionUrls: new Map([["probeElsewhere", "http://127.0.0.1:9/"]]),
+      }),
+    ).rejects.toMatchObject({ code: "failed-precondition", message: "no URL given for probeNowhere" });
   });
 });

@@ -44,13 +44,14 @@ describe("the real terraform/", () => {
     expect(counts.google_cloud_run_v2_service_iam_member).toBe(n);
     const pubsub = facts.functions.filter((f) => f.trigger === "pubsub").length;
     const scheduled = facts.functions.filter((f) => f.trigger === "scheduler").length;
-    expect(counts.google_service_account).toBe(n + pubsub + scheduled);
+    // One more: the publisher identity of the gateway topic (llm-usage).
+    expect(counts.google_service_account).toBe(n + pubsub + scheduled + 1);
     expect(counts.google_cloud_scheduler_job).toBe(scheduled + 1);
     expect(counts.google_pubsub_topic).toBe(facts.topics.length + 1);
     expect(counts.google_bigquery_table).toBe(5);
     expect(counts.google_billing_budget).toBe(1);
     const preview = formatPlan("envs/dev", plan as NonNullable<typeof plan>);
-    expect(preview).toMatch(/google_cloud_run_v2_service\s+34/);
+    expect(preview).toMatch(/google_cloud_run_v2_service\s+37/);
     expect(preview).toMatch(/\d+ to add, 0 to change, 0 to destroy/);
   });
 });
@@ -191,6 +192,13 @@ const CASES: Case[] = [
     check: "drift",
     file: CATALOG,
     message: /nothing publishes to nightly-collect \(read by fanOutCollection\): a Cloud Scheduler job must publish \{\} to it/,
+  },
+  {
+    name: "drift: the gateway topic with no gateway allowed to publish to it",
+    edits: [{ file: "modules/platform/main.tf", from: "gateway_topics            = module.catalog.gateway_topics", to: "gateway_topics            = []" }],
+    check: "drift",
+    file: CATALOG,
+    message: /nothing publishes to llm-usage \(read by ingestLlmUsage\)/,
   },
   {
     name: "drift: an event function made public",

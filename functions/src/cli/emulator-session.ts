@@ -31,8 +31,13 @@ export interface EmulatorSession {
   /**
    * Serves every event function behind push subscriptions (with a recorder subscription on each
    * dead-letter topic); `observe` hears how each push settled. Stopped when the session ends.
+   * `functionUrls`: the functions are served by the caller's own processes at these URLs (a
+   * benchmark's instances, one per function as deployed) instead of servers in this process.
    */
-  serve(observe?: (name: string, outcome: PushOutcome, delivery: PushDeliveryInfo) => void | Promise<void>): Promise<number>;
+  serve(
+    observe?: (name: string, outcome: PushOutcome, delivery: PushDeliveryInfo) => void | Promise<void>,
+    opts?: { functionUrls?: ReadonlyMap<string, string> },
+  ): Promise<number>;
 }
 
 function isEventFunction(fn: unknown): fn is EventFunction {
@@ -118,7 +123,7 @@ export async function withEmulatorSession<T>(opts: EmulatorSessionOptions, progr
         consoleWrite: (line) => progress.print(line),
       });
       const deps = await getDeps();
-      const serve: EmulatorSession["serve"] = async (observe) => {
+      const serve: EmulatorSession["serve"] = async (observe, serveOpts) => {
         if (delivery) throw new AppError("failed-precondition", "the event functions are served already");
         const functions = Object.values(await loadAllEntryPoints())
           .filter(isEventFunction)
@@ -132,6 +137,7 @@ export async function withEmulatorSession<T>(opts: EmulatorSessionOptions, progr
           serverFor: (name) => createEdgeServer(name),
           ...(observe ? { observe } : {}),
           ...(opts.faults ? { faults: opts.faults } : {}),
+          ...(serveOpts?.functionUrls ? { functionUrls: serveOpts.functionUrls } : {}),
         });
         return functions.length;
       };

@@ -53,6 +53,9 @@ export const paths = {
   run: (t: string, runDate: string) => doc(t, "runs", runDate, "run date"),
   llmUsageDaily: (t: string) => under(t, "llm_usage_daily"),
   llmUsageDay: (t: string, id: string) => doc(t, "llm_usage_daily", id, "usage id"),
+  /** Providers' invoice totals per month, entered for reconciliation (`{provider}~{YYYY-MM}`). */
+  llmInvoices: (t: string) => under(t, "llm_invoices"),
+  llmInvoice: (t: string, id: string) => doc(t, "llm_invoices", id, "invoice id"),
   users: (t: string) => under(t, "users"),
   user: (t: string, uid: string) => doc(t, "users", uid, "user id"),
   sessions: (t: string) => under(t, "sessions"),
@@ -63,6 +66,8 @@ export const paths = {
   apiKey: (t: string, hash: string) => doc(t, "api_keys", hash, "api key"),
   /** Platform-wide, keyed by the key's hash, so a presented key finds its tenant. */
   apiKeyIndex: (hash: string) => `api_key_index/${segment(hash, "api key hash")}`,
+  /** The index as a collection (a key found by its prefix). */
+  apiKeyIndexes: () => "api_key_index",
   auditHead: (stream: string) => `audit_heads/${encodeURIComponent(stream)}`,
   auditRecords: (stream: string) => `audit_streams/${encodeURIComponent(stream)}/records`,
   /** One record of a stream; the id is its seq, zero-padded so that ids sort as seqs do. */

@@ -102,9 +102,11 @@ locals {
     })
     createApiKey    = local.callable
     revokeApiKey    = local.callable
-    recordLlmUsage  = merge(local.callable, { max_instances = 20 })
+    recordLlmUsage  = merge(local.callable, { max_instances = 20, publishes = ["alerts"] })
     getLlmUsage     = local.callable
     checkLlmBudget  = merge(local.callable, { max_instances = 20 })
+    getLlmReconciliation = local.callable
+    recordLlmInvoice     = local.callable
     getSession      = local.callable
     endSession      = local.callable
     saveWorkspace   = local.callable
@@ -144,6 +146,15 @@ locals {
       max_instances   = 10
       timeout_seconds = 540
       concurrency     = 1
+    })
+    # Gateways publish usage batches here (outputs.tf gateway_topics: the messaging module grants
+    # them publish); one instance handles a batch of up to 1,000 events at a time.
+    ingestLlmUsage = merge(local.event, {
+      topic         = "llm-usage"
+      publishes     = ["alerts", "llm-usage.dead-letter"]
+      memory        = "1Gi"
+      max_instances = 20
+      concurrency   = 4
     })
     dispatchAlerts = merge(local.event, {
       topic           = "alerts"

@@ -10,3 +10,8 @@ output "base_topics" {
     t if !endswith(t, ".dead-letter")
   ])
 }
+
+output "gateway_topics" {
+  description = "Topics that publishers outside the platform (tenants' LLM gateways) write to; each gets a publisher identity (modules/messaging)."
+  value       = toset(["llm-usage"])
+}

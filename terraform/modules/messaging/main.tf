@@ -105,3 +105,25 @@ resource "google_pubsub_subscription_iam_member" "dead_letter_subscriber" {
   role         = "roles/pubsub.subscriber"
   member       = "serviceAccount:${var.pubsub_service_agent}"
 }
+
+# Topics written from outside the platform: a tenant's LLM gateway publishes usage batches, signed
+# with the tenant's API key (the function takes the tenant from the signature, never from the
+# message). Publishing itself needs Google credentials: one service account per such topic, for a
+# gateway to impersonate or federate into, plus any members the environment lists.
+resource "google_service_account" "gateway" {
+  for_each     = var.gateway_topics
+  project      = var.project_id
+  account_id   = "gw-${substr(replace(each.key, ".", "-"), 0, 25)}"
+  display_name = "Publishes to ${var.topic_prefix}${each.key} (gateways)"
+}
+
+resource "google_pubsub_topic_iam_member" "gateway_publisher" {
+  for_each = merge(
+    { for t in var.gateway_topics : "${t}:gateway" => { topic = t, member = "serviceAccount:${google_service_account.gateway[t].email}" } },
+    merge([for t in var.gateway_topics : { for m in var.gateway_publishers : "${t}:${m}" => { topic = t, member = m } }]...),
+  )
+  project = var.project_id
+  topic   = google_pubsub_topic.topic[each.value.topic].name
+  role    = "roles/pubsub.publisher"
+  member  = each.value.member
+}

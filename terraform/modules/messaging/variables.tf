@@ -80,3 +80,15 @@ variable "functions" {
     cpu_idle        = bool
   }))
 }
+
+variable "gateway_topics" {
+  description = "Topics publishers outside the platform write to (modules/catalog gateway_topics)."
+  type        = set(string)
+  default     = []
+}
+
+variable "gateway_publishers" {
+  description = "More IAM members (e.g. serviceAccount:gw@tenant-project.iam.gserviceaccount.com) that may publish to the gateway topics."
+  type        = list(string)
+  default     = []
+}

@@ -93,6 +93,8 @@ module "messaging" {
   oidc_audiences            = module.functions.oidc_audiences
   pubsub_service_agent      = module.project.pubsub_service_agent
   dead_letter_max_attempts  = var.dead_letter_max_attempts
+  gateway_topics            = module.catalog.gateway_topics
+  gateway_publishers        = var.llm_gateway_publishers
 }
 
 module "scheduler" {

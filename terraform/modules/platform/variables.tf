@@ -137,3 +137,9 @@ variable "deletion_protection" {
   type        = bool
   default     = true
 }
+
+variable "llm_gateway_publishers" {
+  description = "IAM members besides the platform's gateway account that may publish LLM usage to the llm-usage topic."
+  type        = list(string)
+  default     = []
+}

@@ -94,9 +94,13 @@ describe("BigQueryCostWarehouse against the BigQuery REST replay", () => {
         `POST /upload/bigquery/v2/projects/${PROJECT}/jobs`,
         `GET /bigquery/v2/projects/${PROJECT}/jobs/…`,
         `POST /bigquery/v2/projects/${PROJECT}/jobs`,
+        // The MERGE is waited on with a long poll of getQueryResults, then jobs.get reads its statistics.
+        `GET /bigquery/v2/projects/${PROJECT}/queries/…`,
         `GET /bigquery/v2/projects/${PROJECT}/jobs/…`,
         `DELETE /bigquery/v2/projects/${PROJECT}/datasets/cost_analytics_staging/tables/…`,
       ]);
+      const wait = new URL(server.requests.find((r) => r.url.includes("/queries/"))!.url, "http://x").searchParams;
+      expect([wait.get("maxResults"), wait.get("timeoutMs"), wait.get("location")]).toEqual(["0", "10000", "EU"]);
       const [load, merge] = server.jobs;
       const table = stagingOf(load!);
       expect(table).toMatch(/^daily_costs_[0-9a-f]{32}$/);
@@ -259,10 +263,12 @@ describe("BigQueryCostWarehouse against the BigQuery REST replay", () => {
         { date: "2026-04-03", dims: { service_name: "Compute" }, tags: { team: "ml" }, billed_cost: "10", effective_cost: "2.5" },
       ]);
       const pages = server.requests.filter((r) => r.url.includes("/queries/")).map((r) => new URL(r.url, "http://x").searchParams);
-      expect(pages.map((p) => [p.get("maxResults"), p.get("pageToken"), p.get("location")])).toEqual([
-        ["2", null, "EU"],
-        ["2", "2", "EU"],
-        ["2", "4", "EU"],
+      // First the wait for completion (no rows, held up to timeoutMs), then the three pages.
+      expect(pages.map((p) => [p.get("maxResults"), p.get("pageToken"), p.get("location"), p.get("timeoutMs")])).toEqual([
+        ["0", null, "EU", "10000"],
+        ["2", null, "EU", null],
+        ["2", "2", "EU", null],
+        ["2", "4", "EU", null],
       ]);
       const [job] = server.jobs;
       expect(job!.sql).toBe(queryDailyStatement(LEDGER, A, query).sql);
@@ -335,13 +341,18 @@ describe("BigQueryCostWarehouse against the BigQuery REST replay", () => {
     const MERGE_OK: JobAnswer = { dmlStats: { insertedRowCount: "2" } };
     const batch = () => [day("2026-01-01"), day("2026-01-02")];
 
-    // Requests of one upsert, in order: upload 0, jobs.get 1, jobs.insert 2, jobs.get 3, tables.delete 4.
+    // Requests of one upsert, in order: upload 0, jobs.get 1, jobs.insert 2, the MERGE's wait
+    // (getQueryResults with timeoutMs) 3, jobs.get 4, tables.delete 5.
     it.each<[string, (Fault | null)[], number]>([
-      ["429 rateLimitExceeded twice on the MERGE's jobs.insert", [null, null, "throttle", "throttle"], 7],
-      ["503 backendError on the upload (retried here, with the same job id)", ["server-error"], 6],
-      ["503 backendError on jobs.get", [null, "server-error"], 6],
-      ["a connection reset on jobs.get", [null, "reset"], 6],
-      ["a hung jobs.get (cut off by the call timeout)", [null, null, null, "timeout"], 6],
+      ["429 rateLimitExceeded twice on the MERGE's jobs.insert", [null, null, "throttle", "throttle"], 8],
+      ["503 backendError on the upload (retried here, with the same job id)", ["server-error"], 7],
+      ["503 backendError on jobs.get", [null, "server-error"], 7],
+      ["a connection reset on jobs.get", [null, "reset"], 7],
+      ["a hung jobs.get (cut off by the call timeout)", [null, null, null, null, "timeout"], 7],
+      // The client retries the GET; a wait that still failed would leave the answer to jobs.get.
+      ["503 backendError on the MERGE's wait for completion", [null, null, null, "server-error"], 7],
+      // A wait that fails through all the client's tries is left at that: jobs.get reads the job's state.
+      ["503 backendError on every try of the MERGE's wait for completion", [null, null, null, "server-error", "server-error", "server-error"], 8],
     ])("an upsert completes after %s, with one job of each kind", async (_label, faults, requests) => {
       // Prepare
       server = await startBigQueryJobsReplay({ answer: answers({ merge: MERGE_OK }), faults: scriptedFaults(faults), hangMs: 5_000 });
@@ -386,13 +397,14 @@ describe("BigQueryCostWarehouse against the BigQuery REST replay", () => {
       server = await startBigQueryJobsReplay({
         answer: answers({ select: { rows: { fields: COST_FIELDS(), values } } }),
         rowsPerPage: 2,
-        faults: scriptedFaults([null, null, null, "server-error"]),
+        // jobs.insert 0, the wait 1, jobs.get 2, page one 3, page two 4.
+        faults: scriptedFaults([null, null, null, null, "server-error"]),
       });
 
       const rows = await warehouse(server.url, { pageSize: 2 }).queryDaily(A, { window: { start: "2026-04-01", end: "2026-04-03" }, groupBy: [] });
 
       expect(rows.map((r) => r.billed_cost)).toEqual(["1", "2", "3"]);
-      expect(server.calls.filter((c) => c.path.includes("/queries/")).map((c) => c.fault)).toEqual([null, "server-error", null]);
+      expect(server.calls.filter((c) => c.path.includes("/queries/")).map((c) => c.fault)).toEqual([null, null, "server-error", null]);
     });
 
     it.each<[string, { reason: string; message: string }]>([
@@ -440,8 +452,13 @@ describe("BigQueryCostWarehouse against the BigQuery REST replay", () => {
 
       const stats = await warehouse(server.url).upsert(A, batch());
 
+      // The load is polled with jobs.get (RUNNING twice, then DONE). The MERGE is waited on with
+      // getQueryResults (jobComplete false), each wait followed by jobs.get, until jobs.get says DONE.
       expect(stats.inserted).toBe(2);
-      expect(server.calls.filter((c) => c.method === "GET")).toHaveLength(3 + 4);
+      const gets = routes(server).filter((r) => r.startsWith("GET"));
+      const jobsGet = `GET /bigquery/v2/projects/${PROJECT}/jobs/…`;
+      const wait = `GET /bigquery/v2/projects/${PROJECT}/queries/…`;
+      expect(gets).toEqual([jobsGet, jobsGet, jobsGet, wait, jobsGet, wait, jobsGet]);
     });
 
     it("a job that fails for good is not re-run, and its staging table is still dropped", async () => {

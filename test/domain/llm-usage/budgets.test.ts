@@ -1,5 +1,10 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { RecordLlmUsageInput } from "#domain/llm-usage/event.js";
+import { DuckDbLlmLedger } from "#adapters/local/duckdb-llm-ledger.js";
+import { eventsOf, RecordLlmUsageInput } from "#domain/llm-usage/event.js";
+import { priceEvents } from "#domain/llm-usage/price-events.js";
 import { reconcileLlmBudgetTotals } from "#domain/llm-usage/nightly.js";
 import { AppError } from "#kernel/errors.js";
 import { testService } from "./support.js";
@@ -90,5 +95,67 @@ describe("LLM budgets with a hard limit", () => {
     const totals = await reconcileLlmBudgetTotals(ledger, documents, T, "2026-03-01");
     expect(totals).toEqual([{ budgetId: "cap", periodKey: "2026-03", pico: 750_000_000_000n }]);
     expect(await ledger.budgetTotals(T, [key("2026-03")])).toEqual(totals);
+  });
+
+  it("alerts a threshold once, when the running total crosses it, for the highest one a call crosses", async () => {
+    // Prepare: a 10 USD budget; each call costs 0.75.
+    const { service } = await withBudget({ amount: "10", thresholds: [{ percent: 50, basis: "actual" }, { percent: 75, basis: "actual" }, { percent: 100, basis: "forecast" }] });
+    const raised: { thresholdPct: number; spentUsd: string }[] = [];
+    const publishAlerts = async (events: unknown[]) => {
+      raised.push(...(events as { thresholdPct: number; spentUsd: string }[]));
+    };
+    const batch = (ids: string[]) => RecordLlmUsageInput.parse({ events: ids.map((id) => call(id)) });
+    // Act: 6 calls (4.50, under 50%), then 5 more (8.25: past 50 and 75), then a retry and one more.
+    await service.record(T, batch(["a1", "a2", "a3", "a4", "a5", "a6"]), { publishAlerts });
+    expect(raised).toEqual([]);
+    const second = await service.record(T, batch(["b1", "b2", "b3", "b4", "b5"]), { publishAlerts });
+    await service.record(T, batch(["b1", "b2", "b3", "b4", "b5"]), { publishAlerts });
+    await service.record(T, batch(["c1"]), { publishAlerts });
+    // Assess: one alert, at 75 (forecast thresholds are the nightly's), and the result says it was published.
+    expect(raised).toEqual([expect.objectContaining({ type: "llm_budget.crossed", thresholdPct: 75, spentUsd: "8.25", budgetUsd: "10", severity: "medium" })]);
+    expect(second.alerts).toEqual({ raised: 1, published: true });
+  });
+
+  it("stores the events when the alert cannot be published, and says so", async () => {
+    const { service, ledger } = await withBudget({ amount: "1", thresholds: [{ percent: 50, basis: "actual" }] });
+    const r = await service.record(T, call("a"), { publishAlerts: async () => Promise.reject(new Error("bus down")) });
+    expect(r).toMatchObject({ accepted: 1, alerts: { raised: 1, published: false } });
+    expect((await ledger.usage(T, { window: { start: "2026-03-01", end: "2026-03-01" }, groupBy: [], limit: 1 })).totals.events).toBe(1);
+  });
+
+  it("records past a hard limit without refusing when the caller does not enforce, naming the spent budgets", async () => {
+    const { service } = await withBudget({ amount: "0.5" });
+    const r = await service.record(T, call("a"), { enforce: false });
+    expect(r).toMatchObject({ accepted: 1, exhausted: [{ budgetId: "cap", exhausted: true, spentUsd: "0.75" }] });
+  });
+
+  it("answers checks from the committed totals: what a reopened ledger file reads, after ingests, a failed one and a reconciliation", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "llm-totals-"));
+    try {
+      const file = join(dir, "llm.duckdb");
+      const first = await DuckDbLlmLedger.open({ file });
+      const s = await testService({ ledger: first });
+      await s.documents.set(`tenants/${T}/budgets/cap`, { name: "Search cap", amount: "1000", period: "monthly", scope: { tags: { team: "search" } }, hardLimit: true });
+      await s.service.record(T, call("a"));
+      await s.service.check(T, { provider: "openai", model: "gpt-4o-mini", tags: { team: "search" } });
+      await s.service.record(T, RecordLlmUsageInput.parse({ events: [call("b"), call("c")] }));
+      // A failing budget step rolls the whole ingest back; the check must not see its increment.
+      const failing = priceEvents(T, eventsOf(call("d")), s.ratesFor);
+      await expect(
+        first.ingest(T, failing, () => {
+          throw new Error("boom");
+        }),
+      ).rejects.toThrow(/boom/);
+      const viaCheck = await s.service.check(T, { provider: "openai", model: "gpt-4o-mini", tags: { team: "search" } });
+      expect(viaCheck.budgets[0]?.spentUsd).toBe("2.25");
+      await first.replaceBudgetTotals(T, [{ budgetId: "cap", periodKey: "2026-03", pico: 42n }]);
+      expect(await first.budgetTotals(T, [key("2026-03")])).toEqual([{ budgetId: "cap", periodKey: "2026-03", pico: 42n }]);
+      await first.close();
+      const reopened = await DuckDbLlmLedger.open({ file });
+      expect(await reopened.budgetTotals(T, [key("2026-03")])).toEqual([{ budgetId: "cap", periodKey: "2026-03", pico: 42n }]);
+      await reopened.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

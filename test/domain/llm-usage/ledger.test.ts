@@ -102,3 +102,49 @@ describe("LLM spend in the cost ledger", () => {
     expect(doc?.where).toMatchObject({ provider: "anthropic", service: "claude-sonnet-4-5" });
   });
 });
+
+describe("LLM budgets in the budget engine", () => {
+  it("alerts budgets per tenant, team, key and model at their thresholds from AI spend alone", async () => {
+    // Prepare: November so far (1st to 19th) of two models, two teams and two keys.
+    const ledger = await DuckDbLlmLedger.open({ file: ":memory:" });
+    const warehouse = new MemoryCostWarehouse();
+    const store = new MemoryDocumentStore();
+    await store.set(`tenants/${T}`, { name: "T" });
+    for (let d = "2026-11-01"; d <= "2026-11-19"; d = addDays(d, 1)) {
+      const events = [
+        ...day(d, "openai", "gpt-4o-mini", 10, { team: "search", key: "gw-search" }), // 0.21 a day
+        ...day(d, "anthropic", "claude-sonnet-4-5", 2, { team: "ml", key: "gw-ml" }), // 0.90 a day
+      ];
+      await ledger.ingest(T, priceEvents(T, events, ratesFor), () => []);
+    }
+    const actual = (percent: number) => ({ percent, basis: "actual" });
+    const budget = (id: string, amount: string, scope: Record<string, unknown>) => store.set(`tenants/${T}/budgets/${id}`, { name: id, amount, period: "monthly", scope, thresholds: [actual(50), actual(80), actual(100)] });
+    // Spent by the 19th: everything 21.09; team search 3.99; key gw-ml 17.10; model claude 17.10 of which team ml all.
+    await budget("tenant", "25", {}); // 84%: crosses 80
+    await budget("team-search", "5", { tags: { team: "search" } }); // 79.8%: crosses 50
+    await budget("key-ml", "17", { tags: { key: "gw-ml" } }); // 100.6%: crosses 100
+    await budget("model-claude", "40", { service_name: ["claude-sonnet-4-5"] }); // 42.75%: nothing
+    const published: unknown[] = [];
+    const bus: EventBus = {
+      ...quietBus,
+      publish: async (_topic, data) => {
+        published.push(data);
+        return "1";
+      },
+    };
+    // Act
+    await syncLlmSpend({ ledger, warehouse, store, now: new Date("2026-11-20T04:00:00Z") }, T, RUN, 35);
+    await analyzeTenant({ warehouse, store, bus, dashboardUrl: "https://costs.example.com", clock: { now: () => new Date("2026-11-20T04:00:00Z") } }, { tenantId: T, runDate: RUN, accounts: [], failedAccounts: [] });
+    // Assess
+    const crossed = (published as { events: { type: string; budgetId: string; thresholdPct: number; basis: string; spentUsd: string }[] }[])
+      .flatMap((m) => m.events)
+      .filter((e) => e.type === "budget.threshold_crossed" && e.basis === "actual")
+      .map((e) => [e.budgetId, e.thresholdPct, e.spentUsd])
+      .sort();
+    expect(crossed).toEqual([
+      ["key-ml", 100, "17.1"],
+      ["team-search", 50, "3.99"],
+      ["tenant", 80, "21.09"],
+    ]);
+  });
+});

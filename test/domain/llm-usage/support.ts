@@ -58,6 +58,6 @@ export async function testService(opts: { overrides?: PriceOverride[]; ledger?: 
   const ledger = opts.ledger ?? (await DuckDbLlmLedger.open({ file: ":memory:" }, () => clock.now()));
   const documents = new MemoryDocumentStore();
   const ratesFor = createPricer(fixedCatalog(), compileOverrides(opts.overrides ?? []));
-  const service = createLlmUsageService({ ledger: async () => ledger, pricer: async () => ratesFor, documents, clock, budgetCacheTtlMs: 0, maxAgeDays: 35 });
+  const service = createLlmUsageService({ ledger: async () => ledger, pricer: async () => ratesFor, documents, clock, budgetCacheTtlMs: 0, maxAgeDays: 35, dashboardUrl: "https://costs.example.com" });
   return { clock, ledger, documents, service, ratesFor };
 }

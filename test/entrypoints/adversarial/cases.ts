@@ -292,6 +292,32 @@ export const ADVERSARIAL_CASES: AdversarialCase[] = [
         { requiredKeys: ["provider", "model"] },
       ),
   },
+  {
+    name: "getLlmReconciliation",
+    input: () =>
+      fc
+        .record({
+          month: fc.tuple(fc.integer({ min: 2000, max: 2099 }), fc.integer({ min: 1, max: 12 })).map(([y, m]) => `${y}-${String(m).padStart(2, "0")}`),
+          provider: opt(fc.oneof(fc.constantFrom("openai", "constructor", "__proto__"), idLike("abcdefghijklmnopqrstuvwxyz0123456789_.-", 40))),
+        })
+        .map(defined),
+  },
+  {
+    name: "recordLlmInvoice",
+    input: () =>
+      fc
+        .record({
+          provider: fc.oneof(fc.constantFrom("openai", "anthropic", "constructor", "__proto__"), idLike("abcdefghijklmnopqrstuvwxyz0123456789_.-", 40)),
+          month: fc.tuple(fc.integer({ min: 2000, max: 2099 }), fc.integer({ min: 1, max: 12 })).map(([y, m]) => `${y}-${String(m).padStart(2, "0")}`),
+          amountUsd: money,
+          reference: opt(text(1, 128)),
+        })
+        .map(defined),
+    readBack: async ({ documents }, t, input) => {
+      const path = `tenants/${t}/llm_invoices/${String(input.provider).trim().toLowerCase()}~${input.month}`;
+      return [{ path, input: pick(await documents.get(path), ["provider", "month", "amountUsd"]) }];
+    },
+  },
   { name: "getSession", input: () => fc.constant({}) },
   { name: "endSession", input: () => fc.record({ sessionId: idLike("0123456789abcdef", 24).map((s) => s.padEnd(24, "f").slice(0, 24)) }, { requiredKeys: [] }) },
   {

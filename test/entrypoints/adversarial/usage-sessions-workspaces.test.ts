@@ -1,3 +1,3 @@
 import { adversarialSuite } from "./adversarial-suite.js";
 
-adversarialSuite(["recordLlmUsage", "getLlmUsage", "checkLlmBudget", "getSession", "endSession", "saveWorkspace", "listWorkspaces", "deleteWorkspace", "verifyAuditLog"]);
+adversarialSuite(["recordLlmUsage", "getLlmUsage", "checkLlmBudget", "getLlmReconciliation", "recordLlmInvoice", "getSession", "endSession", "saveWorkspace", "listWorkspaces", "deleteWorkspace", "verifyAuditLog"]);

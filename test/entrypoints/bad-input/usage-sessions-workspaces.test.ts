@@ -1,3 +1,3 @@
 import { badInputSuite } from "./bad-input-suite.js";
 
-badInputSuite(["recordLlmUsage", "getLlmUsage", "checkLlmBudget", "getSession", "endSession", "saveWorkspace", "listWorkspaces", "deleteWorkspace", "verifyAuditLog"]);
+badInputSuite(["recordLlmUsage", "getLlmUsage", "checkLlmBudget", "getLlmReconciliation", "recordLlmInvoice", "getSession", "endSession", "saveWorkspace", "listWorkspaces", "deleteWorkspace", "verifyAuditLog"]);

@@ -10,6 +10,8 @@ import { answerFault, type ReplayServer, reset, sendJson, startReplayServer } fr
  * - `POST /bigquery/v2/projects/P/jobs`: jobs.insert of a query job with named parameters;
  * - `GET /bigquery/v2/projects/P/jobs/J`: jobs.get (status, errorResult, statistics.query.dmlStats);
  * - `GET /bigquery/v2/projects/P/queries/J`: getQueryResults with `f`/`v` rows, pageToken, totalRows;
+ *   asked about a query job that is still running, it answers `jobComplete: false` at once, as
+ *   BigQuery does when the call's `timeoutMs` passes before the query completes;
  * - `DELETE /bigquery/v2/projects/P/datasets/D/tables/T`: tables.delete;
  * - `POST /bigquery/v2/projects/P/datasets/D/tables/T/insertAll`: the streaming insert, answered
  *   with the test's `insertErrors` (per row index, as BigQuery reports them).
@@ -40,7 +42,10 @@ export interface JobAnswer {
   dmlStats?: { insertedRowCount?: string; updatedRowCount?: string; deletedRowCount?: string };
   /** The job ends DONE with this errorResult. */
   error?: { reason: string; message: string };
-  /** jobs.get answers RUNNING this many times before DONE (default 0). */
+  /**
+   * The job is still running for this many status checks, then DONE (default 0): jobs.get answers
+   * RUNNING and getQueryResults `jobComplete: false` to each of them.
+   */
   runningPolls?: number;
 }
 
@@ -204,7 +209,10 @@ export async function startBigQueryJobsReplay(opts: BigQueryJobsReplayOptions = 
       const entry = state.get(results[2]!);
       if (!entry) return bqError(res, 404, "notFound", `Not found: Job ${results[2]}`);
       const reference = { projectId: results[1], jobId: results[2], location: "US" };
-      if (fault === "job-running") return sendJson(res, 200, { kind: "bigquery#getQueryResultsResponse", jobReference: reference, jobComplete: false });
+      entry.polls++;
+      if (fault === "job-running" || entry.polls <= (entry.answer.runningPolls ?? 0)) {
+        return sendJson(res, 200, { kind: "bigquery#getQueryResultsResponse", jobReference: reference, jobComplete: false });
+      }
       if (entry.answer.error) return bqError(res, 400, entry.answer.error.reason, entry.answer.error.message);
       const all = entry.answer.rows?.values ?? [];
       const offset = Number(url.searchParams.get("pageToken") ?? "0");

@@ -61,6 +61,9 @@ function clientParams(stmt: Statement): Record<string, string | string[] | BigQu
   return Object.fromEntries(Object.entries(stmt.params).map(([k, v]) => [k, stmt.types[k] === "DATE" && typeof v === "string" ? BigQuery.date(v) : v]));
 }
 
+/** The longest a single long poll is held; BigQuery's own default for getQueryResults is 10 s. */
+const LONG_POLL_MS = 10_000;
+
 const newJobId = (kind: string) => `costmon_${kind.replace(/-/g, "_")}_${randomUUID().replace(/-/g, "")}`;
 
 const Count = (v: unknown) => {
@@ -92,7 +95,7 @@ export class BigQueryJobs {
   async select(stmt: Statement): Promise<Record<string, unknown>[]> {
     return this.rerunning(stmt.kind, async () => {
       const job = await this.insertQuery(stmt);
-      await this.finished(job, stmt.kind);
+      await this.finished(job, stmt.kind, "query");
       return this.readAll(job, stmt.kind);
     });
   }
@@ -101,7 +104,7 @@ export class BigQueryJobs {
   async dml(stmt: Statement): Promise<DmlCounts> {
     return this.rerunning(stmt.kind, async () => {
       const job = await this.insertQuery(stmt);
-      return dmlCounts(await this.finished(job, stmt.kind));
+      return dmlCounts(await this.finished(job, stmt.kind, "query"));
     });
   }
 
@@ -116,7 +119,7 @@ export class BigQueryJobs {
         retryTransient: true,
         adopt: () => this.jobRef(jobId),
       });
-      await this.finished(job, "load");
+      await this.finished(job, "load", "load");
     });
   }
 
@@ -197,8 +200,20 @@ export class BigQueryJobs {
     });
   }
 
-  /** Polls the job until it is DONE; a failed job becomes an AppError (transient ones re-run). */
-  private async finished(job: Job, what: string): Promise<JobMetadata> {
+  /**
+   * Waits until the job is DONE; a failed job becomes an AppError (transient ones re-run).
+   *
+   * A query job is waited on with getQueryResults' `timeoutMs`: BigQuery holds that call open
+   * until the query completes or the timeout passes (REST reference, jobs.getQueryResults:
+   * "timeoutMs ... how long to wait for the query to complete"), so a short query is seen as done
+   * as soon as it is, not after a fixed sleep. Once the wait says complete, jobs.get reads the
+   * status, errors and statistics at once, so a failed query is classified the same way as a
+   * failed load. A wait that ended without completion (or failed) is followed by jobs.get too,
+   * after a backoff sleep when the server answered sooner than that sleep: a server that does not
+   * hold the call is not asked in a tight loop. A load job is polled with jobs.get and backoff
+   * sleeps (jobs.get cannot be held).
+   */
+  private async finished(job: Job, what: string, kind: "query" | "load"): Promise<JobMetadata> {
     let meta = job.metadata as JobMetadata | undefined;
     let wait = this.s.pollInitialMs;
     const deadline = Date.now() + this.s.jobTimeoutMs + this.s.callTimeoutMs;
@@ -208,8 +223,11 @@ export class BigQueryJobs {
         if (Date.now() > deadline) {
           throw new AppError("deadline-exceeded", `BigQuery ${what} job still running after ${this.s.jobTimeoutMs} ms`, { retryable: true });
         }
-        await sleep(wait);
-        wait = Math.min(wait * 2, this.s.pollMaxMs);
+        const waited = kind === "query" ? await this.waitForQuery(job, Math.min(LONG_POLL_MS, Math.max(0, deadline - Date.now()))) : { complete: false, heldMs: 0 };
+        if (!waited.complete && waited.heldMs < wait) {
+          await sleep(wait - waited.heldMs);
+          wait = Math.min(wait * 2, this.s.pollMaxMs);
+        }
       }
       const [next] = await this.call(`${what} jobs.get`, () => job.getMetadata());
       meta = next as JobMetadata;
@@ -217,6 +235,26 @@ export class BigQueryJobs {
     const status = meta.status;
     if (status.errorResult) throw fromJobError(what, status.errorResult, status.errors);
     return meta;
+  }
+
+  /**
+   * Asks BigQuery to hold the answer until the query completes or `timeoutMs` passes (no rows
+   * asked for). Returns whether the query completed and how long the call was held. The client
+   * answers a `jobComplete: false` with an error when given `timeoutMs`; that and any other
+   * failure (a failed job answers with its error) are left to the jobs.get that follows.
+   */
+  private async waitForQuery(job: Job, timeoutMs: number): Promise<{ complete: boolean; heldMs: number }> {
+    const started = Date.now();
+    let complete = false;
+    try {
+      // Held open up to timeoutMs by design, so the call's own cut-off is that much longer; tried once.
+      const held = { ...this.s, maxAttempts: 1, callTimeoutMs: timeoutMs + this.s.callTimeoutMs };
+      await bigQueryCall(held, "query wait getQueryResults", () => job.getQueryResults({ autoPaginate: false, maxResults: 0, timeoutMs }));
+      complete = true;
+    } catch {
+      // jobs.get reads the job's status and error next, and classifies them.
+    }
+    return { complete, heldMs: Date.now() - started };
   }
 
   /** Reads every page of a finished query job. */

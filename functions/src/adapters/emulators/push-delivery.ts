@@ -27,6 +27,11 @@ export interface PushDeliveryOptions {
   signer: LocalOidcSigner;
   /** Builds each function's server; default functions-framework's own (function-servers.ts). */
   serverFor?: ServerFor;
+  /**
+   * The functions are served already, each by its own process as deployed (a benchmark's
+   * instances): their URLs by name, pushed to as they are; no server is started here then.
+   */
+  functionUrls?: ReadonlyMap<string, string>;
   observe?: (name: string, outcome: PushOutcome, delivery: PushDeliveryInfo) => void | Promise<void>;
   /**
    * The runtime's document store: with it, every dead-letter topic gets a recorder subscription
@@ -74,10 +79,17 @@ export async function startPushDelivery(opts: PushDeliveryOptions): Promise<Push
   const names = topicNames(config.pubsub.topic_prefix);
   const plan = planTopology(functions, names, (t) => ORDERED_TOPICS.has(t));
   const settings = { serviceAccount: pushServiceAccount(config), audience: PUSH_AUDIENCE, maxDeliveryAttempts: deliveryAttempts(config) };
-  const servers = await startFunctionServers(
-    functions.map((f) => f.name),
-    opts.serverFor,
-  );
+  const given = opts.functionUrls;
+  if (given) {
+    const missing = functions.filter((f) => !given.has(f.name)).map((f) => f.name);
+    if (missing.length > 0) throw new AppError("failed-precondition", `no URL given for ${missing.join(", ")}`);
+  }
+  const servers = given
+    ? { urls: given, close: async () => undefined }
+    : await startFunctionServers(
+        functions.map((f) => f.name),
+        opts.serverFor,
+      );
   let relay: PushRelay | undefined;
   const recorded = opts.documents ? plan.recorded : [];
   try {

@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { DuckDBDataChunk, HUGEINT, INTEGER, LIST, listValue, VARCHAR } from "@duckdb/node-api";
 import type { BudgetIncrement, BudgetKey, BudgetTotal, LlmScopeFilter, DailyRollup, IngestResult, LlmLedger, PricedLlmEvent, ReconcileCause, ReconciliationRow, UsageDimension, UsageQuery, UsageRow, UsageTotals } from "#domain/llm-usage/ledger-port.js";
 import { picoToDecimal } from "#domain/llm-usage/rates.js";
@@ -100,6 +101,13 @@ interface PendingIngest {
 export class DuckDbLlmLedger extends DuckDbStore implements LlmLedger {
   private readonly pending: PendingIngest[] = [];
   private scheduled = false;
+  /**
+   * The committed running totals this instance has read or written, by tenant, budget and period.
+   * DuckDB lets one process at a time open the file, and every write of a total goes through this
+   * object and lands here only after its transaction commits, so a hit is exactly the stored
+   * value: the budget check a gateway makes before each request reads no table.
+   */
+  private readonly totalsCache = new Map<string, bigint>();
 
   private constructor(
     db: DuckDbHandle,
@@ -115,6 +123,10 @@ export class DuckDbLlmLedger extends DuckDbStore implements LlmLedger {
     // time; at gateway volume that was a third of the ingest time. The log is still durable on
     // every commit; it is folded into the file less often.
     await db.connection.run("SET checkpoint_threshold = '256MB'");
+    // DuckDB sizes its thread pool by the machine's cores, ignoring the CPU affinity the process
+    // runs under (`taskset`, a container's cpuset); more threads than usable cores only contend.
+    // Node's count honours the affinity mask.
+    await db.connection.run(`SET threads = ${Math.max(1, availableParallelism())}`);
     await db.connection.run(`CREATE TEMP TABLE IF NOT EXISTS llm_stage (${STAGED.map(([n, , t]) => `${n} ${t.replace(" NOT NULL", "")}`).join(", ")})`);
     return new DuckDbLlmLedger(db, now);
   }
@@ -194,6 +206,7 @@ export class DuckDbLlmLedger extends DuckDbStore implements LlmLedger {
       const totals = await this.addToTotals(increments);
       await c.run("DELETE FROM llm_stage");
       await c.run("COMMIT");
+      this.remember(totals);
       group.forEach((p, i) => {
         const r = results[i] as (typeof results)[number];
         const mineTotals = totals.filter((t) => t.tenantId === p.tenantId && r.keys.has(`${t.budgetId}\u0000${t.periodKey}`)).map(({ tenantId: _t, ...rest }) => rest);
@@ -418,13 +431,24 @@ export class DuckDbLlmLedger extends DuckDbStore implements LlmLedger {
   async budgetTotals(tenantId: string, keys: readonly BudgetKey[]): Promise<BudgetTotal[]> {
     validateTenantId(tenantId);
     if (!keys.length) return [];
+    const cached = keys.map((k) => this.totalsCache.get(cacheKey(tenantId, k)));
+    if (cached.every((v) => v !== undefined)) return keys.map((k, i) => ({ budgetId: k.budgetId, periodKey: k.periodKey, pico: cached[i] as bigint }));
     return this.exec(async () => {
-      const existing = await this.readTotals(tenantId, keys, false);
-      // The usual case, one indexed read: every total exists.
-      if (existing.length === keys.length) return this.readTotals(tenantId, keys);
-      await this.startMissing(tenantId, keys);
-      return this.readTotals(tenantId, keys);
+      let totals = await this.readTotals(tenantId, keys, false);
+      // One indexed read when every total exists; otherwise the missing ones are started first.
+      if (totals.length !== keys.length) {
+        await this.startMissing(tenantId, keys);
+        totals = await this.readTotals(tenantId, keys);
+      }
+      this.remember(totals.map((t) => ({ tenantId, ...t })));
+      return totals;
     });
+  }
+
+  private remember(totals: readonly (BudgetTotal & { tenantId: string })[]): void {
+    // Budgets × periods × tenants of one instance stay far below this; the bound only guards memory.
+    if (this.totalsCache.size > 100_000) this.totalsCache.clear();
+    for (const t of totals) this.totalsCache.set(cacheKey(t.tenantId, t), t.pico);
   }
 
   async replaceBudgetTotals(tenantId: string, totals: readonly BudgetTotal[]): Promise<void> {
@@ -446,6 +470,7 @@ export class DuckDbLlmLedger extends DuckDbStore implements LlmLedger {
         await c.run("ROLLBACK");
         throw err;
       }
+      this.remember(totals.map((t) => ({ tenantId, ...t })));
     });
   }
 
@@ -482,6 +507,8 @@ export class DuckDbLlmLedger extends DuckDbStore implements LlmLedger {
     });
   }
 }
+
+const cacheKey = (tenantId: string, k: { budgetId: string; periodKey: string }) => `${tenantId}\u0000${k.budgetId}\u0000${k.periodKey}`;
 
 /** The conditions of a scope filter on llm_events, its values appended to `params`. */
 function filterConditions(f: LlmScopeFilter, params: unknown[]): string[] {

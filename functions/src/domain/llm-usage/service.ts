@@ -1,9 +1,11 @@
 import { addDays } from "#kernel/days.js";
 import { AppError } from "#kernel/errors.js";
 import type { Clock, DocumentStore } from "#kernel/ports.js";
+import type { AlertEvent } from "../alerts/alert-event.js";
+import { crossedThresholds } from "./budget-alerts.js";
 import { type BudgetStanding, budgetIncrements, currentKeys, type HardLimitBudget, loadHardLimitBudgets, requestInScope, standings } from "./budgets.js";
 import { eventsOf, type LlmTags, type RecordLlmUsageRequest } from "./event.js";
-import type { BudgetTotal, LlmLedger, PricedLlmEvent, ReconcileCause } from "./ledger-port.js";
+import type { BudgetIncrement, BudgetTotal, LlmLedger, PricedLlmEvent, ReconcileCause } from "./ledger-port.js";
 import type { Pricer } from "./price-catalog.js";
 import { priceEvents } from "./price-events.js";
 import { picoToDecimal } from "./rates.js";
@@ -18,6 +20,22 @@ export interface LlmUsageServiceOptions {
   budgetCacheTtlMs: number;
   /** Oldest request day accepted, counted back from today (late gateway batches). */
   maxAgeDays: number;
+  /** The dashboard that threshold alerts link to. */
+  dashboardUrl: string;
+}
+
+export interface RecordOptions {
+  /**
+   * Answer resource-exhausted past a hard limit (the default, for a gateway waiting on the answer).
+   * False for a channel nobody waits on (the Pub/Sub topic): the spent budgets are then returned.
+   */
+  enforce?: boolean;
+  /**
+   * Where the `llm_budget.crossed` events go when this call moves a hard-limited budget's running
+   * total across one of its thresholds (the callers publish them to the alerts topic). A failure
+   * is reported in the result, not thrown: the events are stored by then.
+   */
+  publishAlerts?: (events: AlertEvent[]) => Promise<unknown>;
 }
 
 export interface RecordResult {
@@ -26,6 +44,10 @@ export interface RecordResult {
   /** Our cost of the events stored by this call. */
   costUsd: string;
   events: { eventId: string; costUsd: string; priceSource: string; priceVersion: string; flag: ReconcileCause | null }[];
+  /** With `enforce: false`: the hard-limited budgets in scope that are spent. */
+  exhausted?: BudgetStanding[];
+  /** Threshold alerts this call raised, and whether they reached the alerts topic (the events are stored either way). */
+  alerts?: { raised: number; published: boolean };
 }
 
 /**
@@ -73,10 +95,15 @@ export function createLlmUsageService(o: LlmUsageServiceOptions) {
      * recorded in the details, so the gateway stops sending traffic. A retry of the same events
      * stores nothing and answers the same.
      */
-    async record(tenantId: string, input: RecordLlmUsageRequest): Promise<RecordResult> {
+    async record(tenantId: string, input: RecordLlmUsageRequest, opts: RecordOptions = {}): Promise<RecordResult> {
       const priced = priceEvents(tenantId, eventsOf(input), await o.pricer(), acceptedDays());
       const [ledger, budgets] = await Promise.all([o.ledger(), budgetsOf(tenantId)]);
-      const result = await ledger.ingest(tenantId, priced, (inserted) => budgetIncrements(budgets, inserted));
+      // The ledger may call this again if its group commit falls back to one call at a time: the last call's are the ones stored.
+      let increments: BudgetIncrement[] = [];
+      const result = await ledger.ingest(tenantId, priced, (inserted) => {
+        increments = budgetIncrements(budgets, inserted);
+        return increments;
+      });
       let pico = 0n;
       for (const e of result.inserted) pico += e.costPico;
       const out: RecordResult = {
@@ -85,10 +112,21 @@ export function createLlmUsageService(o: LlmUsageServiceOptions) {
         costUsd: picoToDecimal(pico),
         events: result.inserted.map((e: PricedLlmEvent) => ({ eventId: e.eventId, costUsd: e.costUsd, priceSource: e.priceSource, priceVersion: e.priceVersion, flag: e.flag })),
       };
+      if (opts.publishAlerts && result.totals.length) {
+        const events = crossedThresholds(budgets, result.totals, increments, { tenantId, now: o.clock.now(), dashboardUrl: o.dashboardUrl });
+        if (events.length) {
+          const published = await opts.publishAlerts(events).then(
+            () => true,
+            () => false,
+          );
+          out.alerts = { raised: events.length, published };
+        }
+      }
       const touched = budgets.filter(({ budget, filter }) => filter && priced.some((e) => requestInScope(budget, e.provider, e.model, e.tags)));
       if (touched.length) {
         const over = (await current(ledger, tenantId, touched, result.totals)).filter((b) => b.exhausted);
-        if (over.length) throw exhausted(over, { accepted: out.accepted, duplicates: out.duplicates.length, costUsd: out.costUsd });
+        if (over.length && opts.enforce !== false) throw exhausted(over, { accepted: out.accepted, duplicates: out.duplicates.length, costUsd: out.costUsd });
+        if (opts.enforce === false) out.exhausted = over;
       }
       return out;
     },

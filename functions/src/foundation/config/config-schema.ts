@@ -208,6 +208,8 @@ export const AppConfigSchema = z.strictObject({
     budget_cache_ttl: duration(),
     /** Oldest request day recordLlmUsage accepts, in days before today. */
     max_age_days: intIn(1, 400),
+    /** The tenant whose ledger holds the platform's own LLM calls (trackLlmCall), priced and budgeted as any tenant's. */
+    platform_tenant: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/, "a tenant id"),
   }),
 });
 

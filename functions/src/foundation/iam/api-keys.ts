@@ -37,6 +37,12 @@ export interface ApiKeyService {
   create(tenantId: string, spec: NewApiKey, createdBy: string): Promise<{ key: string; record: ApiKeyRecord }>;
   /** The active record for a presented key, or null when unknown or revoked. */
   verify(key: string): Promise<ApiKeyRecord | null>;
+  /**
+   * The active records whose key starts with `prefix` (`cm_XXXXXXXX`), in any tenant: what a
+   * message signed with a key (api-key-signature.ts) names. Prefixes are random, so this is one
+   * record but for a one-in-10^14 collision, which the signature then tells apart.
+   */
+  findByPrefix(prefix: string): Promise<ApiKeyRecord[]>;
   /** Revokes a key of this tenant by prefix; not-found for another tenant's key. */
   revoke(tenantId: string, prefix: string): Promise<ApiKeyRecord>;
   list(tenantId: string): Promise<ApiKeyRecord[]>;
@@ -88,6 +94,11 @@ export function createApiKeyService(store: DocumentStore, clock: Clock = systemC
       if (!looksLikeApiKey(key)) return null;
       const rec = await store.get<ApiKeyRecord>(indexPath(hashApiKey(key)));
       return rec && rec.revokedAt === null ? rec : null;
+    },
+    async findByPrefix(prefix) {
+      if (!/^cm_[A-Za-z0-9]{8}$/.test(prefix)) return [];
+      const page = await store.list<ApiKeyRecord>(paths.apiKeyIndexes(), { where: [["prefix", "==", prefix]], limit: 5 });
+      return page.docs.map((d) => d.data).filter((r) => r.revokedAt === null);
     },
     async revoke(tenantId, prefix) {
       const page = await store.list<ApiKeyRecord>(paths.apiKeys(tenantId), {
