@@ -43,6 +43,7 @@ export const ENTRY_POINTS = {
   sendDigests: () => import("./entrypoints/scheduler/send-digests.js"),
   syncRecommendations: () => import("./entrypoints/scheduler/sync-recommendations.js"),
   health: () => import("./entrypoints/http/health.js"),
+  mcp: () => import("./entrypoints/http/mcp.js"),
 } as const;
 
 export type EntryPointName = keyof typeof ENTRY_POINTS;

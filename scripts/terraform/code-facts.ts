@@ -381,7 +381,8 @@ const BASE_ENV = ["env", "runtime", "project.id"];
  * What a function needs, by rule from its facts:
  * - BigQuery: `write` when it calls CostWarehouse.replaceWindow or upsert, `read` for any other
  *   warehouse use; then the bigquery.* keys are needed;
- * - Firebase Auth (revocation lookups): callables, and health (platform admins may read details);
+ * - Firebase Auth (revocation lookups): callables, health (platform admins may read details) and
+ *   mcp (bearer ID tokens);
  * - secrets: SecretStore calls by name; CredentialStore calls, `sourceFor` (the collectors read
  *   credentials) and `prefetchCredentials` on `cloud-creds`; the dispatcher reads `alert-secrets`;
  * - the operations channel's secrets: users of `opsAlerts` or of the dispatcher (it alerts the
@@ -426,7 +427,7 @@ export function needsOf(f: FunctionFacts): FunctionNeeds {
   for (const list of [secrets.read, secrets.write, secrets.delete]) list.sort();
   return {
     bigquery,
-    firebaseAuth: f.trigger === "callable" || f.name === "health",
+    firebaseAuth: f.trigger === "callable" || f.name === "health" || f.name === "mcp",
     publishes: f.publishes,
     secrets,
     configSecrets,

@@ -51,7 +51,7 @@ describe("the real terraform/", () => {
     expect(counts.google_bigquery_table).toBe(5);
     expect(counts.google_billing_budget).toBe(1);
     const preview = formatPlan("envs/dev", plan as NonNullable<typeof plan>);
-    expect(preview).toMatch(/google_cloud_run_v2_service\s+37/);
+    expect(preview).toMatch(/google_cloud_run_v2_service\s+38/);
     expect(preview).toMatch(/\d+ to add, 0 to change, 0 to destroy/);
   });
 });

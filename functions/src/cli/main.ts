@@ -157,7 +157,7 @@ ${EXIT_CODES_HELP}`,
 
   program
     .command("mcp")
-    .description("serve MCP over stdio as the read-only local operator of one tenant (tools: get_costs)")
+    .description("serve MCP over stdio as the read-only local operator of one tenant (costs, anomalies, forecasts, budgets, recommendations, LLM usage, tags)")
     .requiredOption("--tenant <tenantId>", "the tenant every tool answers for", tenantId)
     .addOption(dataDirOption())
     .addOption(configDirOption())

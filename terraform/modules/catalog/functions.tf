@@ -191,5 +191,13 @@ locals {
       timeout_seconds = 10
       cpu_idle        = false
     })
+
+    # MCP over Streamable HTTP: verifies bearer ID tokens and API keys itself, reads the ledger.
+    mcp = merge(local.callable, {
+      trigger         = "http"
+      bigquery        = "read"
+      memory          = "1Gi"
+      timeout_seconds = 120
+    })
   }
 }

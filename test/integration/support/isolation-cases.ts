@@ -97,3 +97,11 @@ export const VALID_STATUS: Record<string, Status> = {
 
 /** Ways to name another tenant inside `data`: all must be refused by the strict schemas. */
 export const FORGED_TENANT_KEYS = ["tenantId", "tenant_id", "tenant", "TenantId", "tenantID", "orgId", "__proto__", "owner", "uid", "ownerId"];
+
+/**
+ * Deployed functions that hold tenant data but do not speak the callable protocol, and the suite
+ * that runs the same attacks against them in their own protocol.
+ */
+export const OTHER_PROTOCOL_SUITES: Record<string, string> = {
+  mcp: "test/mcp/isolation.test.ts",
+};
