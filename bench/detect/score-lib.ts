@@ -15,6 +15,8 @@ export interface Label {
   end: string;
   ramp_days?: number | null;
   kind?: string;
+  /** Set by generate-heldout.ts on an increase that starts within 56 days after a multi-day drop or holiday dip. */
+  after_episode?: boolean;
 }
 
 export interface LabelledSet {
@@ -49,6 +51,9 @@ export interface Score {
   recall: number;
   f1: number;
   medianDelayDays: number | null;
+  /** Recall on the increases that follow a multi-day episode, and on all the others. */
+  recallAfterEpisode: { events: number; tp: number; recall: number | null };
+  recallOtherwise: { events: number; tp: number; recall: number | null };
   missed: string[];
   falsePositives: string[];
 }
@@ -62,7 +67,11 @@ export function scoreFlags(set: LabelledSet, flags: Map<string, Set<string>>): S
   let tp = 0;
   const delays: number[] = [];
   const missed: string[] = [];
+  const after = { events: 0, tp: 0, recall: null as number | null };
+  const other = { events: 0, tp: 0, recall: null as number | null };
   for (const l of inc) {
+    const bucket = l.after_episode === true ? after : other;
+    bucket.events++;
     const s = ms(l.start);
     const f = [...(flags.get(l.series_id) ?? [])]
       .map(ms)
@@ -70,6 +79,7 @@ export function scoreFlags(set: LabelledSet, flags: Map<string, Set<string>>): S
       .sort((a, b) => a - b);
     if (f.length > 0) {
       tp++;
+      bucket.tp++;
       delays.push(((f[0] as number) - s) / DAY);
     } else missed.push(`${l.series_id} ${l.kind ?? ""} ${l.type} ${l.start}`);
   }
@@ -90,6 +100,7 @@ export function scoreFlags(set: LabelledSet, flags: Map<string, Set<string>>): S
       prev = d;
     }
   }
+  for (const b of [after, other]) b.recall = b.events > 0 ? b.tp / b.events : null;
   const precision = tp / Math.max(1, tp + fpEvents);
   const recall = tp / Math.max(1, inc.length);
   const f1 = (2 * precision * recall) / Math.max(1e-9, precision + recall);
@@ -103,6 +114,8 @@ export function scoreFlags(set: LabelledSet, flags: Map<string, Set<string>>): S
     recall,
     f1,
     medianDelayDays: delays[Math.floor(delays.length / 2)] ?? null,
+    recallAfterEpisode: after,
+    recallOtherwise: other,
     missed,
     falsePositives,
   };

@@ -36,7 +36,8 @@ describe("costmon analyze on imported data", () => {
 
   beforeAll(async () => {
     writeFileSync(join(dir, "spike.csv"), spikeCsv());
-    writeFileSync(join(dir, "spike-eur.csv"), spikeCsv("EUR").replaceAll("Amazon EC2", "Amazon S3"));
+    // Another billing account, billed in EUR: an import replaces only the billing accounts it holds.
+    writeFileSync(join(dir, "spike-eur.csv"), spikeCsv("EUR").replaceAll("Amazon EC2", "Amazon S3").replaceAll(",ba1,", ",ba-eur,"));
     expect((await costmon("import", "--format", "focus", "--file", join(dir, "spike.csv"), "--tenant", "spike", "--data-dir", dataDir)).code).toBe(0);
     expect((await costmon("import", "--format", "focus", "--file", join(dir, "spike.csv"), "--tenant", "two-currencies", "--data-dir", dataDir)).code).toBe(0);
     expect((await costmon("import", "--format", "focus", "--file", join(dir, "spike-eur.csv"), "--tenant", "two-currencies", "--data-dir", dataDir)).code).toBe(0);

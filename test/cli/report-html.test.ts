@@ -17,6 +17,7 @@ const base = (over: Partial<ReportData> = {}): ReportData => ({
   ],
   allocation: { tagKey: "team", slices: [{ value: null, cost: "1234.5" }] },
   llmUsage: [],
+  backtest: null,
   ...over,
 });
 
@@ -39,6 +40,16 @@ describe("renderReportHtml", () => {
     expect(renderReportHtml(base())).not.toContain('id="llm-h"');
     expect(renderReportHtml(base({ llmUsage: [{ id: "d1", costUsd: "3" }] }))).toContain('id="llm-h"');
     expect(renderReportHtml(base())).toMatch(/Untagged: 1\.234,50\u00a0€ \(100\s?%\)/);
+  });
+
+  it("shows the backtest's month, actual and error in the tenant's currency, or says why it is missing", () => {
+    const html = renderReportHtml(base({ backtest: { month: "2026-10", actual: "1240", absError: "930.5", errorShare: 0.75, days: 31, inside80: 3, inside95: 9 } }));
+    expect(html).toContain('id="backtest-h"');
+    expect(html).toContain("1.240,00\u00a0€");
+    expect(html).toContain("930,50\u00a0€");
+    expect(html).toMatch(/75\s?%/);
+    expect(html).toContain("3 of 31");
+    expect(renderReportHtml(base())).toContain("Not enough history before the last complete month");
   });
 
   it("loads no external resource", () => {

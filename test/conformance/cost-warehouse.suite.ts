@@ -56,16 +56,22 @@ export function describeCostWarehouseConformance(name: string, makeWarehouse: ()
         expect(s).toEqual(stats({ unchanged: 1 }));
       });
 
-      it("a changed amount, tag or quantity is an update, and the new values count", async () => {
+      it("a changed amount or quantity is an update, and the new values count", async () => {
         await wh.upsert(A, [day("2026-01-01"), day("2026-01-02"), day("2026-01-03")]);
         const s = await wh.upsert(A, [
           day("2026-01-01", { billed_cost: "4.25" }),
-          day("2026-01-02", { tags: { team: "web" } }),
-          day("2026-01-03", { pricing_quantity: "3", pricing_unit: "hour" }),
+          day("2026-01-02", { pricing_quantity: "3" }),
           day("2026-01-04"),
         ]);
-        expect(s).toEqual(stats({ inserted: 1, updated: 3 }));
+        expect(s).toEqual(stats({ inserted: 1, updated: 2, unchanged: 0 }));
         expect(await wh.totals(A)).toEqual({ rows: 4, billed_cost: "7.25", effective_cost: "4" });
+      });
+
+      it("a row with another tag set or pricing unit is another record (the key covers both), not an update", async () => {
+        await wh.upsert(A, [day("2026-01-01")]);
+        const s = await wh.upsert(A, [day("2026-01-01", { tags: { team: "web" } }), day("2026-01-01", { pricing_quantity: "3", pricing_unit: "hour" })]);
+        expect(s).toEqual(stats({ inserted: 2 }));
+        expect(await wh.totals(A)).toEqual({ rows: 3, billed_cost: "3", effective_cost: "3" });
       });
 
       it("duplicate keys in one batch: the last one wins and counts once", async () => {
@@ -218,6 +224,16 @@ export function describeCostWarehouseConformance(name: string, makeWarehouse: ()
         );
         expect(s).toEqual(stats({ deleted: 1 }));
         expect((await wh.totals(A)).rows).toBe(6);
+      });
+
+      it("with billingAccountIds, only those billing accounts' rows can vanish, and a row of another is refused", async () => {
+        await seed();
+        await wh.upsert(A, [day("2026-03-02", { resource_id: "other-payer", billing_account_id: "ba-2" })]);
+        const window = { start: "2026-03-01", end: "2026-03-03" };
+        const s = await wh.replaceWindow({ ...scope(), billingAccountIds: ["ba-2"] }, window, []);
+        expect(s).toEqual(stats({ deleted: 1 }));
+        expect((await wh.totals(A)).rows).toBe(7);
+        await expect(wh.replaceWindow({ ...scope(), billingAccountIds: ["ba-2"] }, window, [rec({ charge_period_start: "2026-03-02" })])).rejects.toThrow(/billing accounts/);
       });
 
       it("replacing with the same rows twice is idempotent", async () => {

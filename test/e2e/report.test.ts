@@ -6,6 +6,7 @@ import { pathToFileURL } from "node:url";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { projectPath } from "#cli/project-root.js";
+import { lastCompleteMonth } from "#cli/report/report-backtest.js";
 import { runCostmon } from "../support/run-costmon.js";
 import { launchChromium } from "../support/chromium.js";
 
@@ -118,5 +119,30 @@ describe("HTML report in headless Chromium", () => {
     }
     // The demo injects anomalies; a report without a single marker would not test them.
     expect(markersSeen).toBeGreaterThan(0);
+  });
+
+  it("shows forecast against actual for the last complete month, its actual equal to the costs command's", async () => {
+    let tables = 0;
+    for (const t of nightly.tenants) {
+      const month = lastCompleteMonth(String(t.analysis?.asOf));
+      const costs = await runCostmon("costs", "--tenant", t.tenantId, "--data-dir", join(dir, "data"), "--from", month.start, "--to", month.end, "--format", "json");
+      const totals = JSON.parse(costs.stdout).totals as { currency: string; billedCost: string }[];
+      const page = await browser.newPage();
+      await page.goto(pathToFileURL(join(dir, "nightly-reports", `${t.tenantId}.html`)).href);
+      await expect(page.locator("#backtest-h").textContent()).resolves.toContain("last complete month");
+      if ((await page.locator("#backtest-table").count()) > 0) {
+        tables++;
+        const cell = (label: string) => page.locator("#backtest-table tr", { hasText: label }).first().locator("td").textContent();
+        await expect(cell("Month")).resolves.toBe(month.start.slice(0, 7));
+        // The report's currency is the tenant's (USD for the demo tenants); the amount is the ledger's, to the cent.
+        const usd = totals.find((x) => x.currency === "USD");
+        const actual = (await cell("Actual")) ?? "";
+        expect(Number(actual.replace(/[^\d.-]/g, ""))).toBeCloseTo(Number(usd?.billedCost ?? "NaN"), 2);
+        await expect(cell("share of actual")).resolves.toMatch(/^\d[\d,.]*\s?%$/);
+      }
+      await page.close();
+    }
+    // The demo ledger holds months of history: at least one tenant has a scored month.
+    expect(tables).toBeGreaterThan(0);
   });
 });

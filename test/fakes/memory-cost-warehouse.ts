@@ -67,6 +67,7 @@ export class MemoryCostWarehouse implements CostWarehouse {
         r.provider === s.provider &&
         r.source === s.source &&
         (!s.subAccountIds || s.subAccountIds.includes(r.sub_account_id)) &&
+        (!s.billingAccountIds || s.billingAccountIds.includes(r.billing_account_id)) &&
         inWindow(r, w);
       if (owned && !keep.has(key)) {
         table.delete(key);

@@ -3,6 +3,7 @@ import { Argument, Command, CommanderError, Option } from "commander";
 import { accountId, collect, currencyCode, EXIT_CODES_HELP, existingPath, isoDate, nonNegative, positiveInt, tenantId } from "./args.js";
 import { TEMPLATE_NAMES } from "#domain/onboarding/account-templates.js";
 import { parseGroupBy } from "./costs/cost-report.js";
+import { parseTagKeys } from "./costs/tag-coverage.js";
 import { formatCount } from "./format.js";
 import { packageVersion, projectPath } from "./project-root.js";
 import { UsageError } from "./usage-error.js";
@@ -76,9 +77,9 @@ function buildProgram(status: { code: number }): Command {
 
   program
     .command("import")
-    .description("import a billing file into a tenant's ledger (idempotent: importing it again changes nothing)")
+    .description("import the files of one billing export into a tenant's ledger as one unit (importing it again changes nothing)")
     .addOption(new Option("--format <format>", "file format").choices(["focus", "gcp-export", "aws-ce", "azure-query"]).makeOptionMandatory())
-    .requiredOption("--file <file>", "the file to import", existingPath)
+    .requiredOption("--file <file>", "a file of the unit; repeat for each file. For focus also a folder (every .csv, .csv.gz and .parquet under it) or an export manifest (AWS Data Exports Manifest.json, Azure export manifest.json)", (v: string, prev: string[] = []) => [...prev, existingPath(v)])
     .requiredOption("--tenant <tenantId>", "the tenant that owns the data", tenantId)
     .addOption(dataDirOption())
     .addOption(configDirOption())
@@ -86,12 +87,18 @@ function buildProgram(status: { code: number }): Command {
       "after",
       `\nFormats: focus (FOCUS CSV or Parquet), gcp-export (BigQuery billing export rows as a JSON array,
 pretty-printed or not, or newline-delimited JSON), aws-ce (a GetCostAndUsage response), azure-query
-(a Cost Management query response). A rejected row is reported on stderr with its file, line and
-column; the other rows are imported. The result (counts and billed cost per provider and currency)
-is JSON on stdout.
+(a Cost Management query response). FOCUS files may be CSV, gzip-compressed CSV or Parquet (snappy,
+gzip, zstd...). The files named are one unit: rows of one record spread over several files are summed,
+and the unit replaces the ledger's rows of the same format inside the unit's days (first to last charge
+day), so a restated export replaces the earlier one and nothing doubles. Import the parts of one
+export together, not one by one. A rejected row is reported on stderr with its file, line and column;
+the other rows are imported. The result (counts, window and billed cost per provider and currency) is
+JSON on stdout.
 
 Examples:
   costmon import --format focus --file export.csv --tenant acme
+  costmon import --format focus --file part-00001.csv.gz --file part-00002.csv.gz --tenant acme
+  costmon import --format focus --file exports/focus/metadata/BILLING_PERIOD=2026-11/focus-Manifest.json --tenant acme
   costmon import --format gcp-export --file billing.json --tenant acme --data-dir /tmp/ledger
   costmon costs --tenant acme --group-by provider
 ${EXIT_CODES_HELP}`,
@@ -108,6 +115,8 @@ ${EXIT_CODES_HELP}`,
     .option("--from <YYYY-MM-DD>", "first day (default: the ledger's first day for the tenant)", isoDate)
     .option("--to <YYYY-MM-DD>", "last day, inclusive (default: the ledger's last day for the tenant)", isoDate)
     .option("--group-by <dims>", "provider, account, service, region or tag:KEY; repeat or separate with commas", parseGroupBy)
+    .option("--convert", "also total every currency in the tenant's reporting currency (config currency), day by day with config's dated rate table; refused when a day lacks a rate")
+    .option("--tag-coverage <keys>", "instead of costs: per tag key, the share of usage spend (effective cost) whose records carry it, and the untagged rest", parseTagKeys)
     .addOption(new Option("--granularity <granularity>", "one row per day or per calendar month").choices(["daily", "monthly"]).default("daily"))
     .addOption(new Option("--format <format>", "table for people; csv and json for machines").choices(["table", "csv", "json"]).default("table"))
     .option("--output <file>", "write to this file; - for stdout", "-")
@@ -122,6 +131,8 @@ Examples:
   costmon costs --tenant acme-retail
   costmon costs --tenant acme-retail --group-by provider --group-by tag:team --granularity monthly --format csv
   costmon costs --tenant acme-retail --from 2026-11-01 --to 2026-11-30 --format json --output november.json
+  costmon costs --tenant acme-retail --group-by tag:team      (untagged spend is the row without a value)
+  costmon costs --tenant acme-retail --tag-coverage team,env   (coverage % of usage spend per tag key)
 ${EXIT_CODES_HELP}`,
     )
     .action(async (opts) => {

@@ -184,6 +184,7 @@ describe("BigQuery statements of the warehouse", () => {
   it.each<[string, WindowScope]>([
     ["without sub accounts", scope],
     ["with sub accounts", { ...scope, subAccountIds: ["p1", "p2"] }],
+    ["with billing accounts (an import unit)", { ...scope, billingAccountIds: ["ba-1"] }],
   ])("the replaceWindow MERGE %s deletes only the scope's rows in the window", (_label, s) => {
     const stmt = mergeStatement({ target: LEDGER, staging: STAGING, tenantId: s.tenantId, window, replace: s });
     const accesses = expectScoped(stmt, true);
@@ -192,17 +193,20 @@ describe("BigQuery statements of the warehouse", () => {
     expect(del!.conds.some((c) => pinsParam(c, "provider", "provider"))).toBe(true);
     expect(del!.conds.some((c) => pinsParam(c, "source", "source"))).toBe(true);
     expect(del!.conds.some((c) => pinsParam(c, "sub_account_id", "sub_account_ids"))).toBe(s.subAccountIds !== undefined);
+    expect(del!.conds.some((c) => pinsParam(c, "billing_account_id", "billing_account_ids"))).toBe(s.billingAccountIds !== undefined);
   });
 
   it.each<[string, WindowScope]>([
     ["without sub accounts", scope],
     ["with sub accounts", { ...scope, subAccountIds: ["p1"] }],
+    ["with billing accounts", { ...scope, billingAccountIds: ["ba-1"] }],
   ])("the replaceWindow DELETE (no records) %s is scoped", (_label, s) => {
     const stmt = deleteWindowStatement(LEDGER, s, window);
     const [del] = expectScoped(stmt, true);
     expect(del!.how).toBe("delete");
     expect(del!.conds.some((c) => pinsParam(c, "provider", "provider")) && del!.conds.some((c) => pinsParam(c, "source", "source"))).toBe(true);
     expect(del!.conds.some((c) => pinsParam(c, "sub_account_id", "sub_account_ids"))).toBe(s.subAccountIds !== undefined);
+    expect(del!.conds.some((c) => pinsParam(c, "billing_account_id", "billing_account_ids"))).toBe(s.billingAccountIds !== undefined);
   });
 
   it.each(HISTORY_TABLES.map((t) => [`${t.dataset}.${t.table}`, t] as const))("CREATE TABLE for %s parses", (_name, t) => {

@@ -46,6 +46,7 @@ export interface MergeInput {
 function scopeConditions(p: StatementParams, scope: WindowScope, prefix: string): string[] {
   const conds = [`${prefix}provider = ${p.add("provider", scope.provider, "STRING")}`, `${prefix}source = ${p.add("source", scope.source, "STRING")}`];
   if (scope.subAccountIds) conds.push(`${prefix}sub_account_id IN UNNEST(${p.add("sub_account_ids", scope.subAccountIds, ["STRING"])})`);
+  if (scope.billingAccountIds) conds.push(`${prefix}billing_account_id IN UNNEST(${p.add("billing_account_ids", scope.billingAccountIds, ["STRING"])})`);
   return conds;
 }
 

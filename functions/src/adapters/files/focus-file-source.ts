@@ -3,29 +3,36 @@ import { FocusImportError, type RowSource, type SourceRow } from "#domain/billin
 import { readCsvRows } from "./focus-csv-reader.js";
 import { readParquetRows } from "./focus-parquet-reader.js";
 
-/** Parquet files start with the magic bytes "PAR1"; anything else is read as CSV. */
-async function isParquet(path: string): Promise<boolean> {
+type FileKind = "parquet" | "csv.gz" | "csv";
+
+/**
+ * Told by content, not by name: Parquet files start with the magic bytes "PAR1", gzip streams
+ * with 1f 8b (RFC 1952 §2.3.1); anything else is read as CSV.
+ */
+async function fileKind(path: string): Promise<FileKind> {
   const fh = await open(path, "r");
   try {
     const { buffer, bytesRead } = await fh.read(Buffer.alloc(4), 0, 4, 0);
-    return bytesRead === 4 && buffer.toString("latin1") === "PAR1";
+    if (bytesRead === 4 && buffer.toString("latin1") === "PAR1") return "parquet";
+    if (bytesRead >= 2 && buffer[0] === 0x1f && buffer[1] === 0x8b) return "csv.gz";
+    return "csv";
   } finally {
     await fh.close();
   }
 }
 
 async function* readFileRows(path: string): AsyncGenerator<SourceRow> {
-  let parquet: boolean;
+  let kind: FileKind;
   try {
-    parquet = await isParquet(path);
+    kind = await fileKind(path);
   } catch (e) {
     throw new FocusImportError(`${path}: cannot open: ${(e as Error).message}`, path);
   }
-  yield* parquet ? readParquetRows(path) : readCsvRows(path);
+  yield* kind === "parquet" ? readParquetRows(path) : readCsvRows(path, kind === "csv.gz");
 }
 
 /**
- * A CSV or Parquet file as the rows the FOCUS pipeline consumes, labelled with its path. Nothing
+ * A CSV, gzip-compressed CSV or Parquet file as the rows the FOCUS pipeline consumes, labelled with its path. Nothing
  * is opened until the rows are pulled, so the pipeline checks its options first; a missing or
  * unreadable file is then a FocusImportError.
  *

@@ -1,4 +1,5 @@
 import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects, parquetSchema } from "hyparquet";
+import { compressors } from "hyparquet-compressors";
 import { FocusImportError, type SourceRow } from "#domain/billing/providers/focus/types.js";
 
 const CHUNK_ROWS = 10_000;
@@ -19,7 +20,8 @@ function toText(value: unknown, scale: number | undefined): string | null {
 }
 
 /**
- * Streams a Parquet file as rows, header (the top-level column names) first, reading
+ * Streams a Parquet file (uncompressed, snappy, gzip, zstd, brotli or lz4) as rows, header (the
+ * top-level column names) first, reading
  * CHUNK_ROWS rows at a time. Line numbers mimic the CSV the file would be: header = 1,
  * data row i (0-based) = i + 2.
  *
@@ -37,13 +39,13 @@ export async function* readParquetRows(path: string): AsyncGenerator<SourceRow> 
     const total = Number(metadata.num_rows);
     for (let start = 0; start < total; start += CHUNK_ROWS) {
       const end = Math.min(total, start + CHUNK_ROWS);
-      const rows = await parquetReadObjects({ file, metadata, rowStart: start, rowEnd: end });
+      const rows = await parquetReadObjects({ file, metadata, compressors, rowStart: start, rowEnd: end });
       for (const [i, row] of rows.entries()) {
         yield { line: start + i + 2, cells: top.map((name, c) => toText(row[name], scales[c])) };
       }
     }
   } catch (e) {
-    // Corrupt file or a codec hyparquet cannot decode without hyparquet-compressors (gzip, zstd...).
+    // Corrupt file or an unknown codec (hyparquet-compressors adds gzip, zstd, brotli, lz4 to snappy).
     throw new FocusImportError(`${path}: cannot read Parquet: ${(e as Error).message}`, path);
   }
 }

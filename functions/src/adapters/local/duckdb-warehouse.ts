@@ -249,7 +249,11 @@ export class DuckDbCostWarehouse extends DuckDbStore implements CostWarehouse {
     let subs = "";
     if (scope.subAccountIds) {
       params.push(listValue(scope.subAccountIds));
-      subs = "AND list_contains($6, sub_account_id)";
+      subs = `AND list_contains($${params.length}, sub_account_id)`;
+    }
+    if (scope.billingAccountIds) {
+      params.push(listValue(scope.billingAccountIds));
+      subs += ` AND list_contains($${params.length}, billing_account_id)`;
     }
     const r = await this.db.connection.run(
       `DELETE FROM daily_costs

@@ -26,6 +26,7 @@ const WindowScopeSchema = z
     tenantId: TenantId,
     provider: CostRecordSchema.shape.provider,
     subAccountIds: z.array(z.string()).min(1, "subAccountIds, when given, must not be empty").optional(),
+    billingAccountIds: z.array(z.string()).min(1, "billingAccountIds, when given, must not be empty").max(10_000).optional(),
     source: z.string().min(1),
   })
   .strict();
@@ -142,12 +143,14 @@ export function prepareRecords(tenantId: string, records: readonly CostRecord[])
 /** Checks that replaceWindow's records all fall inside the scope and window it replaces. */
 export function checkRecordsInScope(scope: WindowScope, window: DayWindow, records: readonly CostRecord[]): void {
   const subs = scope.subAccountIds ? new Set(scope.subAccountIds) : null;
+  const billing = scope.billingAccountIds ? new Set(scope.billingAccountIds) : null;
   records.forEach((r, i) => {
     const where = `record at index ${i} (${r.record_key})`;
     const refuse = (field: string, message: string) => new InputError(`${where} ${message}`, [{ path: `records.${i}.${field}`, message }]);
     if (r.provider !== scope.provider) throw refuse("provider", `has provider ${r.provider}, not ${scope.provider}`);
     if (r.source !== scope.source) throw refuse("source", `has source ${r.source}, not ${scope.source}`);
     if (subs && !subs.has(r.sub_account_id)) throw refuse("sub_account_id", "is outside the scope's sub accounts");
+    if (billing && !billing.has(r.billing_account_id)) throw refuse("billing_account_id", "is outside the scope's billing accounts");
     if (r.charge_period_start < window.start || r.charge_period_start > window.end) {
       throw refuse("charge_period_start", `is dated ${r.charge_period_start}, outside ${window.start}..${window.end}`);
     }

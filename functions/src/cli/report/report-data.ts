@@ -3,6 +3,7 @@ import type { AppDeps } from "../../deps.js";
 import { paths } from "#kernel/document-paths.js";
 import { addDays } from "#kernel/days.js";
 import { buildCostReport } from "../costs/cost-report.js";
+import { gatherBacktest, type ReportBacktest } from "./report-backtest.js";
 
 /**
  * What one tenant's HTML report shows, gathered from the stores the nightly writes: the latest run's
@@ -35,6 +36,8 @@ export interface ReportData {
   }[];
   allocation: { tagKey: string; slices: { value: string | null; cost: string }[] };
   llmUsage: { id: string; [k: string]: unknown }[];
+  /** Forecast against actual for the last complete month; null without enough history. */
+  backtest: ReportBacktest | null;
 }
 
 const DAYS = 90;
@@ -68,6 +71,7 @@ export async function gatherReportData(deps: AppDeps, tenantId: string, opts: { 
     anomalies: [],
     allocation: { tagKey: opts.tagKey, slices: [] },
     llmUsage: [],
+    backtest: null,
   };
   if (!asOf) return data;
   const window = { start: addDays(asOf, -(DAYS - 1)), end: asOf };
@@ -141,5 +145,6 @@ export async function gatherReportData(deps: AppDeps, tenantId: string, opts: { 
 
   const llm = await documents.list<Record<string, unknown>>(paths.llmUsageDaily(tenantId), { limit: 200 });
   data.llmUsage = llm.docs.map((d) => ({ ...d.data, id: d.id }));
+  data.backtest = await gatherBacktest(warehouse, tenantId, currency, asOf);
   return data;
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { formatMoney } from "../format.js";
+import type { ReportBacktest } from "./report-backtest.js";
 import type { ReportData } from "./report-data.js";
 
 /**
@@ -74,6 +75,11 @@ export function renderReportHtml(d: ReportData): string {
         : "<p>No forecast yet: run the nightly first.</p>",
     ),
     section(
+      "backtest",
+      "Forecast against actual, last complete month",
+      d.backtest ? backtestBody(d.backtest, money, d.locale) : "<p>Not enough history before the last complete month to replay the forecast.</p>",
+    ),
+    section(
       "daily",
       `Daily cost, last ${d.daily.dates.length} days, by provider and service`,
       `${chart("chart-daily", "Stacked bar chart of daily cost by provider and service, with anomalies marked")}${
@@ -125,6 +131,22 @@ ${sections}
 </body>
 </html>
 `;
+}
+
+/** The replayed forecast's error for one month, as a short table (no chart: three numbers). */
+function backtestBody(b: ReportBacktest, money: (v: string) => string, locale: string): string {
+  const pct = new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 1 });
+  const rows: [string, string][] = [
+    ["Month", b.month],
+    ["Actual", money(b.actual)],
+    ["Forecast error (absolute)", money(b.absError)],
+    ["Forecast error (share of actual)", pct.format(b.errorShare)],
+    ["Days inside the 80% band", `${b.inside80} of ${b.days}`],
+    ["Days inside the 95% band", `${b.inside95} of ${b.days}`],
+  ];
+  return `<table id="backtest-table"><caption class="sr">Forecast made on the eve of ${esc(b.month)} against what was billed</caption><tbody>${rows
+    .map(([k, v]) => `<tr><th scope="row">${esc(k)}</th><td class="num">${esc(v)}</td></tr>`)
+    .join("")}</tbody></table><p class="note">The forecaster is replayed with the ledger cut at the month's first day, then compared with the month's billed cost.</p>`;
 }
 
 /** Runs in the page: builds the ECharts options from the embedded data. */

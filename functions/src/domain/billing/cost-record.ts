@@ -67,8 +67,9 @@ export const CostRecordSchema = z
 
 /**
  * One row of the ledger: one tenant, UTC day and dimension combination, FOCUS-named.
- * Money is a decimal string. `record_key` is a hash of the identity columns and the day,
- * so re-ingesting a day upserts instead of duplicating.
+ * Money is a decimal string. `record_key` is a hash of the identity columns (the day included),
+ * the tag set, the pricing unit and, where the source has them, the SKU and charge description
+ * (see recordKey), so re-ingesting a day upserts instead of duplicating.
  */
 export type CostRecord = z.infer<typeof CostRecordSchema>;
 
@@ -106,10 +107,45 @@ const IDENTITY_COLUMNS: readonly (keyof CostIdentity)[] = [
   "charge_period_start",
 ];
 
-/** Deterministic 128-bit key over the identity columns (unit separator between fields). */
-export function recordKey(identity: CostIdentity): string {
+/**
+ * What a record_key covers beyond the stored identity columns. `tags` and `pricing_unit` are
+ * stored columns; `sku_id` and `charge_description` distinguish rows of sources that have them
+ * (FOCUS SkuId and ChargeDescription, a GCP SKU) but are not stored: they only keep two such rows
+ * from being merged under one key. docs/ledger.md lists the grain per source.
+ */
+export interface KeyParts extends CostIdentity {
+  tags: Readonly<Record<string, string>>;
+  pricing_unit: string;
+  sku_id?: string | undefined;
+  charge_description?: string | undefined;
+}
+
+/**
+ * Canonical hash of a tag set: SHA-256 over the pairs sorted by key (code-point order), so that
+ * the order a source lists tags in never changes the key. The empty set hashes like any other.
+ *
+ * @example
+ * tagSetHash({ team: "ml", env: "prod" }) === tagSetHash({ env: "prod", team: "ml" }); // true
+ */
+export function tagSetHash(tags: Readonly<Record<string, string>>): string {
+  const pairs = Object.keys(tags)
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+    .map((k) => [k, tags[k] ?? ""]);
+  return createHash("sha256").update(JSON.stringify(pairs)).digest("hex");
+}
+
+/**
+ * Deterministic 128-bit key over the identity columns, the tag-set hash, the pricing unit, the
+ * SKU and the charge description (unit separator between fields). An absent SKU or description
+ * hashes as the empty string, so sources without them keep one key per identity, tags and unit.
+ *
+ * @example
+ * recordKey({ ...identity, tags: { team: "ml" }, pricing_unit: "Hours", sku_id: "6F84-..." });
+ */
+export function recordKey(parts: KeyParts): string {
   const h = createHash("sha256");
-  for (const col of IDENTITY_COLUMNS) h.update(`${identity[col]}\u001f`);
+  for (const col of IDENTITY_COLUMNS) h.update(`${parts[col]}\u001f`);
+  h.update(`${tagSetHash(parts.tags)}\u001f${parts.pricing_unit}\u001f${parts.sku_id ?? ""}\u001f${parts.charge_description ?? ""}\u001f`);
   return h.digest("hex").slice(0, 32);
 }
 

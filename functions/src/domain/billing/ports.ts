@@ -39,6 +39,8 @@ export interface WindowScope {
   tenantId: string;
   provider: LedgerProvider;
   subAccountIds?: string[];
+  /** Only rows of these billing accounts (an import unit replaces the accounts its export covers). */
+  billingAccountIds?: string[];
   source: string;
 }
 
@@ -105,6 +107,11 @@ export interface CostWarehouse {
    * tag after every value). Strings order by code point.
    */
   queryDaily(tenantId: string, query: CostQuery): Promise<CostRow[]>;
+  /**
+   * Row count and plain sums over every currency: a check figure for tests and benchmarks (did
+   * every row arrive), never money to show. Totals per currency come from queryDaily grouped by
+   * billing_currency.
+   */
   totals(tenantId: string, window?: DayWindow): Promise<CostTotals>;
   /** Distinct days with data, newest last. */
   days(tenantId: string): Promise<string[]>;

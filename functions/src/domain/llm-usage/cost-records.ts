@@ -82,7 +82,7 @@ export function rollupToCostRecord(tenantId: string, r: DailyRollup, ingestedAt:
     tags,
     source: LLM_SOURCE,
     ingested_at: ingestedAt,
-    record_key: recordKey(identity),
+    record_key: recordKey({ ...identity, tags, pricing_unit: "Tokens" }),
   };
 }
 

@@ -87,6 +87,26 @@ export const LlmPriceOverrideSchema = z
   })
   .refine((o) => o.effective_to === "" || o.effective_from < o.effective_to, { message: "effective_from must be before effective_to", path: ["effective_to"] });
 
+const CurrencyCode = z.string().regex(/^[A-Z]{3}$/, "an ISO 4217 code such as USD or EUR");
+/** A rate as written: a positive decimal; a YAML number is taken as the text it was written as. */
+const RateText = z.preprocess((v) => (typeof v === "number" ? String(v) : v), z.string().regex(/^\d{1,12}(\.\d{1,12})?$/, "a positive decimal rate such as \"1.1059\"").refine((t) => /[1-9]/.test(t), "a rate is not zero"));
+
+/**
+ * Reporting currency and the dated rate table conversions use (costmon costs --convert). A table
+ * holds, per day, how many units of each currency one unit of `base` buys, as published (the ECB's
+ * euro reference rates have base EUR); no rate, no conversion.
+ */
+export const CurrencyConfigSchema = z.strictObject({
+  reporting: CurrencyCode,
+  locale: z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, "a BCP 47 locale such as en-US or de-DE"),
+  reporting_by_tenant: z.record(z.string().max(128), CurrencyCode),
+  rates: z.strictObject({
+    base: CurrencyCode,
+    source: z.string().max(500),
+    days: z.record(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "a day as YYYY-MM-DD"), z.record(CurrencyCode, RateText)),
+  }),
+});
+
 export const RUNTIMES = ["local", "emulators", "gcp"] as const;
 
 export const AppConfigSchema = z.strictObject({
@@ -200,6 +220,7 @@ export const AppConfigSchema = z.strictObject({
     forecast_horizon_days: intIn(1, 366),
   }),
   config: z.strictObject({ reload_ttl: duration() }),
+  currency: CurrencyConfigSchema,
   feature_flags: z.record(z.string(), FeatureFlagSchema),
   llm_usage: z.strictObject({
     /** Negotiated and private-model prices; they take precedence over the price database. */

@@ -1,3 +1,4 @@
+import Big from "big.js";
 import { describe, expect, it } from "vitest";
 import { findAnomalyRuns, usageSeries } from "#domain/analysis/anomaly/index.js";
 import type { LedgerRow } from "#domain/analysis/ledger-row.js";
@@ -45,12 +46,16 @@ describe("findAnomalyRuns", () => {
   const opts = { settings: { minImpactUsd: 50 }, feedback: new Map(), asOf: AS_OF };
 
   it("groups consecutive flagged days into one run with summed amounts and the region behind it", () => {
-    const runs = findAnomalyRuns(usageSeries(ledger({ "2026-11-17": 600, "2026-11-18": 650 })), opts);
+    const rows = ledger({ "2026-11-17": 600, "2026-11-18": 650 });
+    const runs = findAnomalyRuns(usageSeries(rows), opts);
     expect(runs).toHaveLength(1);
     const r = runs[0]!;
     expect(r).toMatchObject({ seriesKey: "gcp|p1|BigQuery", start: "2026-11-17", end: "2026-11-18", direction: "increase" });
     expect(Number(r.impactUsd)).toBeGreaterThan(1000);
-    expect(Number(r.actualUsd) - Number(r.expectedUsd)).toBeCloseTo(Number(r.impactUsd), 1);
+    // Exact to the cent: the impact is the decimal difference of the two figures shown beside it.
+    expect(new Big(r.actualUsd).minus(r.expectedUsd).eq(r.impactUsd)).toBe(true);
+    const actual = rows.filter((x) => x.date === "2026-11-17" || x.date === "2026-11-18").reduce((t, x) => t.plus(x.billed_cost), new Big(0));
+    expect(r.actualUsd).toBe(actual.toFixed(2));
     expect(r.rootCauses[0]).toMatchObject({ dimension: "region", value: "US" });
   });
 

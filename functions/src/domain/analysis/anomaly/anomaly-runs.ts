@@ -1,5 +1,5 @@
 import { addDays } from "#kernel/days.js";
-import { fromNumber } from "../../billing/money.js";
+import { addDecimals, fromNumber, roundDecimal, sub } from "../../billing/money.js";
 import type { DetectionConfigInput } from "./config.js";
 import { detectSeries } from "./detect-series.js";
 import type { SeriesFeedback } from "./feedback.js";
@@ -40,6 +40,24 @@ const maxSeverity = (a: AnomalySeverity, b: AnomalySeverity): AnomalySeverity =>
 /** Cents; sub-cent noise of the model reads as zero rather than "-0.00". */
 const money = (n: number) => fromNumber(Math.abs(n) < 0.005 ? 0 : n, 2);
 
+/** Cents as "12.30"; a zero difference reads "0.00", never "-0.00". */
+const cents = (d: string) => {
+  const r = roundDecimal(d, 2);
+  return r === "-0.00" ? "0.00" : r;
+};
+
+/**
+ * A run's figures, money added as decimals only: the actual is the ledger's exact daily sums
+ * rounded once to cents, the expected the model's daily values each rounded to cents, and the
+ * impact their exact difference. So `actualUsd − expectedUsd = impactUsd` to the cent, and every
+ * place that shows one or the other (alert headline, summary, digest) agrees.
+ */
+function runFigures(group: readonly AnomalyFlag[], exact: ReadonlyMap<string, string>): { expectedUsd: string; actualUsd: string; impactUsd: string } {
+  const actualUsd = cents(addDecimals(group.map((f) => exact.get(f.date) ?? "0")));
+  const expectedUsd = cents(addDecimals(group.map((f) => money(f.expected))));
+  return { expectedUsd, actualUsd, impactUsd: cents(sub(actualUsd, expectedUsd)) };
+}
+
 /** Consecutive flagged days of the same direction form one anomaly. */
 function groupFlags(flags: AnomalyFlag[]): AnomalyFlag[][] {
   const groups: AnomalyFlag[][] = [];
@@ -72,9 +90,7 @@ export function findAnomalyRuns(series: readonly UsageSeries[], opts: AnomalyRun
         start: first.date,
         end: last.date,
         direction: first.direction,
-        expectedUsd: money(group.reduce((sum, f) => sum + f.expected, 0)),
-        actualUsd: money(group.reduce((sum, f) => sum + f.actual, 0)),
-        impactUsd: money(group.reduce((sum, f) => sum + f.impact, 0)),
+        ...runFigures(group, s.series.exact),
         score: Math.max(...group.map((f) => f.score)),
         severity: group.map((f) => f.severity).reduce(maxSeverity),
         rootCauses: attributeRootCause(s.series.points, s.regions, last.date, opts.settings).map((c) => ({

@@ -26,6 +26,13 @@ import { SortedWindow } from "./sorted-window.js";
  *   |z| ≥ zPersist (drifts and smaller level shifts), and the dollar gates pass.
  * - A deviation that persists confirmDays in a row (|z| ≥ zConfirm against the current level) is a
  *   confirmed level shift: a new regime starts at its first day, so the new normal stops alerting.
+ * - Episodes are held out: a flagged day, and every day of a run of ≥ 2 days beyond zConfirm, stays
+ *   out of the level, trend and σ for the days after it (a lone flagged day followed by a normal
+ *   one goes back in: heavy tails), so a multi-day drop or holiday dip does not blind the weeks
+ *   after it. A confirmed run is released into its new regime; its residuals never enter σ.
+ * - Known levels: a day back at the level of one of the last regimes that lasted ≥ 14 days (within
+ *   182 days, moved along the trend), or undoing the jump that started the current regime, is a
+ *   series switching between its normal levels and is not flagged.
  * - Zero days are not modelled (a sparse series' zeros say nothing about its level); in a dense
  *   series (< 10 % zeros) a zero is judged as a drop until a week of zeros makes it the norm.
  * Cost: O(1) amortised work per day plus a fortnightly refresh; buffers are reused across series.
@@ -60,6 +67,15 @@ const MONTH_GATE = 2.5;
 const INTERMITTENT_ZERO_FRACTION = 0.1;
 /** A deviation must exceed a feedback-accepted one by this factor to alert again. */
 const TOLERANCE_MARGIN = 1.2;
+/**
+ * Past regime levels remembered, how long a regime must have lasted to count, for how long it
+ * counts, and the share of a day's deviation tolerated when matching it (chosen, not fitted: two
+ * weeks is the shortest stay that reads as a level, half a year the memory of a billing pattern).
+ */
+const KNOWN_LEVELS = 4;
+const KNOWN_MIN_DAYS = 14;
+const KNOWN_MAX_AGE = 182;
+const KNOWN_JUMP_SHARE = 1 / 3;
 
 export class AnomalyScanner {
   private y = new Float64Array(0);
@@ -70,6 +86,8 @@ export class AnomalyScanner {
   private dow = new Uint8Array(0);
   private pos = new Uint8Array(0);
   private zero = new Uint8Array(0);
+  /** 1 for a day judged anomalous and not (yet) part of a confirmed regime: kept out of level and σ. */
+  private held = new Uint8Array(0);
   private readonly buf = new Float64Array(4 * LONG_WINDOW);
   private readonly small = new Float64Array(16);
   private readonly window = new SortedWindow(SHORT_WINDOW);
@@ -98,6 +116,12 @@ export class AnomalyScanner {
   private longCenter = 0;
   private zeroFraction = 0;
   private regimeStart = 0;
+  /** Levels of past regimes that lasted ≥ KNOWN_MIN_DAYS, with the day each ended (a small ring). */
+  private readonly knownLevel = new Float64Array(KNOWN_LEVELS);
+  private readonly knownEnd = new Float64Array(KNOWN_LEVELS);
+  /** Signed size (log scale) of the shift that started the current regime, when the one before it was stable; else 0. */
+  private lastJump = 0;
+  private knownCount = 0;
 
   constructor(private readonly o: ScannerOptions) {}
 
@@ -108,7 +132,7 @@ export class AnomalyScanner {
    */
   scan(startDay: number, costs: ArrayLike<number>, n: number, sink: FlagSink, feedback?: Int8Array, expected?: Float64Array): void {
     this.prepare(startDay, costs, n);
-    const { y, zs, e, zero, weekday, month, weekdaySpread, monthSpread, monthHint, dow, pos, o } = this;
+    const { y, zs, e, zero, held, weekday, month, weekdaySpread, monthSpread, monthHint, dow, pos, o } = this;
 
     let valid = 0;
     let upStreak = 0;
@@ -122,6 +146,10 @@ export class AnomalyScanner {
     let pendingFrom = -1;
     let pendingDir = 0;
     let pendingDev = 0;
+    let prevHeld = false;
+    let loneDay = -1;
+    let loneE = 0;
+    let loneZ = 0;
 
     for (let t = 0; t < n; t++) {
       if (t >= 2 * RECOMPUTE_EVERY && t % RECOMPUTE_EVERY === 0) this.recompute(t);
@@ -139,6 +167,7 @@ export class AnomalyScanner {
         const dev = yt - (level + seasonal);
         if (Math.sign(dev) === pendingDir && Math.abs(dev) >= 0.5 * pendingDev) {
           this.regimeStart = pendingFrom;
+          this.release(pendingFrom, t);
           level = this.shortLevel(t, valid);
         }
         pendingFrom = -1;
@@ -169,7 +198,11 @@ export class AnomalyScanner {
           // Zero days only count as drops in dense series, and a week of zeros is the new norm.
           downStreak = this.zeroFraction < INTERMITTENT_ZERO_FRACTION ? downStreak + 1 : 0;
         }
-        if (judge) {
+        // A series that switches between stable levels is back at one it already held for weeks:
+        // that is its normal, not news (the confirm logic below still starts the regime). The
+        // match tolerates a third of the jump itself: levels drift with growth in the meantime.
+        const known = isValid && this.nearKnownLevel(yt - seasonal, yt - expShort, t, Math.max(o.zConfirm * sigma, KNOWN_JUMP_SHARE * Math.abs(yt - expShort)));
+        if (judge && !known) {
           const hint = monthHint[p] as number;
           if (
             isValid &&
@@ -178,6 +211,7 @@ export class AnomalyScanner {
             !repeatsHint(yt - expUp, hint)
           ) {
             this.emitIfMaterial(sink, t, 1, Math.expm1(expUp), cost, zUp);
+            held[t] = 1;
           }
           const zeroIsDrop = isZero && this.zeroFraction < INTERMITTENT_ZERO_FRACTION && zeroRun < o.confirmDays;
           if (
@@ -187,8 +221,10 @@ export class AnomalyScanner {
             !repeatsHint(obs - expDown, hint)
           ) {
             this.emitIfMaterial(sink, t, -1, Math.expm1(expDown), isValid ? cost : 0, zDown);
+            held[t] = 1;
           }
-
+        }
+        if (judge) {
           // Confirmed level shift: the run's first day starts a new regime.
           if (isValid) {
             if (zShort >= o.zConfirm) {
@@ -199,8 +235,20 @@ export class AnomalyScanner {
               if (confirmDown === 0) runStart = t;
               confirmDown++;
             } else confirmDown = 0;
+            // Two days in a row beyond zConfirm (< 1 in 1,000 by chance) open an episode: its days
+            // stay out of the level and σ unless it is confirmed as a new regime.
+            if (confirmUp >= 2 || confirmDown >= 2) this.hold(runStart, t);
             if (confirmUp >= o.confirmDays || confirmDown >= o.confirmDays) {
+              const oldStart = this.regimeStart;
               this.regimeStart = runStart;
+              // The run's residuals were measured against the old level: they are the episode,
+              // not noise, and would otherwise blind the scale for weeks.
+              e.fill(Number.NaN, runStart, t + 1);
+              this.release(runStart, t);
+              const stable = runStart - oldStart >= KNOWN_MIN_DAYS && !Number.isNaN(level);
+              if (stable) this.remember(level, runStart);
+              const jump = stable ? this.windowMedian(runStart, t + 1) - level : Number.NaN;
+              this.lastJump = Number.isNaN(jump) ? 0 : jump;
               confirmUp = 0;
               confirmDown = 0;
             }
@@ -227,10 +275,76 @@ export class AnomalyScanner {
       const yFinal = y[t] as number;
       if (!Number.isNaN(yFinal)) {
         valid++;
-        zs[t] = yFinal - seasonal;
+        // An anomalous day neither moves the level nor widens σ for the days after it (else a
+        // multi-day episode blinds the detector for weeks); a confirmed new regime releases it.
+        if (held[t] === 1) {
+          // Remember a lone anomalous day: if the next billed day is normal, it was a one-day
+          // outlier, which is part of a heavy-tailed series' noise and goes back into σ and level.
+          loneDay = prevHeld ? -1 : t;
+          loneE = e[t] as number;
+          loneZ = yFinal - seasonal;
+          e[t] = Number.NaN;
+          prevHeld = true;
+        } else {
+          zs[t] = yFinal - seasonal;
+          if (loneDay >= 0 && held[loneDay] === 1) {
+            held[loneDay] = 0;
+            e[loneDay] = loneE;
+            zs[loneDay] = loneZ;
+            this.window.invalidate();
+          }
+          loneDay = -1;
+          prevHeld = false;
+        }
       }
       this.updateCentredResidual(t - 3, t);
     }
+  }
+
+  private remember(level: number, endDay: number): void {
+    const i = this.knownCount % KNOWN_LEVELS;
+    this.knownLevel[i] = level;
+    this.knownEnd[i] = endDay;
+    this.knownCount++;
+  }
+
+  /**
+   * True when a day is back at a recent past regime's level: its deseasonalised value is within
+   * `tol` of that level (moved along the trend), or its deviation from the current level undoes the
+   * shift that started the current regime (a series that switches levels while growing).
+   */
+  private nearKnownLevel(value: number, dev: number, t: number, tol: number): boolean {
+    if (this.lastJump !== 0 && t - this.regimeStart <= KNOWN_MAX_AGE && Math.abs(dev + this.lastJump) <= tol) return true;
+    const c = Math.min(this.knownCount, KNOWN_LEVELS);
+    for (let i = 0; i < c; i++) {
+      const age = t - (this.knownEnd[i] as number);
+      if (age <= KNOWN_MAX_AGE && Math.abs(value - (this.knownLevel[i] as number) - this.slope * age) <= tol) return true;
+    }
+    return false;
+  }
+
+  /** Keeps day t, and the first day of its run (already counted), out of the level and σ. */
+  private hold(runStart: number, t: number): void {
+    this.held[t] = 1;
+    if (this.held[runStart] !== 1) {
+      this.held[runStart] = 1;
+      this.zs[runStart] = Number.NaN;
+      this.e[runStart] = Number.NaN;
+      this.window.invalidate();
+    }
+  }
+
+  /** Days [from, to] of a confirmed or accepted new regime: their values define its level again. */
+  private release(from: number, to: number): void {
+    const { y, zs, held, weekday, month, dow, pos } = this;
+    for (let s = from; s < to; s++) {
+      if (held[s] !== 1) continue;
+      held[s] = 0;
+      const v = y[s] as number;
+      if (!Number.isNaN(v)) zs[s] = v - (weekday[dow[s] as number] as number) - (month[pos[s] as number] as number);
+    }
+    held[to] = 0;
+    this.window.invalidate();
   }
 
   private emitIfMaterial(sink: FlagSink, t: number, dir: 1 | -1, expected: number, actual: number, z: number): void {
@@ -251,8 +365,10 @@ export class AnomalyScanner {
       this.dow = new Uint8Array(size);
       this.pos = new Uint8Array(size);
       this.zero = new Uint8Array(size);
+      this.held = new Uint8Array(size);
     }
-    const { y, zs, r, e, dow, pos, zero } = this;
+    const { y, zs, r, e, dow, pos, zero, held } = this;
+    held.fill(0, 0, n);
     let { year, month, day } = civilFromDays(startDay);
     let dim = daysInMonth(year, month);
     let wd = weekdayOf(startDay);
@@ -294,6 +410,8 @@ export class AnomalyScanner {
     this.longCenter = 0;
     this.zeroFraction = 0;
     this.regimeStart = 0;
+    this.knownCount = 0;
+    this.lastJump = 0;
   }
 
   /** Level for day t from days < t of the current regime; NaN while warming up. */
@@ -376,7 +494,7 @@ export class AnomalyScanner {
     if (changed) {
       for (let s = from; s < t; s++) {
         const v = y[s] as number;
-        zs[s] = !Number.isNaN(v) ? v - (weekday[dow[s] as number] as number) - (month[pos[s] as number] as number) : Number.NaN;
+        zs[s] = !Number.isNaN(v) && this.held[s] !== 1 ? v - (weekday[dow[s] as number] as number) - (month[pos[s] as number] as number) : Number.NaN;
       }
       this.window.invalidate();
     }

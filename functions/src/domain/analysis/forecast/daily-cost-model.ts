@@ -16,6 +16,36 @@ const TREND_WEEKS = 26; // weekly medians used for the trend
 const DAMPING = 0.97; // per-day damping of the trend (Gardner & McKenzie damped trend)
 const SPARSE_ZERO_SHARE = 0.4; // share of zero days above which a series is treated as intermittent
 const SPARSE_WINDOW = 56;
+/** Share of billed (non-pattern) days below which the level is occurrence x billed-day size. */
+const DENSE_OCCURRENCE = 0.9;
+/** A weekday billed on fewer than this share of its days is a day off, not a day with random zeros. */
+const STRUCTURAL_ZERO_SHARE = 0.25;
+/** Days back at the old level that end a recent dip or spike. */
+const RECOVERED_DAYS = 3;
+
+/**
+ * A dip (or spike) of the last weeks that has already ended is not the new level: when the last
+ * days are back within 2.5 sigma of the level of the four weeks before the last two (and at least
+ * RECOVERED_DAYS of them), while the two-week level disagrees with it, the level is the median of
+ * the recovered days. A real shift never matches the old level, so it is left alone.
+ */
+function afterEndedDip(d: readonly number[], dT: readonly number[], n: number, slope: number, sigma: number, level: number): number {
+  if (!(sigma > 0)) return level;
+  const moved = (i: number) => (d[i] ?? 0) + slope * (n - 1 - (dT[i] ?? 0));
+  const before: number[] = [];
+  for (let i = 0; i < d.length; i++) {
+    const t = dT[i] ?? 0;
+    if (t >= n - 42 && t < n - 14) before.push(moved(i));
+  }
+  if (before.length < 14) return level;
+  const old = median(before);
+  if (Math.abs(level - old) <= 3 * sigma * Math.sqrt(2 / 7)) return level;
+  const recovered: number[] = [];
+  for (let i = d.length - 1; i >= 0 && Math.abs(moved(i) - old) <= 2.5 * sigma; i--) recovered.push(moved(i));
+  // Only an episode that ended: the recovered run must stop at a day off the old level.
+  if (recovered.length < RECOVERED_DAYS || recovered.length >= 14) return level;
+  return median(recovered);
+}
 
 export interface DailyCostModel {
   /** Point forecasts for the `horizon` days after the last observed day. */
@@ -73,7 +103,13 @@ function weekdayFactors(z: readonly number[], base: readonly number[], startDay:
     if (b > 1e-9) ratios[weekdayOf(startDay + t)]?.push((z[t] ?? 0) / b);
   }
   // Raw factors are relative to the median base (which sits at a typical day, not the weekly mean).
-  return ratios.map((r) => (r.length >= 3 ? Math.max(0, median(r)) : 1));
+  // A weekday that is usually $0 (weekends off) gets factor 0; otherwise its random zero days are
+  // left to the occurrence rate (see the level) and the factor sizes a billed day.
+  return ratios.map((r) => {
+    if (r.length < 3) return 1;
+    const billed = r.filter((x) => x > 0);
+    return billed.length >= 3 && billed.length >= STRUCTURAL_ZERO_SHARE * r.length ? median(billed) : Math.max(0, median(r));
+  });
 }
 
 /** Factors normalised to average 1 over the week, so the level is a mean daily cost. */
@@ -147,6 +183,18 @@ function intermittentModel(values: readonly number[]): DailyCostModel {
   };
 }
 
+/**
+ * A level change early in the window (a past shift, a ramp that has ended) also gives the weekly
+ * medians a Theil-Sen slope, though the recent weeks are flat. Growth still under way shows in the
+ * recent half as well: the trend is kept only when the recent half's own slope has the same sign
+ * and at least a third of its size.
+ */
+function recentTrend(weeks: readonly number[], slope: number): number {
+  if (slope === 0 || weeks.length < 8) return slope;
+  const late = theilSenSlope(weeks.slice(-Math.floor(weeks.length / 2))) / 7;
+  return Math.sign(late) === Math.sign(slope) && Math.abs(late) >= Math.abs(slope) / 3 ? slope : 0;
+}
+
 /** Fits the model to `values`, the daily costs from epoch day `startDay` on (no gaps). */
 export function fitDailyCostModel(values: readonly number[], startDay: number): DailyCostModel {
   const n = values.length;
@@ -194,20 +242,37 @@ export function fitDailyCostModel(values: readonly number[], startDay: number): 
   const weekStep = robustSigma(weeks.slice(1).map((w, i) => w - (weeks[i] ?? 0)));
   const weekNoise = weekStep / Math.SQRT2;
   if (Math.abs(slope) * 7 * weeks.length < 2 * weekNoise) slope = 0;
+  slope = recentTrend(weeks, slope);
+
+  // Zero days that are not a weekday pattern (a charge some days, none on others): the level is
+  // the share of billed days times the size of a billed day, so a week that happened to have four
+  // zero days does not forecast a month of zeros (TSB's split of occurrence and size).
+  const recentUsed = dT.filter((t) => t >= n - SPARSE_WINDOW).length;
+  const recentZeros = d.filter((v, i) => v <= 0 && (dT[i] ?? 0) >= n - SPARSE_WINDOW).length;
+  const occurrence = recentUsed > 0 ? 1 - recentZeros / recentUsed : 1;
+  const zeroAware = occurrence < DENSE_OCCURRENCE;
 
   // Level: median of the last two weeks, each moved to the origin along the trend; if the last
   // week alone disagrees strongly (a level shift in progress), the last week wins.
-  const levelAt = (days: number) => {
+  const valuesIn = (from: number, to: number) => {
     const vals: number[] = [];
     for (let i = 0; i < d.length; i++) {
       const t = dT[i] ?? 0;
-      if (t >= n - days) vals.push((d[i] ?? 0) + slope * (n - 1 - t));
+      const v = d[i] ?? 0;
+      if (t >= from && t < to && (!zeroAware || v > 0)) vals.push(v + slope * (n - 1 - t));
     }
-    return median(vals);
+    return vals;
+  };
+  const levelAt = (days: number) => {
+    const vals = valuesIn(n - days, n);
+    // Too few billed days in the window: the last 28 billed days (zero-aware series only).
+    if (zeroAware && vals.length < 3) return occurrence * median(valuesIn(n - SPARSE_WINDOW, n).slice(-28));
+    return (zeroAware ? occurrence : 1) * median(vals);
   };
   const level14 = levelAt(14);
   const level7 = levelAt(7);
-  const level = Math.abs(level7 - level14) > 3 * sigma * Math.sqrt(2 / 7) ? level7 : level14;
+  let level = Math.abs(level7 - level14) > 3 * sigma * Math.sqrt(2 / 7) ? level7 : level14;
+  if (!zeroAware) level = afterEndedDip(d, dT, n, slope, sigma, level);
 
   return {
     forecast(horizon: number): number[] {

@@ -1,7 +1,6 @@
 import { nextUtcDay } from "#kernel/days.js";
 import { type CostAmounts, type CostIdentity, type CostRecord, recordKey } from "../cost-record.js";
 import { add } from "../money.js";
-import { intersectTags } from "../normalize/tags.js";
 import type { MapContext } from "./map-context.js";
 
 /**
@@ -13,13 +12,16 @@ import type { MapContext } from "./map-context.js";
 /** The fields a mapper supplies; the builder adds the period end, lineage and key. */
 export interface RecordDraft extends Omit<CostIdentity, "tenant_id">, CostAmounts {
   tags: Record<string, string>;
+  /** Key-only discriminators where the source has them (a SKU id, a charge description): not stored. */
+  sku_id?: string;
+  charge_description?: string;
   /** Exclusive end; defaults to the day after charge_period_start (a daily record). */
   charge_period_end?: string;
 }
 
 /**
- * Turns drafts into CostRecords, merging drafts with the same identity: money is summed
- * exactly, quantity only when the units agree, and tags keep only the pairs all rows share.
+ * Turns drafts into CostRecords, merging drafts with the same record_key (identity, day, tag set,
+ * pricing unit, SKU, charge description): money and quantity are summed exactly, never overwritten.
  */
 export function buildRecords(drafts: Iterable<RecordDraft>, ctx: MapContext, defaultSource: string): CostRecord[] {
   const byKey = new Map<string, CostRecord>();
@@ -36,7 +38,7 @@ export function buildRecords(drafts: Iterable<RecordDraft>, ctx: MapContext, def
       charge_category: d.charge_category,
       charge_period_start: d.charge_period_start,
     };
-    const key = recordKey(identity);
+    const key = recordKey({ ...identity, tags: d.tags, pricing_unit: d.pricing_unit, sku_id: d.sku_id, charge_description: d.charge_description });
     const prev = byKey.get(key);
     if (!prev) {
       byKey.set(key, {
@@ -63,13 +65,9 @@ export function buildRecords(drafts: Iterable<RecordDraft>, ctx: MapContext, def
     prev.billed_cost = add(prev.billed_cost, d.billed_cost);
     prev.effective_cost = add(prev.effective_cost, d.effective_cost);
     prev.list_cost = add(prev.list_cost, d.list_cost);
-    if (prev.pricing_unit === d.pricing_unit && prev.pricing_quantity !== null && d.pricing_quantity !== null) {
-      prev.pricing_quantity = add(prev.pricing_quantity, d.pricing_quantity);
-    } else {
-      prev.pricing_quantity = null;
-      prev.pricing_unit = prev.pricing_unit === d.pricing_unit ? prev.pricing_unit : "";
+    if (d.pricing_quantity !== null) {
+      prev.pricing_quantity = prev.pricing_quantity === null ? d.pricing_quantity : add(prev.pricing_quantity, d.pricing_quantity);
     }
-    prev.tags = intersectTags(prev.tags, d.tags);
   }
   return [...byKey.values()];
 }

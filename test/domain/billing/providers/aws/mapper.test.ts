@@ -10,15 +10,16 @@ const example = () =>
   JSON.parse(readFileSync(sharedData("aws-cost-explorer", "examples", "get-cost-and-usage.output.json"), "utf8")) as unknown;
 
 describe("mapAwsCostAndUsage on the recorded aws-cli example", () => {
-  it("keeps the exact unblended total and merges the two tag groups that share one identity", () => {
+  it("keeps the exact unblended total and keeps the two tag groups apart (the tag set is part of record_key)", () => {
     // Prepare: the example groups S3 by SERVICE and TAG Environment ("Environment$" and "Environment$Dev").
     const json = example();
 
     // Act
     const records = mapAwsCostAndUsage(json, ctx, { payerAccountId: "123456789012" });
 
-    // Assess: 40.3543773134 + 0.2682364644, exactly; tags only where both groups agree (none).
-    expect(records).toHaveLength(1);
+    // Assess: 40.3543773134 + 0.2682364644, exactly, in two records: the groups differ in their tags.
+    expect(records).toHaveLength(2);
+    expect(new Set(records.map((x) => x.record_key)).size).toBe(2);
     const [r] = records;
     expect(sumOf(records)).toBe("40.6226137778");
     expect(r?.service_name).toBe("Amazon Simple Storage Service");

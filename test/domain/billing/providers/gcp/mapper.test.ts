@@ -77,17 +77,17 @@ describe("mapGcpExportRows on the recorded detailed-export row", () => {
     expect(r?.charge_category).toBe(category);
   });
 
-  it("drops the unit and quantity when one record merges rows of different units", () => {
+  it("keeps rows of different pricing units apart (the unit is part of record_key), summing exactly", () => {
     // Prepare
     const rows = [sample(), { ...sample(), usage: { pricing_unit: "hour", amount_in_pricing_units: 2 } }];
 
     // Act
-    const [r] = mapGcpExportRows(rows, ctx);
+    const records = mapGcpExportRows(rows, ctx);
 
     // Assess
-    expect(r?.billed_cost).toBe("0.024868");
-    expect(r?.pricing_quantity).toBeNull();
-    expect(r?.pricing_unit).toBe("");
+    expect(records).toHaveLength(2);
+    expect(sumOf(records)).toBe("0.024868");
+    expect(records.find((r) => r.pricing_unit === "hour")?.pricing_quantity).toBe("2");
   });
 
   it.each([

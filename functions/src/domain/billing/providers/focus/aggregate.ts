@@ -1,6 +1,5 @@
 import { type CostRecord, recordKey } from "../../cost-record.js";
 import { add } from "../../money.js";
-import { intersectTags } from "../../normalize/tags.js";
 import { nextUtcDay } from "#kernel/days.js";
 import type { CostLine } from "./cost-line.js";
 
@@ -11,20 +10,20 @@ export interface AggregateContext {
 }
 
 /**
- * Sums cost lines into daily CostRecords keyed by recordKey(identity). Money is summed exactly.
- * Quantities add up only while every line has the same PricingUnit; otherwise the record's
- * quantity becomes null and its unit "" (adding hours to GB would be meaningless).
+ * Sums cost lines into daily CostRecords keyed by recordKey: identity, day, tag set, pricing unit,
+ * SKU and charge description. Lines sharing a key are summed exactly (never overwritten); since
+ * the unit is part of the key, their quantities share a unit and add up too. One aggregator may
+ * take the lines of several files, which is how the files of one import unit become one batch.
  */
 export class DailyAggregator {
   private readonly byKey = new Map<string, CostRecord>();
-  private readonly mixedUnits = new Set<string>();
 
   constructor(private readonly ctx: AggregateContext) {}
 
   /** Adds a line; returns why it cannot be merged (currency differs from the record's), or null. */
   add(line: CostLine): string | null {
     const identity = { tenant_id: this.ctx.tenantId, ...line.identity };
-    const key = recordKey(identity);
+    const key = recordKey({ ...identity, tags: line.tags, pricing_unit: line.pricing_unit, sku_id: line.sku_id, charge_description: line.charge_description });
     const prev = this.byKey.get(key);
     if (!prev) {
       this.byKey.set(key, {
@@ -49,21 +48,10 @@ export class DailyAggregator {
     prev.billed_cost = add(prev.billed_cost, line.billed_cost);
     prev.effective_cost = add(prev.effective_cost, line.effective_cost);
     prev.list_cost = add(prev.list_cost, line.list_cost);
-    this.mergeQuantity(key, prev, line);
-    prev.tags = intersectTags(prev.tags, line.tags);
-    return null;
-  }
-
-  private mergeQuantity(key: string, prev: CostRecord, line: CostLine): void {
-    if (this.mixedUnits.has(key)) return;
-    if (prev.pricing_unit !== line.pricing_unit) {
-      this.mixedUnits.add(key);
-      prev.pricing_unit = "";
-      prev.pricing_quantity = null;
-      return;
+    if (line.pricing_quantity !== null) {
+      prev.pricing_quantity = prev.pricing_quantity === null ? line.pricing_quantity : add(prev.pricing_quantity, line.pricing_quantity);
     }
-    if (line.pricing_quantity === null) return;
-    prev.pricing_quantity = prev.pricing_quantity === null ? line.pricing_quantity : add(prev.pricing_quantity, line.pricing_quantity);
+    return null;
   }
 
   /** The records, ordered by day then record_key so that output is deterministic. */

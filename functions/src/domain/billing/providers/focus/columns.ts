@@ -23,6 +23,8 @@ export const FOCUS_COLUMNS = {
   PricingQuantity: ["PricingQuantity"],
   PricingUnit: ["PricingUnit"],
   Tags: ["Tags"],
+  SkuId: ["SkuId"],
+  ChargeDescription: ["ChargeDescription"],
 } as const satisfies Record<string, readonly string[]>;
 
 export type FocusColumn = keyof typeof FOCUS_COLUMNS;

@@ -5,4 +5,7 @@ import type { TagMap } from "../../normalize/tags.js";
 export interface CostLine extends CostAmounts {
   identity: Omit<CostIdentity, "tenant_id">;
   tags: TagMap;
+  /** Key-only discriminators (FOCUS SkuId, ChargeDescription): part of record_key, not stored. */
+  sku_id?: string;
+  charge_description?: string;
 }

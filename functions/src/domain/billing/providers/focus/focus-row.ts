@@ -52,6 +52,8 @@ export function mapFocusRow(header: HeaderMap<FocusColumn>, row: SourceRow, defa
   const provider = normalizeProvider(check.text("ProviderName") ?? "");
   const serviceName = check.text("ServiceName") ?? "";
   const categoryCell = check.text("ServiceCategory");
+  const sku = check.text("SkuId");
+  const description = check.text("ChargeDescription");
   return {
     ok: true,
     warnings: check.warnings,
@@ -75,6 +77,8 @@ export function mapFocusRow(header: HeaderMap<FocusColumn>, row: SourceRow, defa
       pricing_quantity: quantity,
       pricing_unit: check.text("PricingUnit") ?? "",
       tags: tags.ok ? tags.tags : {},
+      ...(sku === null ? {} : { sku_id: sku }),
+      ...(description === null ? {} : { charge_description: description }),
     },
   };
 }

@@ -28,12 +28,25 @@ export function parseImportOptions(file: string, opts: ImportOptions) {
  * // r.records: daily rows; r.errors: bad rows with file, line and column; r.totalsByProvider: exact sums
  */
 export async function importFocusRows(source: RowSource, opts: ImportOptions): Promise<FocusImportResult> {
-  const o = parseImportOptions(source.file, opts);
+  return importFocusUnit([source], opts);
+}
+
+/**
+ * Imports the files of one FOCUS export (the parts of a month, the files a manifest lists) as one
+ * unit: their rows are summed into one set of daily records, so a record whose rows are spread
+ * over two parts holds their exact sum.
+ *
+ * @example
+ * const r = await importFocusUnit([{ file: "part-1.csv", rows: rows1 }, { file: "part-2.csv", rows: rows2 }], opts);
+ */
+export async function importFocusUnit(sources: readonly RowSource[], opts: ImportOptions): Promise<FocusImportResult> {
+  const first = sources[0];
+  if (!first) throw new FocusImportError("an import unit needs at least one file", "");
+  const o = parseImportOptions(first.file, opts);
   return runImport(
-    source.file,
-    source.rows,
-    (header) => {
-      const map = HeaderMap.resolve<FocusColumn>(source.file, header, FOCUS_COLUMNS, REQUIRED_FOCUS_COLUMNS);
+    sources,
+    (header, file) => {
+      const map = HeaderMap.resolve<FocusColumn>(file, header, FOCUS_COLUMNS, REQUIRED_FOCUS_COLUMNS);
       return (row) => mapFocusRow(map, row, o.defaultCurrency);
     },
     o,

@@ -27,6 +27,8 @@ const COLUMNS = {
   usageAmount: ["lineItem/UsageAmount", "line_item_usage_amount"],
   reservedUnits: ["reservation/TotalReservedUnits", "reservation_total_reserved_units"],
   unit: ["pricing/unit", "pricing_unit"],
+  usageType: ["lineItem/UsageType", "line_item_usage_type"],
+  description: ["lineItem/LineItemDescription", "line_item_line_item_description"],
   publicCost: ["pricing/publicOnDemandCost", "pricing_public_on_demand_cost"],
   spEffective: ["savingsPlan/SavingsPlanEffectiveCost", "savings_plan_savings_plan_effective_cost"],
   spCommitted: ["savingsPlan/TotalCommitmentToDate", "savings_plan_total_commitment_to_date"],
@@ -122,8 +124,15 @@ function mapCurRow(header: HeaderMap<Col>, row: SourceRow): RowOutcome<CostLine>
       pricing_quantity: quantity,
       pricing_unit: check.text("unit") ?? "",
       tags: resourceTags(header, row),
+      // Key-only: the usage type plays the SKU's part (one price), the description the charge's.
+      ...keyPart("sku_id", check.text("usageType")),
+      ...keyPart("charge_description", check.text("description")),
     },
   };
+}
+
+function keyPart(name: "sku_id" | "charge_description", value: string | null): Record<string, string> {
+  return value === null ? {} : { [name]: value };
 }
 
 /** CUR 1 user tags are columns named `resourceTags/user:<key>`; empty cells are untagged. */

@@ -29,6 +29,7 @@ const COLUMNS = {
   quantity: ["Quantity"],
   unit: ["UnitOfMeasure"],
   tags: ["Tags"],
+  meterId: ["MeterId"],
 } as const;
 type Col = keyof typeof COLUMNS;
 
@@ -64,6 +65,7 @@ function mapEaRow(header: HeaderMap<Col>, row: SourceRow): RowOutcome<CostLine> 
   const subscription = check.text("subscription");
   const meterCategory = check.text("meterCategory") ?? "";
   const consumed = check.text("consumedService")?.toLowerCase() ?? "";
+  const meterId = check.text("meterId");
   const byRp = deriveServiceCategory("azure", consumed);
   return {
     ok: true,
@@ -90,6 +92,8 @@ function mapEaRow(header: HeaderMap<Col>, row: SourceRow): RowOutcome<CostLine> 
       pricing_quantity: quantity,
       pricing_unit: check.text("unit") ?? "",
       tags: tags.ok ? tags.tags : {},
+      // Key-only: the meter is Azure's SKU of a price.
+      ...(meterId === null ? {} : { sku_id: meterId }),
     },
   };
 }

@@ -26,8 +26,7 @@ export async function convertNativeRows<C extends string>(
 ): Promise<FocusImportResult> {
   const o = parseImportOptions(input.file, { ...opts, source: opts.source ?? source });
   return runImport(
-    input.file,
-    input.rows,
+    [input],
     (header) => {
       const map = HeaderMap.resolve(input.file, header, format.columns, format.required);
       return (row) => format.mapRow(map, row);
