@@ -35,7 +35,8 @@ export default defineConfig({
       {
         extends: true,
         test: {
-          // Headless Chromium from Debian (/usr/bin/chromium) on pages the CLI writes; no emulator.
+          // Headless Chromium from Debian (/usr/bin/chromium) on pages the CLI writes and on the
+          // dashboard, which starts its own Auth emulator (costmon dashboard).
           name: "e2e",
           include: ["test/e2e/**/*.test.ts"],
           testTimeout: 120_000,

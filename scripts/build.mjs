@@ -42,6 +42,8 @@ writeFileSync(
 await build({
   ...COMMON_OPTIONS,
   entryPoints: { main: "functions/src/cli/main.ts" },
+  // `costmon dashboard` bundles its page with esbuild at start; esbuild cannot bundle itself.
+  external: [...FUNCTIONS_EXTERNAL, "esbuild"],
   outdir: "dist/cli",
   splitting: true,
   sourcemap: true,

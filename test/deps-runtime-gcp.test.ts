@@ -3,6 +3,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { BigQueryCostWarehouse } from "#adapters/bigquery/bigquery-cost-warehouse.js";
 import { adapterBehind } from "#adapters/gcp/lazy-adapters.js";
 import { FirestoreDocumentStore } from "#adapters/firestore/firestore-document-store.js";
+import { GcpLlmLedger } from "#adapters/gcp/gcp-llm-ledger.js";
 import { PubSubEventBus } from "#adapters/pubsub/pubsub-event-bus.js";
 import { SecretManagerSecretStore } from "#adapters/secret-manager/secret-manager-secret-store.js";
 import { closeDeps, configureDeps, getDeps } from "../functions/src/deps.js";
@@ -27,6 +28,14 @@ describe("deps with runtime gcp", () => {
     expect(await adapterBehind(deps.warehouse)).toBeInstanceOf(BigQueryCostWarehouse);
     expect(await adapterBehind(deps.secrets)).toBeInstanceOf(SecretManagerSecretStore);
     expect(await adapterBehind(deps.bus)).toBeInstanceOf(PubSubEventBus);
+  });
+
+  it("keeps LLM usage events in BigQuery and their running totals on the runtime's own Firestore client", async () => {
+    const deps = await getDeps();
+    const ledger = await deps.llmLedger();
+    expect(ledger).toBeInstanceOf(GcpLlmLedger);
+    // Opening it connected to nothing; a second ask is the same ledger.
+    expect(await deps.llmLedger()).toBe(ledger);
   });
 
   it("refuses to collect a demo account: demo history exists only in the local runtimes", async () => {

@@ -66,12 +66,12 @@ const invoice = { id: 7, date: "2026-12-01T00:00:00+00:00", description: "Invoic
 const vs = await startVultrServer({ apiKey: "bench", data: { invoices: [invoice], items: { "7": items }, history: [], pending: [] } });
 const vSource = new VultrBillingSource({ clientFor: vultrApiFactory({ get: async () => ({ apiKey: "bench" }) }, { retry, endpoint: `${vs.url}/v2` }), clock });
 const vAccount: CloudAccountRef = { tenantId: "bench", accountId: "vultr", provider: "other", scope: {}, environment: "prod" };
-const vWindow = { start: "2026-12-01", end: "2026-12-01" };
 const vScope = { tenantId: "bench", provider: "other" as const, source: "vultr-invoice" };
+// November's page, as the nightly pages a Vultr account by invoice month: its invoice is dated 1 December.
 const monthWindow = { start: "2026-11-01", end: "2026-11-30" };
-const v1 = await vSource.collect({ account: vAccount, window: vWindow });
+const v1 = await vSource.collect({ account: vAccount, window: monthWindow });
 await wh.replaceWindow(vScope, monthWindow, v1.records);
-const v2 = await vSource.collect({ account: vAccount, window: vWindow });
+const v2 = await vSource.collect({ account: vAccount, window: monthWindow });
 const vStats = await wh.replaceWindow(vScope, monthWindow, v2.records);
 await vs.close();
 const vTotal = v1.records.reduce((s, r) => s.plus(r.billed_cost), new Big(0));

@@ -5,6 +5,8 @@ import type { ChannelKind } from "#domain/alerts/channel-config.js";
 import { type AlertDispatcher, createAlertDispatcher } from "#domain/alerts/dispatcher.js";
 import type { CostWarehouse } from "#domain/billing/ports.js";
 import type { BillingSourceResolver } from "#domain/nightly/collect-account.js";
+import type { RecommendationSourceResolver } from "#domain/recommendations/sync.js";
+import type { ProviderLifecycleResolver } from "#domain/recommendations/provider-lifecycle.js";
 import type { LocalRuntime } from "#adapters/local/local-runtime.js";
 import { createConfigReloader } from "#foundation/config/config-reloader.js";
 import type { AppConfig } from "#foundation/config/config-schema.js";
@@ -33,7 +35,6 @@ import { compileOverrides, createPricer, type Pricer } from "#domain/llm-usage/p
 import { createLlmUsageService, type LlmUsageService } from "#domain/llm-usage/service.js";
 import { LlmUsageEventSchema } from "#domain/llm-usage/event.js";
 import type { LlmUsageSink } from "#foundation/observability/llm-tracking.js";
-import { AppError } from "#kernel/errors.js";
 
 /**
  * The one composition root (DESIGN.md §3): builds every adapter lazily, once per instance, from F7
@@ -75,11 +76,15 @@ export interface AppDeps {
   dispatcher: AlertDispatcher;
   /** The billing source of each connected account: its provider's collector, or the demo generator. */
   sourceFor: BillingSourceResolver;
+  /** The recommendations source of each connected account (GCP Recommender, Cost Explorer, Advisor, or the demo's). */
+  recommendationsFor: RecommendationSourceResolver;
+  /** Where a recommendation's lifecycle change is mirrored (GCP Recommender), or null. */
+  recommendationLifecycles: ProviderLifecycleResolver;
   /** The platform's operations channel (Slack, PagerDuty), for health's alert rules. */
   opsAlerts: AlertSink;
   /** Warms the credential cache with every connected account's credentials (cold start). */
   prefetchCredentials(): Promise<number>;
-  /** The LLM event ledger, opened on first use (local and emulators runtimes: DuckDB). */
+  /** The LLM event ledger, opened on first use (local and emulators runtimes: DuckDB; gcp: BigQuery events, Firestore running totals). */
   llmLedger(): Promise<LlmLedger>;
   /** Pricing, idempotent ingestion and hard budget limits of LLM usage. */
   llmUsage: LlmUsageService;
@@ -207,6 +212,7 @@ async function build(): Promise<AppDeps> {
           azureManagement: config.providers.azure.management_endpoint,
           azureAuthority: config.providers.azure.authority_host,
           azureTlsCaFile: config.providers.azure.tls_ca_file,
+          vultr: config.providers.vultr.api_endpoint,
         },
         awsRegion: config.providers.aws.region,
         retry: { maxAttempts: config.selfops.retry_max_attempts, baseDelayMs: config.selfops.retry_base, maxDelayMs: config.selfops.retry_max },
@@ -220,7 +226,50 @@ async function build(): Promise<AppDeps> {
   const sourceFor: BillingSourceResolver = (account, doc) => ({
     provider: doc.provider,
     collect: async (req) => (await loadResolver())(account, doc).collect(req),
+    drillDown: async (req) => {
+      const source = (await loadResolver())(account, doc);
+      return source.drillDown ? source.drillDown(req) : null;
+    },
   });
+  // The same SDKs as the collectors, loaded when the first account's recommendations are read.
+  // Cost Explorer and Advisor answer on the endpoints the collectors already use.
+  let recommendations: Promise<RecommendationSourceResolver> | undefined;
+  const loadRecommendations = () =>
+    (recommendations ??= import("#adapters/recommendations/recommendation-sources.js").then((m) =>
+      m.createRecommendationSources({
+        credentials,
+        retry: { maxAttempts: config.selfops.retry_max_attempts, baseDelayMs: config.selfops.retry_base, maxDelayMs: config.selfops.retry_max },
+        awsRegion: config.providers.aws.region,
+        endpoints: {
+          costExplorer: config.providers.aws.cost_explorer_endpoint,
+          azureManagement: config.providers.azure.management_endpoint,
+          azureAuthority: config.providers.azure.authority_host,
+          azureTlsCaFile: config.providers.azure.tls_ca_file,
+        },
+        demo: Boolean(runtime.demoSource),
+      }),
+    ).catch((err: unknown) => {
+      recommendations = undefined;
+      throw err;
+    }));
+  const recommendationsFor: RecommendationSourceResolver = (tenantId, accountId, doc) => ({
+    list: async () => (await loadRecommendations())(tenantId, accountId, doc)?.list() ?? [],
+  });
+  let lifecycles: Promise<ProviderLifecycleResolver> | undefined;
+  const loadLifecycles = () =>
+    (lifecycles ??= import("#adapters/recommendations/recommendation-sources.js")
+      .then((m) =>
+        m.createProviderLifecycles({
+          credentials,
+          retry: { maxAttempts: config.selfops.retry_max_attempts, baseDelayMs: config.selfops.retry_base, maxDelayMs: config.selfops.retry_max },
+          endpoints: {},
+        }),
+      )
+      .catch((err: unknown) => {
+        lifecycles = undefined;
+        throw err;
+      }));
+  const recommendationLifecycles: ProviderLifecycleResolver = async (tenantId, rec) => (await loadLifecycles())(tenantId, rec);
 
   const opsAlerts = createOpsAlertSink({
     settings: async () => {
@@ -242,7 +291,12 @@ async function build(): Promise<AppDeps> {
   const llmLedger = () =>
     (ledger ??= (async (): Promise<LlmLedger> => {
       if (o.llmLedger) return o.llmLedger;
-      if (config.runtime === "gcp") throw new AppError("unimplemented", "the LLM usage ledger is not built for the gcp runtime yet");
+      if (config.runtime === "gcp") {
+        const { openGcpLlmLedger } = await import("#adapters/gcp/gcp-llm-ledger-factory.js");
+        const opened = openGcpLlmLedger({ config, documents, clock });
+        owned.stores.push(opened);
+        return opened;
+      }
       const { DuckDbLlmLedger } = await import("#adapters/local/duckdb-llm-ledger.js");
       const opened = await DuckDbLlmLedger.open({ dataDir: config.data_dir }, () => clock.now());
       owned.stores.push(opened);
@@ -305,6 +359,8 @@ async function build(): Promise<AppDeps> {
         opsAlerts.send({ rule: "alert delivery dead-lettered", severity: "warning", summary: `${dl.channelKind} channel ${dl.channelId} of tenant ${dl.tenantId}: ${dl.reason}`, value: dl.attempts }),
     }),
     sourceFor,
+    recommendationsFor,
+    recommendationLifecycles,
     opsAlerts,
     async prefetchCredentials() {
       const pairs = await listConnectedAccounts(documents, { limit: 1000 });

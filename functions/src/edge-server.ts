@@ -28,11 +28,23 @@ export function bodyLimitOf(name: string): number {
  *   createEdgeServer("getCostSummary").listen(8080);
  */
 export function createEdgeServer(name: string, opts: EdgeServerOptions = {}): Server {
+  return createServer(edgeHandler(name, opts));
+}
+
+/**
+ * The request handler of {@link createEdgeServer} without a server of its own, for a server that
+ * routes several functions (the local dashboard serves the callables on its own origin).
+ *
+ * @example
+ *   const handle = edgeHandler("listAnomalies");
+ *   createServer((req, res) => (req.url === "/api/listAnomalies" ? handle(req, res) : notFound(res)));
+ */
+export function edgeHandler(name: string, opts: EdgeServerOptions = {}): (req: IncomingMessage, res: ServerResponse) => void {
   const framework = getTestServer(name);
   const [app] = framework.listeners("request") as ((req: IncomingMessage, res: ServerResponse) => void)[];
   if (!app) throw new Error(`functions-framework built no request handler for ${name}`);
   const maxBytes = bodyLimitOf(name);
-  return createServer(function guardThenServe(req, res) {
+  return function guardThenServe(req, res) {
     guardBody(req, res, maxBytes).then(
       (refused) => {
         if (refused) opts.onRefused?.({ ...refused, function: name });
@@ -43,5 +55,5 @@ export function createEdgeServer(name: string, opts: EdgeServerOptions = {}): Se
         res.destroy();
       },
     );
-  });
+  };
 }

@@ -56,6 +56,8 @@ export interface SecretNeeds {
 /** What a function needs from the platform, derived from its facts. */
 export interface FunctionNeeds {
   bigquery: "none" | "read" | "write";
+  /** Uses the LLM usage ledger: on gcp it runs BigQuery jobs and inserts into `llm_usage`. */
+  llmLedger: boolean;
   firebaseAuth: boolean;
   publishes: string[];
   secrets: SecretNeeds;
@@ -381,6 +383,8 @@ const BASE_ENV = ["env", "runtime", "project.id"];
  * What a function needs, by rule from its facts:
  * - BigQuery: `write` when it calls CostWarehouse.replaceWindow or upsert, `read` for any other
  *   warehouse use; then the bigquery.* keys are needed;
+ * - the LLM ledger: `llmLedger` or `llmUsage` (the service over it) from deps; on gcp its reads
+ *   are queries and its writes (every read may flush the outbox) insertAll into `llm_usage`;
  * - Firebase Auth (revocation lookups): callables, health (platform admins may read details) and
  *   mcp (bearer ID tokens);
  * - secrets: SecretStore calls by name; CredentialStore calls, `sourceFor` (the collectors read
@@ -396,6 +400,7 @@ export function needsOf(f: FunctionFacts): FunctionNeeds {
   const deps = new Set(f.deps);
   const warehouse = [...ports].filter((p) => p.startsWith("CostWarehouse."));
   const bigquery = warehouse.some((p) => /\.(replaceWindow|upsert)$/.test(p)) ? "write" : warehouse.length > 0 || deps.has("warehouse") ? "read" : "none";
+  const llmLedger = deps.has("llmLedger") || deps.has("llmUsage") || deps.has("platformLlmUsage");
   const secrets: SecretNeeds = { read: [], write: [], delete: [] };
   const add = (list: string[], s: string) => {
     if (!list.includes(s)) list.push(s);
@@ -421,12 +426,14 @@ export function needsOf(f: FunctionFacts): FunctionNeeds {
   if (f.trigger === "callable") keys.add("server.cors_origins");
   if (f.publishes.length > 0) keys.add("pubsub.topic_prefix");
   if (bigquery !== "none") for (const k of ["bigquery.location", "bigquery.cost_dataset", "bigquery.staging_dataset"]) keys.add(k);
+  if (llmLedger) keys.add("bigquery.location");
   if (ops) for (const k of ["alerts.slack_enabled", "alerts.pagerduty_enabled", ...OPS_CONFIG_SECRETS]) keys.add(k);
   for (const k of f.configKeys) if (DEPLOYMENT_KEYS.has(k)) keys.add(k);
   for (const s of secrets.read) if (!(TENANT_SECRET_KINDS as readonly string[]).includes(s)) add(secrets.read, s);
   for (const list of [secrets.read, secrets.write, secrets.delete]) list.sort();
   return {
     bigquery,
+    llmLedger,
     firebaseAuth: f.trigger === "callable" || f.name === "health" || f.name === "mcp",
     publishes: f.publishes,
     secrets,

@@ -463,18 +463,22 @@ export async function driftFindings(plan: Plan, rootRel: string, ctx: DriftConte
     const roles = projectRoles.get(f.name) ?? new Set<string>();
     const cost = datasetIdOf.cost_analytics as string;
     const staging = datasetIdOf.staging as string;
+    const llm = datasetIdOf.llm_usage as string;
     const has = (ds: string, role: string) => g.get(ds)?.has(role) === true;
+    if (needs.llmLedger && !has(llm, "roles/bigquery.dataEditor")) say(catalogFile, `${f.name} uses the LLM ledger (insertAll, queries) but lacks roles/bigquery.dataEditor on ${llm}`);
     if (needs.bigquery === "write") {
       for (const ds of [cost, staging]) if (!has(ds, "roles/bigquery.dataEditor")) say(catalogFile, `${f.name} writes the ledger (MERGE, load jobs) but lacks roles/bigquery.dataEditor on ${ds}`);
     }
     if (needs.bigquery === "read" && !has(cost, "roles/bigquery.dataViewer") && !has(cost, "roles/bigquery.dataEditor")) say(catalogFile, `${f.name} reads the ledger but lacks roles/bigquery.dataViewer on ${cost}`);
     const allowed = needs.bigquery === "write" ? new Set([cost, staging]) : needs.bigquery === "read" ? new Set([cost]) : new Set<string>();
+    if (needs.llmLedger) allowed.add(llm);
     for (const [ds, rs] of g) {
       if (!allowed.has(ds)) say(catalogFile, `${f.name} is granted ${[...rs].join(", ")} on dataset ${ds}, which its code does not use`);
-      else if (needs.bigquery === "read" && rs.has("roles/bigquery.dataEditor")) say(catalogFile, `${f.name} only reads ${ds} but may write it (roles/bigquery.dataEditor)`);
+      else if (needs.bigquery === "read" && ds !== llm && rs.has("roles/bigquery.dataEditor")) say(catalogFile, `${f.name} only reads ${ds} but may write it (roles/bigquery.dataEditor)`);
     }
-    if ((needs.bigquery !== "none") !== roles.has("roles/bigquery.jobUser")) {
-      say(projectFile, needs.bigquery !== "none" ? `${f.name} runs BigQuery jobs but lacks roles/bigquery.jobUser` : `${f.name} holds roles/bigquery.jobUser but runs no BigQuery job`);
+    const runsJobs = needs.bigquery !== "none" || needs.llmLedger;
+    if (runsJobs !== roles.has("roles/bigquery.jobUser")) {
+      say(projectFile, runsJobs ? `${f.name} runs BigQuery jobs but lacks roles/bigquery.jobUser` : `${f.name} holds roles/bigquery.jobUser but runs no BigQuery job`);
     }
     if (!roles.has("roles/datastore.user")) say(projectFile, `${f.name} keeps state in Firestore but lacks roles/datastore.user`);
     if (needs.firebaseAuth !== roles.has("roles/firebaseauth.viewer")) {

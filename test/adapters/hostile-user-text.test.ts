@@ -17,11 +17,11 @@ const ORIGIN = "https://costs.example.com/";
 const hostileWhere = { provider: "aws", accountId: `acct ${HOSTILE}`, service: HOSTILE, region: "us-east-1" };
 const events = () => [
   budgetEvent({ budgetName: HOSTILE, where: hostileWhere }),
-  opened({ where: hostileWhere, rootCauses: [{ dimension: "tag:team", value: HOSTILE, contributionUsd: "12" }] }),
+  opened({ where: hostileWhere, rootCauses: [{ dimension: "tag:team", value: HOSTILE, contribution: "12" }] }),
   collectionFailing({
     tenantId: "acme",
     severity: "high",
-    impactUsd: "0",
+    impact: "0",
     dashboardUrl: `${ORIGIN}t/acme`,
     occurredAt: "2026-11-20T06:00:00Z",
     where: hostileWhere,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { formatCount, formatAmount, formatPercent } from "#cli/format.js";
-import { formatUsd } from "#domain/alerts/describe.js";
+import { formatMoney } from "#domain/alerts/describe.js";
 
 describe("number formatting for people", () => {
   it.each([
@@ -21,9 +21,12 @@ describe("number formatting for people", () => {
     expect(formatAmount("-1234.5")).toBe("-1,234.50");
   });
 
-  it("rounds dollars half-even to cents without going through a float", () => {
-    expect(formatUsd("90071992547409931.125")).toBe("$90,071,992,547,409,931.12");
-    expect(formatUsd("2.675")).toBe("$2.68");
-    expect(formatUsd("-12")).toBe("-$12.00");
+  it("rounds half-even to the currency's minor unit without going through a float", () => {
+    expect(formatMoney("90071992547409931.125", "USD")).toBe("$90,071,992,547,409,931.12");
+    expect(formatMoney("2.675", "USD")).toBe("$2.68");
+    expect(formatMoney("-12", "USD")).toBe("-$12.00");
+    expect(formatMoney("2984.075", "EUR")).toBe("€2,984.08");
+    expect(formatMoney("1234.5", "JPY")).toBe("¥1,234");
+    expect(formatMoney("1234.5", "EUR", "de-DE")).toBe("1.234,50\u00a0€");
   });
 });

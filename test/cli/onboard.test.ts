@@ -80,6 +80,6 @@ describe("costmon tenant init and account add", () => {
   it("lists every template with its fields", async () => {
     const r = await costmon("account", "templates", "--format", "json");
     const names = (JSON.parse(r.stdout) as { templates: { name: string; fields: { name: string; description: string }[] }[] }).templates.map((t) => t.name);
-    expect(names).toEqual(["gcp-billing-export", "aws-payer", "aws-linked", "azure-subscription", "azure-resource-group", "azure-billing-account"]);
+    expect(names).toEqual(["gcp-billing-export", "aws-payer", "aws-linked", "azure-subscription", "azure-resource-group", "azure-billing-account", "focus", "opencost", "vultr"]);
   });
 });

@@ -18,6 +18,7 @@ const base = (over: Partial<ReportData> = {}): ReportData => ({
   allocation: { tagKey: "team", slices: [{ value: null, cost: "1234.5" }] },
   llmUsage: [],
   backtest: null,
+  recommendations: { open: 0, top: [], monthlySavings: [] },
   ...over,
 });
 
@@ -50,6 +51,19 @@ describe("renderReportHtml", () => {
     expect(html).toMatch(/75\s?%/);
     expect(html).toContain("3 of 31");
     expect(renderReportHtml(base())).toContain("Not enough history before the last complete month");
+  });
+
+  it("lists open recommendations only when some exist, savings in each one's currency and summed per currency, names escaped", () => {
+    expect(renderReportHtml(base())).not.toContain('id="recommendations-h"');
+    const rec = (resource: string, savings: string, currency: string, score: number) => ({ provider: "aws", category: "idle", action: "delete", resource, description: "", savings, currency, effort: "low", risk: "low", score, state: "active" });
+    const html = renderReportHtml(
+      base({ recommendations: { open: 3, top: [rec("vol-<img src=x>", "12.5", "USD", 80), rec("disk-1", "7", "EUR", 60)], monthlySavings: [{ currency: "EUR", amount: "7" }, { currency: "USD", amount: "20.5" }] } }),
+    );
+    expect(html).toContain('id="recommendations-h"');
+    expect(html).toContain("3 open, estimated by the providers to save 7,00\u00a0€, 20,50\u00a0$ a month. The 2 with the highest score are listed.");
+    expect(html).toContain("12,50\u00a0$");
+    expect(html).not.toContain("<img src=x>");
+    expect(html).toContain("vol-&#60;img src=x&#62;");
   });
 
   it("loads no external resource", () => {

@@ -12,6 +12,7 @@ const budget = (over: Partial<BudgetStatus>): BudgetStatus => ({
   state: "on_track",
   periodClosed: false,
   amount: "14500",
+  currency: "USD",
   actual: "1000",
   projected: "2000",
   actualPercent: 6.9,

@@ -493,5 +493,39 @@ export function describeCostWarehouseConformance(name: string, makeWarehouse: ()
         await expect(wh.queryDaily(A, query as CostQuery)).rejects.toThrow(/invalid/);
       });
     });
+
+    describe("ledger views", () => {
+      // A cloud bill and the Kubernetes allocation of the same node money (OpenCost rows, tagged).
+      const allocation = (namespace: string, cost: string) =>
+        day("2026-05-01", {
+          provider: "other",
+          sub_account_id: namespace,
+          resource_id: namespace,
+          billed_cost: cost,
+          effective_cost: cost,
+          tags: { "costmon:view": "kubernetes-allocation", "k8s:namespace": namespace },
+        });
+      const seedViews = () =>
+        wh.upsert(A, [day("2026-05-01", { provider: "aws", billed_cost: "100", effective_cost: "100" }), allocation("web", "60"), allocation("batch", "40")]);
+      const window = { start: "2026-05-01", end: "2026-05-01" };
+
+      it("reads the billed view by default: the allocation rows are not added to the bill", async () => {
+        await seedViews();
+        expect(await wh.queryDaily(A, { window, groupBy: [] })).toEqual([{ date: "2026-05-01", dims: {}, billed_cost: "100", effective_cost: "100" }]);
+        expect((await wh.queryDaily(A, { window, groupBy: ["provider"] })).map((r) => r.dims.provider)).toEqual(["aws"]);
+      });
+
+      it("reads the allocation view when asked, or when its tag filter is on a k8s: tag", async () => {
+        await seedViews();
+        const byNamespace = await wh.queryDaily(A, { window, groupBy: [], groupByTags: ["k8s:namespace"], view: "kubernetes-allocation" });
+        expect(byNamespace.map((r) => [r.tags?.["k8s:namespace"], r.billed_cost])).toEqual([["batch", "40"], ["web", "60"]]);
+        expect(await wh.queryDaily(A, { window, groupBy: [], view: "kubernetes-allocation" })).toEqual([{ date: "2026-05-01", dims: {}, billed_cost: "100", effective_cost: "100" }]);
+        expect(await wh.queryDaily(A, { window, groupBy: [], tags: { "k8s:namespace": "web" } })).toEqual([{ date: "2026-05-01", dims: {}, billed_cost: "60", effective_cost: "60" }]);
+        // Grouping by a k8s: key alone does not switch views: the bill carries no such tag.
+        expect(await wh.queryDaily(A, { window, groupBy: [], groupByTags: ["k8s:namespace"] })).toEqual([{ date: "2026-05-01", dims: {}, tags: {}, billed_cost: "100", effective_cost: "100" }]);
+        // The row-count check figure sees every row of both views.
+        expect((await wh.totals(A, window)).rows).toBe(3);
+      });
+    });
   });
 }

@@ -14,7 +14,11 @@ const require = createRequire(import.meta.url);
 const SCREENSHOTS = projectPath(".tmp/screenshots");
 
 interface NightlySummary {
-  tenants: { tenantId: string; analysis: { asOf: string; anomalies: { end: string }[] } | null }[];
+  tenants: {
+    tenantId: string;
+    analysis: { asOf: string; anomalies: { end: string }[] } | null;
+    recommendations?: { kept: number; savings: Record<string, string> };
+  }[];
 }
 
 describe("HTML report in headless Chromium", () => {
@@ -119,6 +123,31 @@ describe("HTML report in headless Chromium", () => {
     }
     // The demo injects anomalies; a report without a single marker would not test them.
     expect(markersSeen).toBeGreaterThan(0);
+  });
+
+  it("lists the open recommendations the nightly kept, with the same savings per currency", async () => {
+    let listed = 0;
+    for (const t of nightly.tenants) {
+      const kept = t.recommendations?.kept ?? 0;
+      const page = await browser.newPage();
+      await page.goto(pathToFileURL(join(dir, "nightly-reports", `${t.tenantId}.html`)).href);
+      const section = page.locator('section[aria-labelledby="recommendations-h"]');
+      if (kept === 0) {
+        await expect(section.count()).resolves.toBe(0);
+      } else {
+        listed++;
+        await expect(section.locator("tbody tr").count()).resolves.toBe(Math.min(kept, 20));
+        const text = (await section.locator("p").first().textContent()) ?? "";
+        expect(text).toContain(`${kept} open`);
+        // Each currency's sum, as the nightly printed it, in the report's en-US formatting.
+        for (const [currency, amount] of Object.entries(t.recommendations?.savings ?? {})) {
+          expect(text).toContain(new Intl.NumberFormat("en-US", { style: "currency", currency }).format(Number(amount)));
+        }
+      }
+      await page.close();
+    }
+    // The demo accounts come with recommendations: the section is really exercised.
+    expect(listed).toBeGreaterThan(0);
   });
 
   it("shows forecast against actual for the last complete month, its actual equal to the costs command's", async () => {

@@ -23,12 +23,12 @@ async function start(env: Record<string, string> = {}): Promise<{ app: App; publ
     start: "2026-11-13",
     end: "2026-11-17",
     direction: "increase",
-    expectedUsd: "3000.00",
-    actualUsd: "5984.08",
-    impactUsd: "2984.08",
+    expected: "3000.00",
+    actual: "5984.08",
+    impact: "2984.08",
     score: 9,
     severity: "high",
-    rootCauses: [{ dimension: "region", value: "us-east-1", contributionUsd: "2984.08" }],
+    rootCauses: [{ dimension: "region", value: "us-east-1", contribution: "2984.08" }],
     status: "open",
     feedback: null,
   });
@@ -55,7 +55,7 @@ describe("updateAnomaly and the alert channels", () => {
       [["anomaly.acknowledged", anomalyAlertId(T, "an-1")]],
       [["anomaly.resolved", anomalyAlertId(T, "an-1")]],
     ]);
-    expect(s.published[0]?.data).toMatchObject({ tenantId: T, events: [{ acknowledgedBy: "op-1", impactUsd: "2984.08" }] });
+    expect(s.published[0]?.data).toMatchObject({ tenantId: T, events: [{ acknowledgedBy: "op-1", impact: "2984.08" }] });
   });
 
   it("publishes nothing for a change that is not a transition (feedback only, or a second acknowledge)", async () => {

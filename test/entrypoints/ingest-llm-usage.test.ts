@@ -156,7 +156,7 @@ describe("ingestLlmUsage: usage batches on the llm-usage topic", () => {
     await publish(signWithApiKey(keyA, JSON.stringify({ events: [ev("h1"), ev("h2"), ev("h3")] })));
     expect(await totals(A)).toMatchObject({ events: 5, costUsd: "0.037" });
     const crossed = alerts.flatMap((m) => m.data.events);
-    expect(crossed).toEqual([expect.objectContaining({ type: "llm_budget.crossed", tenantId: A, budgetId: "search-cap", periodKey: "2026-03", thresholdPct: 100, spentUsd: "0.037", budgetUsd: "0.03", severity: "critical" })]);
+    expect(crossed).toEqual([expect.objectContaining({ type: "llm_budget.crossed", tenantId: A, budgetId: "search-cap", periodKey: "2026-03", thresholdPct: 100, spent: "0.037", budget: "0.03", currency: "USD", severity: "critical" })]);
     // The gateway asks before its next request and is refused.
     await expect(deps.llmUsage.check(A, { provider: "openai", model: "gpt-4o", tags: { team: "search" } })).rejects.toMatchObject({ code: "resource-exhausted" });
     // Nothing more crosses: no second alert.

@@ -62,7 +62,7 @@ describe("user free text through the callables", () => {
     const event = budgetThresholdCrossed({
       tenantId: T,
       severity: "high",
-      impactUsd: "90",
+      impact: "90",
       dashboardUrl: `https://costs.example.com/t/${T}/budgets/rendered`,
       occurredAt: "2026-03-01T12:00:00Z",
       budgetId: "rendered",
@@ -70,8 +70,8 @@ describe("user free text through the callables", () => {
       periodKey: "2026-03",
       thresholdPct: 90,
       basis: "actual",
-      spentUsd: "90",
-      budgetUsd: "100",
+      spent: "90",
+      budget: "100",
     });
     // Act
     const slack = slackAlertMessage(event);

@@ -1,3 +1,4 @@
+import { inView } from "#domain/billing/ledger-view.js";
 import stringify from "safe-stable-stringify";
 import { compareStrings } from "#adapters/local/document-values.js";
 import {
@@ -87,6 +88,7 @@ export class MemoryCostWarehouse implements CostWarehouse {
       const filters = Object.entries(q.filter ?? {}) as [keyof CostRecord, string[]][];
       if (!filters.every(([col, values]) => values.includes(String(r[col])))) continue;
       if (!Object.entries(q.tags ?? {}).every(([k, v]) => r.tags[k] === v)) continue;
+      if (!inView(r.tags, q.view)) continue;
       const dims: CostRow["dims"] = {};
       for (const d of q.groupBy) dims[d] = r[d];
       const tagValues = tagKeys.map((k) => (Object.hasOwn(r.tags, k) ? r.tags[k] : undefined));

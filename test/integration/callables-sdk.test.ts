@@ -58,16 +58,17 @@ describe("callables through the Firebase client SDK and the Auth emulator", () =
 
   it("returns the viewer's tenant costs, grouped by provider and month", async () => {
     // Prepare
-    const getCostSummary = viewer.callable<{ rows: { period: string; dims: { provider: string }; billedCost: string }[] }>(
+    const getCostSummary = viewer.callable<{ rows: { period: string; dims: { provider: string }; billedCost: string }[]; totals: unknown[] }>(
       await app.url("getCostSummary"),
     );
     // Act
     const { data } = await getCostSummary({ start: "2026-01-01", end: "2026-01-31", groupBy: ["provider"], granularity: "monthly" });
     // Assess
     expect(data.rows).toEqual([
-      { period: "2026-01", dims: { provider: "aws" }, billedCost: "1.25", effectiveCost: "9.25" },
-      { period: "2026-01", dims: { provider: "gcp" }, billedCost: "10.5", effectiveCost: "9.25" },
+      { period: "2026-01", dims: { provider: "aws" }, currency: "USD", billedCost: "1.25", effectiveCost: "9.25" },
+      { period: "2026-01", dims: { provider: "gcp" }, currency: "USD", billedCost: "10.5", effectiveCost: "9.25" },
     ]);
+    expect(data.totals).toEqual([{ currency: "USD", billedCost: "11.75", effectiveCost: "18.5" }]);
   });
 
   it.each([

@@ -17,13 +17,17 @@ const START_TIMEOUT_MS = 150_000;
 export default async function setup(): Promise<(() => Promise<void>) | undefined> {
   process.env.METADATA_SERVER_DETECTION = "none";
   if (process.env.FIREBASE_AUTH_EMULATOR_HOST) return undefined;
-  const port = await freePort();
+  // The hub (default 4400) and logging (4500) ports get free ports too: with the defaults, a second
+  // firebase-tools emulator on the machine makes this one exit after it reported ready.
+  const [port, hub, logging] = [await freePort(), await freePort(), await freePort()];
   const dir = join(repoRoot, ".tmp", `auth-emulator-${process.pid}`);
   mkdirSync(dir, { recursive: true });
   const config = join(dir, "firebase.json");
   writeFileSync(
     config,
-    JSON.stringify({ emulators: { auth: { host: "127.0.0.1", port }, ui: { enabled: false }, singleProjectMode: true } }),
+    JSON.stringify({
+      emulators: { auth: { host: "127.0.0.1", port }, hub: { host: "127.0.0.1", port: hub }, logging: { host: "127.0.0.1", port: logging }, ui: { enabled: false }, singleProjectMode: true },
+    }),
   );
   let emulator: EmulatorProcess;
   try {

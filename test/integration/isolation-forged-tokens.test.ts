@@ -1,13 +1,12 @@
-import { type App as AdminApp, deleteApp, initializeApp } from "firebase-admin/app";
-import { SignJWT, generateKeyPair, importPKCS8 } from "jose";
+import { SignJWT, generateKeyPair } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { firebaseIdTokenVerifier } from "#foundation/iam/id-token.js";
 import { createBruteForceGuard } from "#foundation/secops/brute-force.js";
 import { createRateLimiter } from "#foundation/secops/rate-limiter.js";
-import { type App, startApp } from "../entrypoints/support/app-harness.js";
+import type { App } from "../entrypoints/support/app-harness.js";
 import { costRow, seedTenantDocs } from "../entrypoints/support/seed.js";
-import { type FakeGoogleCerts, fakeCredential, startFakeGoogleCerts } from "./support/fake-google-certs.js";
+import type { FakeGoogleCerts } from "./support/fake-google-certs.js";
 import { CASES } from "./support/isolation-cases.js";
+import { PROJECT, type ProductionVerify, startProductionVerify } from "./support/production-verify.js";
 
 /**
  * Forged, unsigned, re-signed and expired ID tokens against every callable, on firebase-admin's
@@ -15,56 +14,27 @@ import { CASES } from "./support/isolation-cases.js";
  * certificate fetch is served test keys (support/fake-google-certs.ts). A correctly signed token
  * proves the path accepts good tokens; every forgery must get UNAUTHENTICATED and no data.
  */
-const PROJECT = "demo-test";
 const A = "tenant-a";
 const B = "tenant-b";
 const MARK_B = "MARK-B-forged-9a1";
 
 describe("forged and expired ID tokens on the production verification path", () => {
+  let pv: ProductionVerify;
   let app: App;
   let certs: FakeGoogleCerts;
-  let adminApp: AdminApp;
-  let savedEmulatorHost: string | undefined;
-  let sign: (claims: Record<string, unknown>, opts?: { exp?: number; iat?: number; aud?: string; iss?: string; kid?: string; sub?: string | null }) => Promise<string>;
+  let sign: ProductionVerify["sign"];
 
   beforeAll(async () => {
-    // Production mode: firebase-admin checks this variable on every verifyIdToken call.
-    savedEmulatorHost = process.env.FIREBASE_AUTH_EMULATOR_HOST;
-    delete process.env.FIREBASE_AUTH_EMULATOR_HOST;
-    certs = await startFakeGoogleCerts();
-    // A credential, because checking revocation looks the user up in the (served) Auth API.
-    adminApp = initializeApp({ projectId: PROJECT, httpAgent: certs.agent, credential: fakeCredential }, "production-verify");
+    pv = await startProductionVerify("production-verify", { rateLimiter: createRateLimiter({ points: 1e9 }), bruteForce: createBruteForceGuard({ maxFailures: 1e9 }) });
+    ({ app, certs, sign } = pv);
     certs.users.set("good-user", {});
-    app = await startApp(
-      {
-        verifyIdToken: firebaseIdTokenVerifier({ app: async () => adminApp }),
-        rateLimiter: createRateLimiter({ points: 1e9 }),
-        bruteForce: createBruteForceGuard({ maxFailures: 1e9 }),
-      },
-      { COSTMON_PROJECT_ID: PROJECT },
-    );
     for (const t of [A, B]) await seedTenantDocs(app.documents, t);
     await app.documents.set(`tenants/${B}/budgets/marked`, { id: "marked", name: MARK_B, amount: "1", period: "monthly" });
     await app.warehouse.upsert(B, [costRow(B, "2026-01-03", { service_name: MARK_B })]);
-    const key = await importPKCS8(certs.privateKey, "RS256");
-    sign = async (claims, o = {}) => {
-      const now = Math.floor(Date.now() / 1000);
-      const jwt = new SignJWT({ ...claims, auth_time: now - 60, firebase: { sign_in_provider: "password", identities: {} } })
-        .setProtectedHeader({ alg: "RS256", kid: o.kid ?? certs.kid, typ: "JWT" })
-        .setIssuer(o.iss ?? `https://securetoken.google.com/${PROJECT}`)
-        .setAudience(o.aud ?? PROJECT)
-        .setIssuedAt(o.iat ?? now - 30)
-        .setExpirationTime(o.exp ?? now + 3600);
-      if (o.sub !== null) jwt.setSubject(o.sub ?? "attacker-uid");
-      return jwt.sign(key);
-    };
   });
 
   afterAll(async () => {
-    await app?.close();
-    await certs?.close();
-    if (adminApp) await deleteApp(adminApp);
-    if (savedEmulatorHost) process.env.FIREBASE_AUTH_EMULATOR_HOST = savedEmulatorHost;
+    await pv?.close();
   });
 
   const claimsA = { tenantId: A, trustLevel: 1, zones: ["nonprod", "prod"] };

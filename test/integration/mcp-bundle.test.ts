@@ -35,7 +35,7 @@ describe("the mcp function from the deployed bundle", () => {
       try {
         expect((await client.listTools()).tools.map((t) => t.name)).toContain("get_costs");
         const body = JSON.parse(textOf(await client.callTool({ name: "get_costs", arguments: { start: "2026-02-01", end: "2026-02-28" } })));
-        expect(body.totals).toMatchObject({ billedCost: "15", effectiveCost: "18.5", creditsApplied: true });
+        expect(body.totals).toMatchObject([{ currency: "USD", billedCost: "15", effectiveCost: "18.5", creditsApplied: true }]);
       } finally {
         await client.close();
       }

@@ -1,14 +1,13 @@
-import { type App as AdminApp, deleteApp, initializeApp } from "firebase-admin/app";
-import { generateKeyPair, importPKCS8, SignJWT } from "jose";
+import { generateKeyPair, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { firebaseIdTokenVerifier } from "#foundation/iam/id-token.js";
 import { createBruteForceGuard } from "#foundation/secops/brute-force.js";
 import { createRateLimiter } from "#foundation/secops/rate-limiter.js";
-import { type App, startApp } from "../entrypoints/support/app-harness.js";
+import type { App } from "../entrypoints/support/app-harness.js";
 import { costRow } from "../entrypoints/support/seed.js";
 import { httpClient } from "../mcp/http-support.js";
 import { textOf } from "../mcp/support.js";
-import { type FakeGoogleCerts, fakeCredential, startFakeGoogleCerts } from "./support/fake-google-certs.js";
+import type { FakeGoogleCerts } from "./support/fake-google-certs.js";
+import { PROJECT, type ProductionVerify, startProductionVerify } from "./support/production-verify.js";
 
 /**
  * The `mcp` function on firebase-admin's PRODUCTION verification path (Google's certificate fetch
@@ -16,51 +15,28 @@ import { type FakeGoogleCerts, fakeCredential, startFakeGoogleCerts } from "./su
  * token of this project gets the tools; forged, re-signed, expired and other-audience tokens get
  * 401 with the RFC 9728 challenge and nothing of the victim's.
  */
-const PROJECT = "demo-test";
 const A = "tenant-a";
 const B = "tenant-b";
 const MARK_B = "MARK-B-mcp-forged";
 
 describe("mcp with forged ID tokens on the production verification path", () => {
+  let pv: ProductionVerify;
   let app: App;
   let certs: FakeGoogleCerts;
-  let adminApp: AdminApp;
-  let savedEmulatorHost: string | undefined;
   let url: string;
-  let sign: (claims: Record<string, unknown>, o?: { aud?: string; iss?: string; iat?: number; exp?: number; sub?: string }) => Promise<string>;
+  let sign: ProductionVerify["sign"];
 
   beforeAll(async () => {
-    savedEmulatorHost = process.env.FIREBASE_AUTH_EMULATOR_HOST;
-    delete process.env.FIREBASE_AUTH_EMULATOR_HOST;
-    certs = await startFakeGoogleCerts();
-    adminApp = initializeApp({ projectId: PROJECT, httpAgent: certs.agent, credential: fakeCredential }, "mcp-production-verify");
+    pv = await startProductionVerify("mcp-production-verify", { rateLimiter: createRateLimiter({ points: 1e9 }), bruteForce: createBruteForceGuard({ maxFailures: 1e9 }) });
+    ({ app, certs, sign } = pv);
     certs.users.set("good-user", {});
-    app = await startApp(
-      { verifyIdToken: firebaseIdTokenVerifier({ app: async () => adminApp }), rateLimiter: createRateLimiter({ points: 1e9 }), bruteForce: createBruteForceGuard({ maxFailures: 1e9 }) },
-      { COSTMON_PROJECT_ID: PROJECT },
-    );
     await app.warehouse.upsert(A, [costRow(A, "2026-03-01", { billed_cost: "3", effective_cost: "2" })]);
     await app.warehouse.upsert(B, [costRow(B, "2026-03-01", { service_name: MARK_B })]);
-    const key = await importPKCS8(certs.privateKey, "RS256");
-    sign = async (claims, o = {}) => {
-      const now = Math.floor(Date.now() / 1000);
-      return new SignJWT({ ...claims, auth_time: now - 60, firebase: { sign_in_provider: "password", identities: {} } })
-        .setProtectedHeader({ alg: "RS256", kid: certs.kid, typ: "JWT" })
-        .setIssuer(o.iss ?? `https://securetoken.google.com/${PROJECT}`)
-        .setAudience(o.aud ?? PROJECT)
-        .setSubject(o.sub ?? "attacker-uid")
-        .setIssuedAt(o.iat ?? now - 30)
-        .setExpirationTime(o.exp ?? now + 3600)
-        .sign(key);
-    };
     url = await app.url("mcp");
   });
 
   afterAll(async () => {
-    await app?.close();
-    await certs?.close();
-    if (adminApp) await deleteApp(adminApp);
-    if (savedEmulatorHost) process.env.FIREBASE_AUTH_EMULATOR_HOST = savedEmulatorHost;
+    await pv?.close();
   });
 
   const claimsA = { tenantId: A, trustLevel: 1, zones: ["nonprod", "prod"] };
@@ -71,7 +47,7 @@ describe("mcp with forged ID tokens on the production verification path", () => 
     const client = await httpClient(url, { authorization: `Bearer ${await sign(claimsA, { sub: "good-user" })}` });
     try {
       const body = JSON.parse(textOf(await client.callTool({ name: "get_costs", arguments: { start: "2026-03-01", end: "2026-03-31" } })));
-      expect(body).toMatchObject({ tenant: A, totals: { billedCost: "3", effectiveCost: "2" } });
+      expect(body).toMatchObject({ tenant: A, totals: [{ billedCost: "3", effectiveCost: "2" }] });
     } finally {
       await client.close();
     }

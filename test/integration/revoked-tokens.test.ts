@@ -1,51 +1,32 @@
-import { type App as AdminApp, deleteApp, initializeApp } from "firebase-admin/app";
-import { importPKCS8, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { firebaseIdTokenVerifier } from "#foundation/iam/id-token.js";
-import { type App, startApp } from "../entrypoints/support/app-harness.js";
+import type { App } from "../entrypoints/support/app-harness.js";
 import { seedTenantDocs } from "../entrypoints/support/seed.js";
-import { type FakeGoogleCerts, fakeCredential, startFakeGoogleCerts } from "./support/fake-google-certs.js";
+import type { FakeGoogleCerts } from "./support/fake-google-certs.js";
+import { type ProductionVerify, startProductionVerify } from "./support/production-verify.js";
 
 /**
  * Disabled users and revoked sign-ins, on firebase-admin's PRODUCTION verification path with the
  * verifier the composition root builds (no options: its defaults are what ships). Their ID tokens
  * are still correctly signed and unexpired for up to an hour; only a revocation check sees them.
  */
-const PROJECT = "demo-test";
 const T = "tenant-revoked";
 
 describe("revoked and disabled users' ID tokens", () => {
+  let pv: ProductionVerify;
   let app: App;
   let certs: FakeGoogleCerts;
-  let adminApp: AdminApp;
-  let savedEmulatorHost: string | undefined;
   let sign: (sub: string) => Promise<string>;
   const now = Math.floor(Date.now() / 1000);
 
   beforeAll(async () => {
-    savedEmulatorHost = process.env.FIREBASE_AUTH_EMULATOR_HOST;
-    delete process.env.FIREBASE_AUTH_EMULATOR_HOST;
-    certs = await startFakeGoogleCerts();
-    adminApp = initializeApp({ projectId: PROJECT, httpAgent: certs.agent, credential: fakeCredential }, "revocation-check");
-    app = await startApp({ verifyIdToken: firebaseIdTokenVerifier({ app: async () => adminApp }) }, { COSTMON_PROJECT_ID: PROJECT });
+    pv = await startProductionVerify("revocation-check");
+    ({ app, certs } = pv);
     await seedTenantDocs(app.documents, T);
-    const key = await importPKCS8(certs.privateKey, "RS256");
-    sign = (sub) =>
-      new SignJWT({ tenantId: T, trustLevel: 1, zones: ["prod"], auth_time: now - 600, firebase: { sign_in_provider: "password", identities: {} } })
-        .setProtectedHeader({ alg: "RS256", kid: certs.kid, typ: "JWT" })
-        .setIssuer(`https://securetoken.google.com/${PROJECT}`)
-        .setAudience(PROJECT)
-        .setSubject(sub)
-        .setIssuedAt(now - 30)
-        .setExpirationTime(now + 3600)
-        .sign(key);
+    sign = (sub) => pv.sign({ tenantId: T, trustLevel: 1, zones: ["prod"] }, { sub, auth_time: now - 600, iat: now - 30, exp: now + 3600 });
   });
 
   afterAll(async () => {
-    await app?.close();
-    await certs?.close();
-    if (adminApp) await deleteApp(adminApp);
-    if (savedEmulatorHost) process.env.FIREBASE_AUTH_EMULATOR_HOST = savedEmulatorHost;
+    await pv?.close();
   });
 
   it.each([

@@ -69,7 +69,7 @@ describe("mcp over Streamable HTTP (functions-framework, the SDK's HTTP client)"
       const { tools } = await client.listTools();
       expect(tools).toHaveLength(9);
       const body = JSON.parse(textOf(await client.callTool({ name: "get_costs", arguments: { start: "2026-03-01", end: "2026-03-31" } })));
-      expect(body).toMatchObject({ tenant: "t1", totals: { billedCost: "15.5", effectiveCost: "10.5", creditsApplied: true } });
+      expect(body).toMatchObject({ tenant: "t1", totals: [{ currency: "USD", billedCost: "15.5", effectiveCost: "10.5", creditsApplied: true }] });
       const forged = await client.callTool({ name: "list_budgets", arguments: { tenantId: "t2" } });
       expect(forged.isError).toBe(true);
     } finally {

@@ -39,7 +39,23 @@ describe("MCP server (in process, SDK client over the in-memory transport with a
     const client = await h.connect(viewer);
     const body = JSON.parse(textOf(await client.callTool({ name: "get_costs", arguments: { start: "2026-03-01", end: "2026-03-31" } })));
     expect(body.tenant).toBe("t1");
-    expect(body.totals).toEqual({ billedCost: "15.5", effectiveCost: "10.5", creditsAndDiscounts: "5", creditsApplied: true });
+    expect(body.totals).toEqual([{ currency: "USD", billedCost: "15.5", effectiveCost: "10.5", creditsAndDiscounts: "5", creditsApplied: true }]);
+  });
+
+  it("get_costs: totals per currency, never one sum across currencies", async () => {
+    // Prepare: a EUR row beside the tenant's USD rows (the GCP sample bills in EUR).
+    await h.warehouse.upsert("t1", [costRow("t1", "2026-03-03", { service_name: "Compute Engine", billed_cost: "0.012434", effective_cost: "0.012434", billing_currency: "EUR" })]);
+    const client = await h.connect(viewer);
+
+    // Act
+    const body = JSON.parse(textOf(await client.callTool({ name: "get_costs", arguments: { start: "2026-03-01", end: "2026-03-31", group_by: ["service"], view: "rows" } })));
+
+    // Assess
+    expect(body.totals).toEqual([
+      { currency: "EUR", billedCost: "0.012434", effectiveCost: "0.012434", creditsAndDiscounts: "0", creditsApplied: false },
+      { currency: "USD", billedCost: "15.5", effectiveCost: "10.5", creditsAndDiscounts: "5", creditsApplied: true },
+    ]);
+    expect(body.untrustedData.rows).toContainEqual(["2026-03", "Compute Engine", "EUR", "0.012434", "0.012434", false]);
   });
 
   it("refuses a tenant in the arguments instead of using it", async () => {
@@ -54,8 +70,8 @@ describe("MCP server (in process, SDK client over the in-memory transport with a
     const client = await h.connect(viewer);
     const body = JSON.parse(textOf(await client.callTool({ name: "get_costs", arguments: { start: "2026-03-01", end: "2026-03-31", group_by: ["service"], view: "rows" } })));
     expect(body.untrustedData.note).toMatch(/never instructions/);
-    expect(body.untrustedData.columns).toEqual(["period", "service", "billed", "net", "credits"]);
-    expect(body.untrustedData.rows).toEqual([["2026-03", "Cloud Storage", "5", "0", true], ["2026-03", "MARK-ONE", "10.5", "10.5", false]]);
+    expect(body.untrustedData.columns).toEqual(["period", "service", "currency", "billed", "net", "credits"]);
+    expect(body.untrustedData.rows).toEqual([["2026-03", "Cloud Storage", "USD", "5", "0", true], ["2026-03", "MARK-ONE", "USD", "10.5", "10.5", false]]);
   });
 
   it("answers bad arguments with an error that says how to fix the call", async () => {

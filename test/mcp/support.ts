@@ -74,8 +74,8 @@ export async function harness(opts: { points?: number } = {}): Promise<Harness> 
 export async function seedTenant(h: Pick<Harness, "documents" | "warehouse" | "deps">, t: string, mark: string, amount = "10.5"): Promise<void> {
   await seedTenantDocs(h.documents, t);
   await h.documents.set(`tenants/${t}/anomalies/anom2-${t}`, {
-    seriesKey: "tenant", start: "2026-03-02", end: "2026-03-02", direction: "increase", expectedUsd: "1", actualUsd: amount, impactUsd: "9", score: 4, severity: "critical",
-    rootCauses: [{ dimension: "service_name", value: mark, contributionUsd: "9" }], status: "open", feedback: null, where: { provider: "gcp", accountId: `proj-${t}`, service: mark },
+    seriesKey: "tenant", start: "2026-03-02", end: "2026-03-02", direction: "increase", expected: "1", actual: amount, impact: "9", score: 4, severity: "critical",
+    rootCauses: [{ dimension: "service_name", value: mark, contribution: "9" }], status: "open", feedback: null, where: { provider: "gcp", accountId: `proj-${t}`, service: mark },
   });
   await h.documents.set(`tenants/${t}/forecasts/total`, { seriesKey: "total", asOf: "2026-03-02", horizonDays: 1, points: [{ date: "2026-03-03", mean: amount, lower80: "1", upper80: "2", lower95: "0", upper95: "3" }], monthEnd: { period: "2026-03", seriesKey: "total", actualToDate: amount, projected: amount, lower80: "1", upper80: "2", lower95: "0", upper95: "3", note: mark } });
   await h.documents.set(`tenants/${t}/budgets/budget2-${t}`, { id: `budget2-${t}`, name: mark, amount, currency: "USD", period: "monthly", scope: {}, thresholds: [] });
@@ -96,7 +96,7 @@ export const TOOL_CALLS: Record<string, Record<string, unknown>[]> = {
   get_costs: [{ start: "2026-03-01", end: "2026-03-31" }, { start: "2026-01-01", end: "2026-03-31", group_by: ["service", "account"], granularity: "daily", view: "rows" }],
   compare_costs: [{ start: "2026-03-01", end: "2026-03-31" }, { start: "2026-03-01", end: "2026-03-31", by: "account", view: "rows", baseline_start: "2026-02-01", baseline_end: "2026-02-28" }],
   list_anomalies: [{}, { status: "open", severity: "critical", limit: 5 }],
-  get_forecast: [{}, { view: "rows" }, { series_key: "tenant" }],
+  get_forecast: [{}, { view: "rows" }, { series_key: "total" }],
   list_budgets: [{}, { limit: 1 }],
   list_recommendations: [{}, { state: "active", currency: "USD", min_savings: "1" }],
   get_llm_usage: [{ start: "2026-03-01", end: "2026-03-31" }, { start: "2026-03-01", end: "2026-03-31", view: "rows", breakdown: "team" }],

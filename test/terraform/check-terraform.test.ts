@@ -278,6 +278,13 @@ const CASES: Case[] = [
     message: /getCostSummary is granted roles\/bigquery\.dataEditor on dataset cost_analytics_staging, which its code does not use/,
   },
   {
+    name: "drift: a function over the LLM ledger without access to llm_usage",
+    edits: [{ file: CATALOG, from: "getLlmUsage     = merge(local.callable, { llm_ledger = true })", to: "getLlmUsage     = merge(local.callable, { llm_ledger = false })" }],
+    check: "drift",
+    file: CATALOG,
+    message: /getLlmUsage uses the LLM ledger \(insertAll, queries\) but lacks roles\/bigquery\.dataEditor on llm_usage/,
+  },
+  {
     name: "drift: dead-letter twins under other names",
     edits: [{ file: "modules/messaging/main.tf", from: '  name     = "${var.topic_prefix}${each.key}"\n  labels', to: '  name     = "${var.topic_prefix}${replace(each.key, ".dead-letter", "-dlq")}"\n  labels' }],
     check: "drift",

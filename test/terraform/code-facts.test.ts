@@ -48,7 +48,9 @@ describe("code facts", () => {
     expect(needsOf(of("dispatchAlerts")).secrets.read).toEqual(["alert-secrets"]);
     expect(needsOf(of("dispatchAlerts")).configSecrets).toEqual(["alerts.slack_webhook_url", "alerts.pagerduty_routing_key"]);
     expect(needsOf(of("health")).secrets.read).toEqual(["health-probe"]);
-    expect(needsOf(of("getSession"))).toMatchObject({ bigquery: "none", firebaseAuth: true, secrets: { read: [], write: [], delete: [] } });
+    expect(needsOf(of("getSession"))).toMatchObject({ bigquery: "none", llmLedger: false, firebaseAuth: true, secrets: { read: [], write: [], delete: [] } });
+    // The LLM ledger: directly (reads) or through the usage service (record, check).
+    for (const name of ["getLlmUsage", "recordLlmUsage", "checkLlmBudget", "ingestLlmUsage", "analyzeTenant"]) expect(needsOf(of(name)).llmLedger, name).toBe(true);
     expect(needsOf(of("analyzeTenant")).env).toEqual(expect.arrayContaining(["COSTMON_AUTH_OIDC_AUDIENCE", "COSTMON_BIGQUERY_COST_DATASET", "COSTMON_PUBSUB_TOPIC_PREFIX", "COSTMON_ALERTS_DASHBOARD_URL"]));
   });
 

@@ -55,3 +55,10 @@ export const existingPath = (v: string): string => {
 
 /** Exit codes every command documents in its --help. */
 export const EXIT_CODES_HELP = "\nExit codes:\n  0  success\n  1  the work failed (a file, a page or the ledger could not be read or written), or import rejected rows\n  2  bad arguments\n";
+
+/** A TCP port; 0 asks the OS for a free one. */
+export const tcpPort = (v: string): number => {
+  const r = z.coerce.number().int().min(0).max(65_535).safeParse(v.trim() === "" ? Number.NaN : v);
+  if (!r.success) throw new InvalidArgumentError("expected a port number from 0 to 65535");
+  return r.data;
+};

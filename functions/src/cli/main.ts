@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Argument, Command, CommanderError, Option } from "commander";
-import { accountId, collect, currencyCode, EXIT_CODES_HELP, existingPath, isoDate, nonNegative, positiveInt, tenantId } from "./args.js";
+import { accountId, collect, currencyCode, EXIT_CODES_HELP, existingPath, isoDate, nonNegative, positiveInt, tcpPort, tenantId } from "./args.js";
 import { TEMPLATE_NAMES } from "#domain/onboarding/account-templates.js";
 import { parseGroupBy } from "./costs/cost-report.js";
 import { parseTagKeys } from "./costs/tag-coverage.js";
@@ -191,6 +191,20 @@ ${EXIT_CODES_HELP}`,
       status.code = await runReportCommand(opts);
     });
 
+  program
+    .command("dashboard")
+    .description("serve the local dashboard on 127.0.0.1 (sign-in through the Firebase Auth emulator, data through the callables)")
+    .option("--port <port>", "port on 127.0.0.1 (0: any free port); alerts.dashboard_url points at 5000", tcpPort, 5000)
+    .option("--json", "print one JSON line (url, Auth emulator, demo users) once serving")
+    .option("--quiet", "no progress lines on stderr")
+    .addOption(dataDirOption())
+    .addOption(configDirOption())
+    .addHelpText("after", `\nExamples:\n  npm run dashboard\n  costmon dashboard --port 5050 --data-dir /tmp/ledger\n${EXIT_CODES_HELP}`)
+    .action(async (opts) => {
+      const { runDashboardCommand } = await import("./commands/dashboard.js");
+      status.code = await runDashboardCommand(opts);
+    });
+
   const tenant = program.command("tenant").description("onboard tenants into the local stores");
   tenant
     .command("init")
@@ -245,7 +259,9 @@ ${EXIT_CODES_HELP}`,
       "after",
       `\nThe scope is checked against the template with the schema the provider's collector uses. The
 dry run builds the requests with the collectors' own builders, one per monthly page of the
-backfill (config collection.history_months), and counts them.
+backfill (config collection.history_months), and counts them. For focus, opencost and vultr it
+also reads once: the folder is listed, or (with --credentials) the cluster or key is asked; a
+failed read exits 1. A vultr account's window is whole invoice months.
 
 Examples:
   costmon account add --tenant acme --template aws-linked --account acme-aws \\
@@ -254,6 +270,9 @@ Examples:
     --scope subscriptionId=00000000-0000-0000-0000-00000000a1b2 --credentials sp.json
   costmon account add --tenant acme --template gcp-billing-export --account acme-gcp --dry-run --format json \\
     --scope billingAccountId=01338E-BE3FD6-363B4C --scope projectIds=acme-prod --scope table=admin.billing.export_v1
+  costmon account add --tenant acme --template focus --account acme-focus --scope folder=/srv/exports/acme-focus --dry-run
+  costmon account add --tenant acme --template opencost --account prod-eu-1 --scope clusterId=prod-eu-1 \
+    --credentials opencost.json --dry-run
 ${EXIT_CODES_HELP}`,
     )
     .action(async (opts) => {

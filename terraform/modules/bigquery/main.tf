@@ -14,6 +14,9 @@ locals {
 
   writers = { for name, f in var.functions : name => f if f.bigquery == "write" }
   readers = { for name, f in var.functions : name => f if f.bigquery == "read" }
+  # The LLM ledger inserts events (insertAll) and queries them; its reads may first send rows
+  # left in its Firestore outbox, so even read-only functions over it insert.
+  llm_users = { for name, f in var.functions : name => f if f.llm_ledger }
 
   # The MERGE and the load jobs write the ledger and its staging tables.
   editor_grants = merge([
@@ -62,6 +65,14 @@ resource "google_bigquery_dataset_iam_member" "editor" {
   dataset_id = google_bigquery_dataset.dataset[each.value.role].dataset_id
   role       = "roles/bigquery.dataEditor"
   member     = "serviceAccount:${var.function_service_accounts[each.value.function]}"
+}
+
+resource "google_bigquery_dataset_iam_member" "llm_editor" {
+  for_each   = local.llm_users
+  project    = var.project_id
+  dataset_id = google_bigquery_dataset.dataset["llm_usage"].dataset_id
+  role       = "roles/bigquery.dataEditor"
+  member     = "serviceAccount:${var.function_service_accounts[each.key]}"
 }
 
 resource "google_bigquery_dataset_iam_member" "viewer" {

@@ -9,6 +9,8 @@
 #                 scheduler (Cloud Scheduler HTTP job on `schedule` in `time_zone`, OIDC)
 # publishes:      topics it publishes to (unprefixed), its own dead-letter twin included
 # bigquery:       none | read (jobUser + dataViewer on the ledger) | write (+ dataEditor, staging)
+# llm_ledger:     uses the LLM usage ledger: jobUser + dataEditor on llm_usage (insertAll; every
+#                 read may first send rows left in the ledger's Firestore outbox)
 # secrets:        read / write / delete: tenant secret kinds (`cloud-creds`, `alert-secrets`,
 #                 created at run time) or platform secrets by name (`health-probe`)
 # ops_alerts:     sends to the platform's operations channel (its Slack webhook and PagerDuty
@@ -28,6 +30,7 @@ locals {
     ordered       = false
     publishes     = []
     bigquery      = "none"
+    llm_ledger    = false
     secrets       = { read = [], write = [], delete = [] }
     ops_alerts    = false
     firebase_auth = true
@@ -47,6 +50,7 @@ locals {
     time_zone       = null
     ordered         = false
     bigquery        = "none"
+    llm_ledger      = false
     secrets         = { read = [], write = [], delete = [] }
     ops_alerts      = false
     firebase_auth   = false
@@ -65,6 +69,7 @@ locals {
     ordered         = false
     publishes       = []
     bigquery        = "none"
+    llm_ledger      = false
     secrets         = { read = [], write = [], delete = [] }
     ops_alerts      = false
     firebase_auth   = false
@@ -102,10 +107,10 @@ locals {
     })
     createApiKey    = local.callable
     revokeApiKey    = local.callable
-    recordLlmUsage  = merge(local.callable, { max_instances = 20, publishes = ["alerts"] })
-    getLlmUsage     = local.callable
-    checkLlmBudget  = merge(local.callable, { max_instances = 20 })
-    getLlmReconciliation = local.callable
+    recordLlmUsage  = merge(local.callable, { max_instances = 20, publishes = ["alerts"], llm_ledger = true })
+    getLlmUsage     = merge(local.callable, { llm_ledger = true })
+    checkLlmBudget  = merge(local.callable, { max_instances = 20, llm_ledger = true })
+    getLlmReconciliation = merge(local.callable, { llm_ledger = true })
     recordLlmInvoice     = local.callable
     getSession      = local.callable
     endSession      = local.callable
@@ -141,6 +146,9 @@ locals {
       publishes       = ["alerts", "costs-collected.dead-letter"]
       # writes: AI spend from the usage ledger enters the cost ledger as CostRecords each night
       bigquery        = "write"
+      llm_ledger      = true
+      # read: a root cause is drilled down to resources through the account's own provider API
+      secrets         = { read = ["cloud-creds"], write = [], delete = [] }
       memory          = "2Gi"
       cpu             = "2"
       max_instances   = 10
@@ -152,6 +160,7 @@ locals {
     ingestLlmUsage = merge(local.event, {
       topic         = "llm-usage"
       publishes     = ["alerts", "llm-usage.dead-letter"]
+      llm_ledger    = true
       memory        = "1Gi"
       max_instances = 20
       concurrency   = 4
@@ -180,6 +189,8 @@ locals {
     syncRecommendations = merge(local.scheduled, {
       schedule  = "0 6 * * *"
       time_zone = "Etc/UTC"
+      # read: realized savings compare the ledger before and after a recommendation was applied
+      bigquery  = "read"
     })
 
     health = merge(local.callable, {
@@ -196,6 +207,7 @@ locals {
     mcp = merge(local.callable, {
       trigger         = "http"
       bigquery        = "read"
+      llm_ledger      = true
       memory          = "1Gi"
       timeout_seconds = 120
     })

@@ -40,6 +40,19 @@ resource "google_firestore_index" "index" {
   }
 }
 
+# The gcp LLM ledger's claims of event ids (adapters/gcp/llm-ledger-documents.ts) carry expireAt,
+# two days past the last day a retry of their event is still accepted: Firestore's TTL deletes
+# them after it. The field needs no single-field index (nothing queries it).
+resource "google_firestore_field" "llm_event_claims_ttl" {
+  project    = var.project_id
+  database   = google_firestore_database.default.name
+  collection = "llm_event_claims"
+  field      = "expireAt"
+
+  ttl_config {}
+  index_config {}
+}
+
 resource "google_firebaserules_ruleset" "firestore" {
   project = var.project_id
 

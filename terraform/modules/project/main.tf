@@ -33,7 +33,7 @@ locals {
 
   datastore_users = var.functions
   auth_viewers    = { for name, f in var.functions : name => f if f.firebase_auth }
-  bigquery_users  = { for name, f in var.functions : name => f if f.bigquery != "none" }
+  bigquery_users  = { for name, f in var.functions : name => f if f.bigquery != "none" || f.llm_ledger }
 
   pubsub_agent    = "service-${data.google_project.this.number}@gcp-sa-pubsub.iam.gserviceaccount.com"
   scheduler_agent = "service-${data.google_project.this.number}@gcp-sa-cloudscheduler.iam.gserviceaccount.com"

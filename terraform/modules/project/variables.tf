@@ -13,6 +13,7 @@ variable "functions" {
     ordered         = bool
     publishes       = list(string)
     bigquery        = string
+    llm_ledger      = bool
     secrets         = object({ read = list(string), write = list(string), delete = list(string) })
     ops_alerts      = bool
     firebase_auth   = bool

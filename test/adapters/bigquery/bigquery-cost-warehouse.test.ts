@@ -280,6 +280,9 @@ describe("BigQueryCostWarehouse against the BigQuery REST replay", () => {
         tag_key_0: { type: "STRING", value: "env" },
         tag_value_0: { type: "STRING", value: "prod" },
         group_tag_0: { type: "STRING", value: "team" },
+        // The billed view only: rows tagged as the Kubernetes allocation are left out.
+        view_key: { type: "STRING", value: "costmon:view" },
+        view_value: { type: "STRING", value: "kubernetes-allocation" },
       });
     });
 

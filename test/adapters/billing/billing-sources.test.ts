@@ -10,7 +10,10 @@ import type { BillingSource, CloudAccountRef } from "#domain/billing/ports.js";
 import { AwsCostExplorerSource } from "#domain/billing/providers/aws/source.js";
 import { AzureCostManagementSource } from "#domain/billing/providers/azure/source.js";
 import { CollectionError } from "#domain/billing/providers/collection-error.js";
+import { FocusExportSource } from "#domain/billing/providers/focus/export-source.js";
 import { GcpBillingExportSource } from "#domain/billing/providers/gcp/source.js";
+import { OpenCostAllocationSource } from "#domain/billing/providers/opencost/source.js";
+import { VultrBillingSource } from "#domain/billing/providers/vultr/source.js";
 import { resetBreakers } from "#foundation/selfops/circuit-breaker.js";
 import { createCredentialStore } from "#foundation/infrastructure/credential-store.js";
 import { MemorySecretStore } from "../../fakes/memory-secret-store.js";
@@ -151,6 +154,26 @@ describe("createBillingSources: which source an account gets", () => {
     // Assess
     expect(err.retryable).toBe(false);
     expect(err.message).toContain(`provider ${provider} has no live billing collector`);
+  });
+
+  it.each([
+    ["opencost", OpenCostAllocationSource],
+    ["vultr", VultrBillingSource],
+    ["focus", FocusExportSource],
+  ] as const)("gives %s-template accounts that template's source, one per template", (template, type) => {
+    // Prepare
+    const sourceFor = createBillingSources(optionsWith({}, { breaker: { failures: 1, halfOpenAfterMs: 30_000 } }));
+    const { ref, doc } = accountOf("other");
+    const withTemplate = CloudAccountDocSchema.parse({ ...doc, template });
+
+    // Act
+    const source = sourceFor(ref, withTemplate);
+
+    // Assess
+    expect((source as CircuitGuardedSource).source).toBeInstanceOf(type);
+    expect(sourceFor(ref, withTemplate)).toBe(source);
+    // A plain "other" account is still refused: the template picks the source, not the provider.
+    expect(sourceFor(ref, doc)).not.toBe(source);
   });
 
   it("refuses retry settings no SDK can honour when built", () => {

@@ -16,6 +16,8 @@ import { startVultrServer, type VultrData } from "../../support/replay/vultr-ser
 const KEY = "vultr-key-1";
 const retry = { maxAttempts: 4, baseDelayMs: 1, maxDelayMs: 5 };
 const clock = { now: () => new Date("2026-12-05T06:00:00Z") };
+/** October's page: its invoice is the one dated 1 November. */
+const OCTOBER = { start: "2026-10-01", end: "2026-10-31" };
 const account: CloudAccountRef = { tenantId: "t1", accountId: "vultr-main", provider: "other", scope: {}, environment: "prod" };
 
 /** 1,203 items (three pages of 500) whose totals mix strings and numbers, and one credit. */
@@ -67,28 +69,31 @@ const sourceFor = (url: string, key = KEY) =>
   new VultrBillingSource({ clientFor: vultrApiFactory({ get: async () => ({ apiKey: key }) }, { retry, endpoint: `${url}/v2`, timeoutMs: 500 }), clock });
 
 describe("Vultr billing source against a replay server", () => {
-  it("loads a closed invoice's items over every page, reconciled to the invoice within $0.01", async () => {
+  it("loads a closed invoice's items over every page, reconciled to the invoice within $0.01, on its month's page", async () => {
     const d = data();
     server = await startVultrServer({ apiKey: KEY, data: d });
-    const result = await sourceFor(server.url).collect({ account, window: { start: "2026-12-01", end: "2026-12-01" } });
-    const items = server.requests.filter((r) => r.url.includes("/items"));
+    // November's invoice is dated 1 December: the November page reads the invoices of November and December.
+    const result = await sourceFor(server.url).collect({ account, window: { start: "2026-11-01", end: "2026-11-30" } });
+    const items = server.requests.filter((r) => r.url.includes("/2024001/items"));
     expect(items).toHaveLength(3);
     expect(items.every((r) => r.url.includes("per_page=500"))).toBe(true);
     const total = result.records.reduce((s, r) => s.plus(r.billed_cost), new Big(0));
     expect(total.minus(String(d.invoices[0]?.amount)).abs().lte("0.01")).toBe(true);
     expect(result.records.find((r) => r.service_name === "Credit")?.charge_category).toBe("Credit");
     expect(result.records.every((r) => Object.keys(r.tags).length === 0 && r.billing_currency === "USD")).toBe(true);
-    // The older invoice is outside the window: its items were never asked for.
-    expect(server.requests.some((r) => r.url.includes("2023999"))).toBe(false);
+    // The invoice dated 1 November bills October: read, but none of its items is on this page.
+    expect(server.requests.some((r) => r.url.includes("2023999"))).toBe(true);
+    expect(result.records.every((r) => r.charge_period_start >= "2026-11-01" && r.charge_period_start <= "2026-11-30")).toBe(true);
+    expect(result.keepLedger).toBeUndefined();
   });
 
   it("backs off on 429 and 503, then succeeds; a spent budget is a retryable CollectionError", async () => {
     server = await startVultrServer({ apiKey: KEY, data: data(), faults: scriptedFaults(["throttle", "server-error", "throttle"]) });
-    const ok = await sourceFor(server.url).collect({ account, window: { start: "2026-11-01", end: "2026-11-01" } });
+    const ok = await sourceFor(server.url).collect({ account, window: OCTOBER });
     expect(ok.records.map((r) => r.billed_cost)).toEqual(["1.5"]);
     await server.close();
     server = await startVultrServer({ apiKey: KEY, data: data(), faults: alwaysFault("throttle") });
-    const err = await sourceFor(server.url).collect({ account, window: { start: "2026-11-01", end: "2026-11-01" } }).catch((e: unknown) => e);
+    const err = await sourceFor(server.url).collect({ account, window: OCTOBER }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CollectionError);
     expect((err as CollectionError).retryable).toBe(true);
     expect(server.requests).toHaveLength(retry.maxAttempts);
@@ -98,16 +103,19 @@ describe("Vultr billing source against a replay server", () => {
     const d = data();
     (d.invoices[1] as { amount: unknown }).amount = "1.52";
     server = await startVultrServer({ apiKey: KEY, data: d });
-    const err = await sourceFor(server.url).collect({ account, window: { start: "2026-11-01", end: "2026-11-01" } }).catch((e: unknown) => e);
+    const err = await sourceFor(server.url).collect({ account, window: OCTOBER }).catch((e: unknown) => e);
     expect((err as CollectionError).retryable).toBe(false);
     expect(String((err as Error).message)).toMatch(/items sum to 1.5, the invoice says 1.52/);
   });
 
-  it("snapshots pending charges on today's window; the next snapshot replaces it instead of adding", async () => {
+  it("snapshots pending charges on today's month's page; the next snapshot replaces it instead of adding", async () => {
     server = await startVultrServer({ apiKey: KEY, data: data() });
-    const window = { start: "2026-12-05", end: "2026-12-05" };
+    // The nightly's page of the current month: its 1st through yesterday.
+    const window = { start: "2026-12-01", end: "2026-12-04" };
     const first = await sourceFor(server.url).collect({ account, window });
-    expect(first.incompleteDays).toEqual(["2026-12-05"]);
+    expect(first.incompleteDays).toEqual(["2026-12-01"]);
+    // December's page holds no item of November's invoice (dated 1 December): only the snapshot.
+    expect(first.records.every((r) => r.source === "vultr-pending")).toBe(true);
     const pending = first.records.filter((r) => r.source === "vultr-pending");
     expect(pending.map((r) => [r.charge_period_start, r.charge_period_end, r.billed_cost])).toEqual([["2026-12-01", "2026-12-06", "0.67"]]);
     const wh = new MemoryCostWarehouse();
@@ -115,6 +123,19 @@ describe("Vultr billing source against a replay server", () => {
     const nextDay = pendingSnapshotRecords([VultrChargeSchema.parse({ ...data().pending[0], total: "0.84" })], "2026-12-06", { tenantId: "t1", ingestedAt: "x" }, "vultr-main");
     const stats = await wh.upsert("t1", nextDay);
     expect(stats).toMatchObject({ inserted: 0, updated: 1 });
+  });
+
+  it("keeps the ledger's snapshot of last month while its invoice is not out, and takes no pending charges on a page not of today's month", async () => {
+    const d = data();
+    d.invoices = d.invoices.filter((i) => i.id !== 2024001);
+    server = await startVultrServer({ apiKey: KEY, data: d });
+    const november = await sourceFor(server.url).collect({ account, window: { start: "2026-11-01", end: "2026-11-30" } });
+    expect(november).toMatchObject({ records: [], keepLedger: true });
+    expect(server.requests.some((r) => r.url.includes("pending-charges"))).toBe(false);
+    // An older month without an invoice is simply empty: nothing is kept for it.
+    const september = await sourceFor(server.url).collect({ account, window: { start: "2026-09-01", end: "2026-09-30" } });
+    expect(september.keepLedger).toBeUndefined();
+    expect(september.records).toEqual([]);
   });
 
   it("pages billing history and reads a negative balance as credit", async () => {
@@ -125,7 +146,7 @@ describe("Vultr billing source against a replay server", () => {
 
   it("does not retry a refused key and never echoes it", async () => {
     server = await startVultrServer({ apiKey: KEY, data: data() });
-    const err = await sourceFor(server.url, "bad-key-zzz").collect({ account, window: { start: "2026-11-01", end: "2026-11-01" } }).catch((e: unknown) => e);
+    const err = await sourceFor(server.url, "bad-key-zzz").collect({ account, window: OCTOBER }).catch((e: unknown) => e);
     expect((err as CollectionError).retryable).toBe(false);
     expect(String((err as Error).message)).not.toContain("bad-key-zzz");
     expect(server.requests).toHaveLength(1);

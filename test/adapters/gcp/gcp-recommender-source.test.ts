@@ -1,6 +1,7 @@
 import { OAuth2Client } from "google-auth-library";
 import { afterEach, describe, expect, it } from "vitest";
 import { GcpRecommenderSource, mapGcpRecommendation, moneyToDecimal } from "#adapters/gcp/recommender/gcp-recommender-source.js";
+import { ProviderStateConflict } from "#domain/recommendations/provider-lifecycle.js";
 import { type GcpRecommenderServer, startGcpRecommenderServer } from "../../support/replay/gcp-recommender-server.js";
 
 function authClient(): OAuth2Client {
@@ -59,7 +60,7 @@ describe("GcpRecommenderSource on a local Recommender REST server (official clie
   it("reads every recorded recommendation, page by page, with savings from units and nanos", async () => {
     server = await startGcpRecommenderServer({ maxPage: 1, extra: [COMMITMENT] });
     source = new GcpRecommenderSource({ apiEndpoint: server.url, authClient: authClient(), pageSize: 1 });
-    const got = await source.list("rightsizer-test", "us-east1-b");
+    const got = await source.listFor("rightsizer-test", "us-east1-b");
     expect(got).toHaveLength(7);
     // Two pages per recommender with two recorded records; one for the commitment; none for idle IPs.
     expect(server.pages.filter((p) => p.endsWith("MachineTypeRecommender"))).toHaveLength(2);
@@ -84,7 +85,7 @@ describe("GcpRecommenderSource on a local Recommender REST server (official clie
     server = await startGcpRecommenderServer({ maxPage: 5, throttleFirst: 2 });
     const slept: number[] = [];
     source = new GcpRecommenderSource({ apiEndpoint: server.url, authClient: authClient(), sleep: async (ms) => void slept.push(ms) });
-    const got = await source.list("rightsizer-test", "us-east1-b", ["google.compute.instance.MachineTypeRecommender"]);
+    const got = await source.listFor("rightsizer-test", "us-east1-b", ["google.compute.instance.MachineTypeRecommender"]);
     expect(got).toHaveLength(2);
     expect(slept).toEqual([250, 500]);
   });
@@ -92,7 +93,35 @@ describe("GcpRecommenderSource on a local Recommender REST server (official clie
   it("gives up after its attempts on persistent throttling", async () => {
     server = await startGcpRecommenderServer({ throttleFirst: 10 });
     source = new GcpRecommenderSource({ apiEndpoint: server.url, authClient: authClient(), attempts: 2, sleep: async () => {} });
-    await expect(source.list("p", "l", ["google.compute.instance.MachineTypeRecommender"])).rejects.toThrow(/Quota exceeded/);
+    await expect(source.listFor("p", "l", ["google.compute.instance.MachineTypeRecommender"])).rejects.toThrow(/Quota exceeded/);
     expect(server.requests).toHaveLength(2);
+  });
+});
+
+describe("mirroring the lifecycle to Recommender (markClaimed / markSucceeded / markDismissed with etags)", () => {
+  const NAME = "projects/323016592286/locations/us-east1-b/recommenders/google.compute.instance.MachineTypeRecommender/recommendations/6dfd692f-14b7-499a-be95-a09fe0893911";
+
+  it("sends the etag it holds and returns the provider's new etag and state", async () => {
+    server = await startGcpRecommenderServer();
+    source = new GcpRecommenderSource({ apiEndpoint: server.url, authClient: authClient() });
+    const claimed = await source.mark(NAME, "succeeded", '"da62b100443c341b"');
+    expect(claimed.providerState).toBe("succeeded");
+    expect(claimed.etag).not.toBe('"da62b100443c341b"');
+    const post = server.requests.find((r) => r.method === "POST");
+    expect(new URL(post?.url ?? "", "http://x").pathname).toBe(`/v1/${NAME}:markSucceeded`);
+    expect(JSON.parse(post?.body ?? "{}")).toMatchObject({ etag: '"da62b100443c341b"' });
+    // The next change needs the new etag.
+    expect((await source.mark(NAME, "dismissed", claimed.etag as string)).providerState).toBe("dismissed");
+    expect(server.marks.map((m) => m.state)).toEqual(["SUCCEEDED", "DISMISSED"]);
+  });
+
+  it("a stale etag is a ProviderStateConflict carrying the provider's current etag and state", async () => {
+    server = await startGcpRecommenderServer();
+    source = new GcpRecommenderSource({ apiEndpoint: server.url, authClient: authClient() });
+    const err = await source.mark(NAME, "claimed", '"stale"').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ProviderStateConflict);
+    expect((err as ProviderStateConflict).current).toEqual({ etag: '"da62b100443c341b"', providerState: "claimed" });
+    expect((err as ProviderStateConflict).code).toBe("aborted");
+    expect(server.marks).toEqual([]);
   });
 });

@@ -65,6 +65,6 @@ describe("PagerDuty channel against a local Events API v2 receiver", () => {
   });
 
   it("does not page digests", () => {
-    expect(channel().supports({ kind: "digest", digest: { tenantId: "a", period: "daily", from: "", to: "", totalImpactUsd: "0", totalCount: 0, deferredCount: 0, items: [], omittedCount: 0 } })).toBe(false);
+    expect(channel().supports({ kind: "digest", digest: { tenantId: "a", period: "daily", from: "", to: "", totalImpact: [], totalCount: 0, deferredCount: 0, items: [], omittedCount: 0 } })).toBe(false);
   });
 });

@@ -52,7 +52,7 @@ describe("PagerDuty event bodies", () => {
         component: "AmazonEC2",
         group: "aws",
         class: "anomaly.opened",
-        custom_details: { expected_usd: "410", actual_usd: "2250.25", impact_usd: "1840.25", forecast_usd: "52000", budget_usd: "45000", priority: "P2" },
+        custom_details: { expected_value: "410", actual_value: "2250.25", impact_value: "1840.25", currency: "USD", projected_value: "52000", budget_value: "45000", priority: "P2" },
       },
       links: [{ href: e.dashboardUrl, text: "Open in the cost dashboard" }],
     });

@@ -66,7 +66,7 @@ describe("Slack alert message", () => {
 
   it("keeps very long names within the section, field and header limits", () => {
     const long = "x".repeat(512); // the schema's longest name
-    const e = opened({ where: { provider: "aws", accountId: long, service: long, region: long }, rootCauses: Array(10).fill({ dimension: long, value: long, contributionUsd: "1" }) });
+    const e = opened({ where: { provider: "aws", accountId: long, service: long, region: long }, rootCauses: Array(10).fill({ dimension: long, value: long, contribution: "1" }) });
     const p = slackAlertMessage(e);
     expect(slackLimitViolations(p)).toEqual([]);
     expect(slackPayloadErrors(p)).toEqual([]);
@@ -89,7 +89,7 @@ describe("Slack digest", () => {
   const from = new Date("2026-11-20T07:00:00Z");
 
   it.each([1, 45, 400, 1000])("fits %i alerts into at most 50 blocks, with +N more for the rest", (n) => {
-    const entries = Array.from({ length: n }, (_, i) => ({ event: opened({ anomalyId: `an-${i}`, impactUsd: `${i + 1}` }), deferred: i % 3 === 0 }));
+    const entries = Array.from({ length: n }, (_, i) => ({ event: opened({ anomalyId: `an-${i}`, impact: `${i + 1}` }), deferred: i % 3 === 0 }));
     const p = slackDigestMessage(buildDigest("acme", "daily", from, at, entries));
     expect(slackPayloadErrors(p)).toEqual([]);
     expect(p.blocks.length).toBeLessThanOrEqual(SLACK_LIMITS.blocksPerMessage);

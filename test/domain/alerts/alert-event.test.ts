@@ -5,14 +5,14 @@ import {
   parseAlertEvent,
   transitionOf,
 } from "#domain/alerts/alert-event.js";
-import { figures, formatUsd, headline } from "#domain/alerts/describe.js";
+import { figures, formatMoney, headline } from "#domain/alerts/describe.js";
 import { anomalyInput, budgetEvent, opened, otherEvents, resolved } from "./fixtures.js";
 
 describe("alert events", () => {
   it("gives every state of one anomaly the same stable id, and another anomaly another id", () => {
     // Prepare / Act
     const a = opened();
-    const b = anomalyUpdated(anomalyInput({ impactUsd: "2000" }));
+    const b = anomalyUpdated(anomalyInput({ impact: "2000" }));
     const c = resolved();
     const d = anomalyAcknowledged({ ...anomalyInput(), acknowledgedBy: "ops@acme" });
     const other = opened({ anomalyId: "an-2" });
@@ -31,7 +31,7 @@ describe("alert events", () => {
     ["another budget", { budgetId: "b-2" }],
   ])("keys a budget threshold alert by budget, period, threshold and basis: %s differs", (_label, over) => {
     expect(budgetEvent(over).id).not.toBe(budgetEvent().id);
-    expect(budgetEvent({ spentUsd: "41000", occurredAt: "2026-11-21T06:00:00Z" }).id).toBe(budgetEvent().id);
+    expect(budgetEvent({ spent: "41000", occurredAt: "2026-11-21T06:00:00Z" }).id).toBe(budgetEvent().id);
   });
 
   it("maps event types to PagerDuty transitions", () => {
@@ -42,14 +42,14 @@ describe("alert events", () => {
   });
 
   it("canonicalises decimal amounts and keeps them exact", () => {
-    const e = opened({ impactUsd: "0001840.250000", expectedUsd: "1e2" });
-    expect(e.impactUsd).toBe("1840.25");
-    expect(e.expectedUsd).toBe("100");
+    const e = opened({ impact: "0001840.250000", expected: "1e2" });
+    expect(e.impact).toBe("1840.25");
+    expect(e.expected).toBe("100");
   });
 
   it.each([
-    ["a float amount", { impactUsd: 12.5 }],
-    ["a non-decimal amount", { impactUsd: "12,50" }],
+    ["a float amount", { impact: 12.5 }],
+    ["a non-decimal amount", { impact: "12,50" }],
     ["a bad severity", { severity: "urgent" }],
     ["a non-http dashboard link", { dashboardUrl: "javascript:alert(1)" }],
     ["an unknown field", { extra: true }],
@@ -65,8 +65,8 @@ describe("alert events", () => {
 
   it("describes amounts, expected vs actual and forecast vs budget in words", () => {
     const e = opened();
-    expect(formatUsd("1234567.005")).toBe("$1,234,567.00");
-    expect(formatUsd("-3.5")).toBe("-$3.50");
+    expect(formatMoney("1234567.005", "USD")).toBe("$1,234,567.00");
+    expect(formatMoney("-3.5", "USD")).toBe("-$3.50");
     expect(headline(e)).toBe("Cost anomaly +$1,840.25 on aws / 123456789012 / AmazonEC2 / us-east-1 (2026-11-19)");
     expect(Object.fromEntries(figures(e))).toMatchObject({
       Expected: "$410.00",

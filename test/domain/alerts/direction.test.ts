@@ -11,7 +11,7 @@ import { MemorySecretStore } from "../../fakes/memory-secret-store.js";
 import { anomalyInput, budgetEvent, captureLog, fixedClock, opened, recordingChannel } from "./fixtures.js";
 
 /** A $108 drop, as the demo's DynamoDB anomaly: actual below expected. */
-const drop = () => opened({ anomalyId: "an-drop", direction: "decrease", expectedUsd: "150.00", actualUsd: "42.20", impactUsd: "107.80" });
+const drop = () => opened({ anomalyId: "an-drop", direction: "decrease", expected: "150.00", actual: "42.20", impact: "107.80" });
 const rise = () => opened({ direction: "increase" });
 
 const channel = (kind: "slack" | "pagerduty", rules: unknown[] = []) =>
@@ -21,7 +21,7 @@ describe("anomaly direction on alert events", () => {
   it("is carried by the event, and read from actual against expected for an event without it", () => {
     expect(drop().direction).toBe("decrease");
     expect(directionOf(drop())).toBe("decrease");
-    const legacy = anomalyOpened(anomalyInput({ expectedUsd: "500", actualUsd: "120" }));
+    const legacy = anomalyOpened(anomalyInput({ expected: "500", actual: "120" }));
     expect(legacy.direction).toBeUndefined();
     expect(directionOf(legacy)).toBe("decrease");
     expect(directionOf(opened())).toBe("increase");
@@ -91,9 +91,10 @@ describe("anomaly events from the nightly analysis", () => {
       start: "2026-11-16",
       end: "2026-11-19",
       direction: "decrease" as const,
-      expectedUsd: "152.00",
-      actualUsd: "44.20",
-      impactUsd: "-107.80",
+      expected: "152.00",
+      actual: "44.20",
+      impact: "-107.80",
+      currency: "USD",
       score: 6,
       severity: "high" as const,
       rootCauses: [],

@@ -62,7 +62,7 @@ describe("alert dispatcher", () => {
   it("sends the same anomaly once per channel however often it is dispatched, and records each send", async () => {
     const { dispatcher, slack, pagerduty, deliveries } = await setup();
     const first = await dispatcher.dispatch([opened()]);
-    const again = await dispatcher.dispatch([opened(), opened({ impactUsd: "1900" }), opened()]);
+    const again = await dispatcher.dispatch([opened(), opened({ impact: "1900" }), opened()]);
     expect(first.total.sent).toBe(2);
     expect(again.total).toMatchObject({ sent: 0, skippedDuplicate: 6 });
     expect(slack.sent).toHaveLength(1);
@@ -76,7 +76,7 @@ describe("alert dispatcher", () => {
 
   it("alerts a budget threshold once per period, and again in the next period", async () => {
     const { dispatcher, slack } = await setup();
-    await dispatcher.dispatch([budgetEvent(), budgetEvent({ spentUsd: "41000" })]);
+    await dispatcher.dispatch([budgetEvent(), budgetEvent({ spent: "41000" })]);
     await dispatcher.dispatch([budgetEvent({ periodKey: "2026-12" })]);
     expect(slack.sent).toHaveLength(2);
   });
@@ -176,7 +176,7 @@ describe("alert dispatcher", () => {
     const msg = slack.sent[1]?.message;
     expect(msg?.kind).toBe("digest");
     if (msg?.kind !== "digest") throw new Error("expected a digest");
-    expect(msg.digest).toMatchObject({ totalCount: 2, deferredCount: 1, totalImpactUsd: "3680.5" });
+    expect(msg.digest).toMatchObject({ totalCount: 2, deferredCount: 1, totalImpact: [{ currency: "USD", impact: "3680.5" }] });
     expect((await deliveries()).filter((r) => r.status === "deferred")).toHaveLength(0);
     expect((await deliveries()).filter((r) => r.status === "digested")).toHaveLength(1);
   });
@@ -286,11 +286,11 @@ describe("alert dispatcher", () => {
 
   it("triggers on the update that first passes a channel's rules, once", async () => {
     const { dispatcher, pagerduty } = await setup({
-      channels: [{ id: "pd", tenantId: "acme", kind: "pagerduty", secretRef: "alerts/acme/pd", rules: [{ minImpactUsd: "5000" }] }],
+      channels: [{ id: "pd", tenantId: "acme", kind: "pagerduty", secretRef: "alerts/acme/pd", rules: [{ minImpact: { USD: "5000" } }] }],
     });
-    const small = await dispatcher.dispatch([opened({ impactUsd: "100" })]);
-    const grown = await dispatcher.dispatch([anomalyUpdated(anomalyInput({ impactUsd: "6000" }))]);
-    const again = await dispatcher.dispatch([anomalyUpdated(anomalyInput({ impactUsd: "7000" }))]);
+    const small = await dispatcher.dispatch([opened({ impact: "100" })]);
+    const grown = await dispatcher.dispatch([anomalyUpdated(anomalyInput({ impact: "6000" }))]);
+    const again = await dispatcher.dispatch([anomalyUpdated(anomalyInput({ impact: "7000" }))]);
     expect([small.total.filtered, grown.total.sent, again.total.skippedDuplicate]).toEqual([1, 1, 1]);
     expect(pagerduty.sent).toHaveLength(1);
   });

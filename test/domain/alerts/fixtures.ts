@@ -20,18 +20,18 @@ export function anomalyInput(over: Partial<Parameters<typeof anomalyOpened>[0]> 
     tenantId: "acme",
     anomalyId: "an-1",
     severity: "high" as const,
-    impactUsd: "1840.25",
+    impact: "1840.25",
     dashboardUrl: DASH,
     occurredAt: "2026-11-20T06:00:00Z",
     where: { provider: "aws", accountId: "123456789012", service: "AmazonEC2", region: "us-east-1" },
     date: "2026-11-19",
-    expectedUsd: "410.00",
-    actualUsd: "2250.25",
+    expected: "410.00",
+    actual: "2250.25",
     rootCauses: [
-      { dimension: "usage_type", value: "BoxUsage:p4d.24xlarge", contributionUsd: "1700.10" },
-      { dimension: "resource_id", value: "i-0abc", contributionUsd: "140.15" },
+      { dimension: "usage_type", value: "BoxUsage:p4d.24xlarge", contribution: "1700.10" },
+      { dimension: "resource_id", value: "i-0abc", contribution: "140.15" },
     ],
-    forecast: { forecastUsd: "52000", budgetUsd: "45000", periodEnd: "2026-11-30" },
+    forecast: { projected: "52000", budget: "45000", periodEnd: "2026-11-30" },
     ...over,
   };
 }
@@ -43,7 +43,7 @@ export function causes(n: number): RootCause[] {
   return Array.from({ length: n }, (_, i) => ({
     dimension: "resource_id",
     value: `i-${String(i).padStart(6, "0")}-${"x".repeat(40)}`,
-    contributionUsd: `${n - i}.50`,
+    contribution: `${n - i}.50`,
   }));
 }
 
@@ -51,7 +51,7 @@ export function budgetEvent(over: Partial<Parameters<typeof budgetThresholdCross
   return budgetThresholdCrossed({
     tenantId: "acme",
     severity: "medium",
-    impactUsd: "4500",
+    impact: "4500",
     dashboardUrl: "https://costs.example.com/t/acme/budgets/b-1",
     occurredAt: "2026-11-20T06:00:00Z",
     budgetId: "b-1",
@@ -59,8 +59,8 @@ export function budgetEvent(over: Partial<Parameters<typeof budgetThresholdCross
     periodKey: "2026-11",
     thresholdPct: 90,
     basis: "actual",
-    spentUsd: "40500",
-    budgetUsd: "45000",
+    spent: "40500",
+    budget: "45000",
     ...over,
   });
 }
@@ -68,11 +68,11 @@ export function budgetEvent(over: Partial<Parameters<typeof budgetThresholdCross
 export function otherEvents() {
   return [
     budgetEvent(),
-    budgetEvent({ basis: "forecast", thresholdPct: 100, spentUsd: "52000" }),
+    budgetEvent({ basis: "forecast", thresholdPct: 100, spent: "52000" }),
     forecastBreachAhead({
       tenantId: "acme",
       severity: "high",
-      impactUsd: "7000",
+      impact: "7000",
       dashboardUrl: "https://costs.example.com/t/acme/budgets/b-1",
       occurredAt: "2026-11-20T06:00:00Z",
       budgetId: "b-1",
@@ -80,12 +80,12 @@ export function otherEvents() {
       periodKey: "2026-11",
       daysUntilBreach: 6,
       breachDate: "2026-11-26",
-      forecast: { forecastUsd: "52000", budgetUsd: "45000" },
+      forecast: { projected: "52000", budget: "45000" },
     }),
     collectionFailing({
       tenantId: "acme",
       severity: "medium",
-      impactUsd: "0",
+      impact: "0",
       dashboardUrl: "https://costs.example.com/t/acme/accounts/aws-1",
       occurredAt: "2026-11-20T06:00:00Z",
       where: { provider: "aws", accountId: "123456789012" },
@@ -97,15 +97,15 @@ export function otherEvents() {
     llmBudgetCrossed({
       tenantId: "acme",
       severity: "low",
-      impactUsd: "120",
+      impact: "120",
       dashboardUrl: "https://costs.example.com/t/acme/llm",
       occurredAt: "2026-11-20T06:00:00Z",
       budgetId: "llm-1",
       budgetName: "Assistants",
       periodKey: "2026-11",
       thresholdPct: 75,
-      spentUsd: "750",
-      budgetUsd: "1000",
+      spent: "750",
+      budget: "1000",
       model: "gpt-4o",
     }),
   ];

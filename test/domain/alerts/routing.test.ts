@@ -11,16 +11,25 @@ describe("routing rules", () => {
     ["no rules: everything", [], true],
     ["min severity high, event high", [{ minSeverity: "high" }], true],
     ["min severity critical, event high", [{ minSeverity: "critical" }], false],
-    ["min impact below the event", [{ minImpactUsd: "1840.25" }], true],
-    ["min impact above the event", [{ minImpactUsd: "1840.26" }], false],
+    ["min impact below the event", [{ minImpact: { USD: "1840.25" } }], true],
+    ["min impact above the event", [{ minImpact: { USD: "1840.26" } }], false],
+    ["min impact in another currency only: never compared", [{ minImpact: { EUR: "1" } }], false],
+    ["legacy minImpactUsd reads as USD", [{ minImpactUsd: "1840.25" }], true],
+    ["legacy minImpactUsd above the event", [{ minImpactUsd: "1840.26" }], false],
     ["provider matches, any case", [{ providers: ["AWS"] }], true],
     ["provider differs", [{ providers: ["gcp"] }], false],
     ["event type listed", [{ eventTypes: ["anomaly.opened"] }], true],
     ["event type not listed", [{ eventTypes: ["budget.threshold_crossed"] }], false],
     ["all conditions of one rule must hold", [{ minSeverity: "high", providers: ["gcp"] }], false],
-    ["any rule may match", [{ providers: ["gcp"] }, { minImpactUsd: "1000" }], true],
+    ["any rule may match", [{ providers: ["gcp"] }, { minImpact: { USD: "1000" } }], true],
   ])("%s", (_label, rules, expected) => {
     expect(routes(channel({ rules }), opened())).toBe(expected);
+  });
+
+  it("compares an EUR event with the rule's EUR minimum only", () => {
+    const rules = [{ minImpact: { USD: "5000", EUR: "1000" } }];
+    expect(routes(channel({ rules }), opened({ currency: "EUR", impact: "1840.25" }))).toBe(true);
+    expect(routes(channel({ rules }), opened({ currency: "USD", impact: "1840.25" }))).toBe(false);
   });
 
   it("never routes to a disabled channel", () => {
@@ -35,7 +44,9 @@ describe("routing rules", () => {
     ["a slack channel without a secret ref", { secretRef: undefined }, /secretRef/],
     ["a bad time zone", { quietHours: { start: "22:00", end: "07:00", timezone: "Mars/Olympus" } }, /IANA/],
     ["a bad time", { quietHours: { start: "24:00", end: "07:00", timezone: "UTC" } }, /HH:MM/],
-    ["a float min impact", { rules: [{ minImpactUsd: 10 }] }, /minImpactUsd/],
+    ["a float min impact", { rules: [{ minImpact: { USD: 10 } }] }, /minImpact/],
+    ["a legacy float min impact", { rules: [{ minImpactUsd: 10 }] }, /minImpact/],
+    ["a min impact keyed by something not a currency code", { rules: [{ minImpact: { dollars: "10" } }] }, /minImpact/],
   ])("rejects %s", (_label, over, message) => {
     expect(() => channel(over)).toThrow(message);
   });

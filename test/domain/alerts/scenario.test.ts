@@ -59,7 +59,7 @@ describe("alert scenario against local Slack and PagerDuty receivers", () => {
     // Act: three nightly runs see the anomaly, it resolves, two more runs still report it, the resolve repeats.
     await dispatcher.dispatch([opened()]);
     clock.advance(86_400_000);
-    await dispatcher.dispatch([anomalyUpdated(anomalyInput({ impactUsd: "1900" }))]);
+    await dispatcher.dispatch([anomalyUpdated(anomalyInput({ impact: "1900" }))]);
     await dispatcher.dispatch([opened()]);
     await dispatcher.dispatch([resolved()]);
     await dispatcher.dispatch([opened(), opened()]);

@@ -100,9 +100,9 @@ describe("LLM budgets with a hard limit", () => {
   it("alerts a threshold once, when the running total crosses it, for the highest one a call crosses", async () => {
     // Prepare: a 10 USD budget; each call costs 0.75.
     const { service } = await withBudget({ amount: "10", thresholds: [{ percent: 50, basis: "actual" }, { percent: 75, basis: "actual" }, { percent: 100, basis: "forecast" }] });
-    const raised: { thresholdPct: number; spentUsd: string }[] = [];
+    const raised: { thresholdPct: number; spent: string }[] = [];
     const publishAlerts = async (events: unknown[]) => {
-      raised.push(...(events as { thresholdPct: number; spentUsd: string }[]));
+      raised.push(...(events as { thresholdPct: number; spent: string }[]));
     };
     const batch = (ids: string[]) => RecordLlmUsageInput.parse({ events: ids.map((id) => call(id)) });
     // Act: 6 calls (4.50, under 50%), then 5 more (8.25: past 50 and 75), then a retry and one more.
@@ -112,7 +112,7 @@ describe("LLM budgets with a hard limit", () => {
     await service.record(T, batch(["b1", "b2", "b3", "b4", "b5"]), { publishAlerts });
     await service.record(T, batch(["c1"]), { publishAlerts });
     // Assess: one alert, at 75 (forecast thresholds are the nightly's), and the result says it was published.
-    expect(raised).toEqual([expect.objectContaining({ type: "llm_budget.crossed", thresholdPct: 75, spentUsd: "8.25", budgetUsd: "10", severity: "medium" })]);
+    expect(raised).toEqual([expect.objectContaining({ type: "llm_budget.crossed", thresholdPct: 75, spent: "8.25", budget: "10", currency: "USD", severity: "medium" })]);
     expect(second.alerts).toEqual({ raised: 1, published: true });
   });
 

@@ -136,10 +136,10 @@ describe("LLM budgets in the budget engine", () => {
     await syncLlmSpend({ ledger, warehouse, store, now: new Date("2026-11-20T04:00:00Z") }, T, RUN, 35);
     await analyzeTenant({ warehouse, store, bus, dashboardUrl: "https://costs.example.com", clock: { now: () => new Date("2026-11-20T04:00:00Z") } }, { tenantId: T, runDate: RUN, accounts: [], failedAccounts: [] });
     // Assess
-    const crossed = (published as { events: { type: string; budgetId: string; thresholdPct: number; basis: string; spentUsd: string }[] }[])
+    const crossed = (published as { events: { type: string; budgetId: string; thresholdPct: number; basis: string; spent: string }[] }[])
       .flatMap((m) => m.events)
       .filter((e) => e.type === "budget.threshold_crossed" && e.basis === "actual")
-      .map((e) => [e.budgetId, e.thresholdPct, e.spentUsd])
+      .map((e) => [e.budgetId, e.thresholdPct, e.spent])
       .sort();
     expect(crossed).toEqual([
       ["key-ml", 100, "17.1"],

@@ -85,7 +85,7 @@ describe("analyzeTenant", () => {
     expect(query).toHaveBeenCalledTimes(1);
     expect(query.mock.calls[0]?.[1]).toEqual({
       window: { start: "2025-10-16", end: AS_OF },
-      groupBy: ["provider", "sub_account_id", "service_name", "region_id", "charge_category"],
+      groupBy: ["provider", "sub_account_id", "service_name", "region_id", "charge_category", "billing_currency"],
       groupByTags: ["env", "team"],
     });
     expect(setMany).toHaveBeenCalledTimes(1);
@@ -112,7 +112,7 @@ describe("analyzeTenant", () => {
     expect(r.asOf).toBe(AS_OF);
     expect(r.anomalies).toHaveLength(1);
     expect(r.anomalies[0]).toMatchObject({ seriesKey: "gcp|p1|Compute Engine", start: "2026-11-18", direction: "increase", status: "open" });
-    const doc = await store.get<{ rootCauses: { value: string; contributionUsd: string }[] }>(`tenants/${T}/anomalies/${r.anomalies[0]?.id}`);
+    const doc = await store.get<{ rootCauses: { value: string; contribution: string }[] }>(`tenants/${T}/anomalies/${r.anomalies[0]?.id}`);
     expect(doc?.rootCauses[0]?.value).toBe("europe-west1");
     // Budgets use billed cost with credits; a tag scope counts only rows carrying every pair.
     const byId = Object.fromEntries(r.budgets.map((b) => [b.budgetId, b]));

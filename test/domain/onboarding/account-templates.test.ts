@@ -10,7 +10,8 @@ function exampleScope(name: string): Record<string, unknown> {
   if (!t) throw new Error(name);
   return Object.fromEntries(
     t.fields
-      .filter((f) => f.required || f.name === "exportKind")
+      // A FOCUS export names its folder (or its bucket): neither is required alone.
+      .filter((f) => f.required || f.name === "exportKind" || (name === "focus" && f.name === "folder"))
       .map((f) => [f.name, f.list ? f.example.split(",") : f.example]),
   );
 }
@@ -36,7 +37,7 @@ describe("account templates", () => {
     expect(error).toBeInstanceOf(InputError);
     const paths = (error as InputError).issues.map((i) => i.path).sort();
     expect(paths).toEqual(["scope.linkedAccountIds", "scope.payerAccountId", "scope.region"]);
-    expect((error as Error).message).toMatch(/scope\.region: not a field of template aws-linked \(fields: payerAccountId, linkedAccountIds\)/);
+    expect((error as Error).message).toMatch(/scope\.region: not a field of template aws-linked \(fields: payerAccountId, linkedAccountIds, tagKeys, tagQueryLimit\)/);
     expect((error as Error).message).toMatch(/12 digits/);
   });
 

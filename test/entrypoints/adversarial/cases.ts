@@ -146,7 +146,7 @@ export const ADVERSARIAL_CASES: AdversarialCase[] = [
       return typeof stored.reason === "string" ? [{ path, input: { id: input.id, op: "dismiss", reason: stored.reason } }] : [];
     },
   },
-  { name: "getForecast", input: () => fc.record({ seriesKey: idLike(`${ALNUM}_.:=~|,-`, 500, ["tenant", "a|b,c=d:e~f", "..", "."]) }, { requiredKeys: [] }) },
+  { name: "getForecast", input: () => fc.record({ seriesKey: idLike(`${ALNUM}_.:=~|,@-`, 500, ["tenant", "a|b,c=d:e~f", "total@EUR", "..", "."]) }, { requiredKeys: [] }) },
   {
     name: "upsertBudget",
     input: () => budgetInput,
@@ -204,6 +204,7 @@ export const ADVERSARIAL_CASES: AdversarialCase[] = [
               {
                 minSeverity: fc.constantFrom("critical", "high", "medium", "low"),
                 minImpactUsd: money,
+                minImpact: fc.record({ USD: money, EUR: money, JPY: money }, { requiredKeys: [] }),
                 providers: bigArray(text(1, 300), 1, 50),
                 eventTypes: fc.subarray(["anomaly.opened", "anomaly.resolved", "budget.threshold_crossed", "collection.failing", "llm_budget.crossed"] as const, { minLength: 1 }),
               },

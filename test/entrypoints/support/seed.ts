@@ -63,16 +63,16 @@ export async function seedTenantDocs(store: DocumentStore, t: string): Promise<v
     start: "2026-01-10",
     end: "2026-01-10",
     direction: "increase",
-    expectedUsd: "10",
-    actualUsd: "50",
-    impactUsd: "40",
+    expected: "10",
+    actual: "50",
+    impact: "40",
     score: 5,
     severity: "high",
     rootCauses: [],
     status: "open",
     feedback: null,
   });
-  await store.set(`tenants/${t}/forecasts/tenant`, { seriesKey: "tenant", points: [{ date: "2026-02-01", mean: "10" }] });
+  await store.set(`tenants/${t}/forecasts/total`, { seriesKey: "total", points: [{ date: "2026-02-01", mean: "10" }] });
   await store.set(`tenants/${t}/budgets/budget-${t}`, { id: `budget-${t}`, name: `Budget ${t}`, amount: "100", currency: "USD", period: "monthly", scope: {}, thresholds: [] });
   await store.set(`tenants/${t}/cloud_accounts/acct-${t}`, { provider: "gcp", displayName: "", billingAccountId: "b", subAccountId: "s", environment: "prod", scope: {}, status: "active", secretRef: `cloud-creds/${t}/acct-${t}` });
   await store.set(`tenants/${t}/alert_channels/chan-${t}`, { id: `chan-${t}`, tenantId: t, kind: "console", enabled: true, rules: [] });

@@ -102,14 +102,14 @@ export async function runAlertFaultScenario(opts: FaultRunOptions): Promise<Faul
           tenantId: tenant,
           anomalyId: `an-${a}`,
           severity: SEVERITIES[a % SEVERITIES.length] ?? "low",
-          impactUsd: `${100 + a}.25`,
+          impact: `${100 + a}.25`,
           dashboardUrl: `https://costs.example.com/t/${tenant}/anomalies/an-${a}`,
           occurredAt: "2026-11-20T06:00:00Z",
           where: { provider: "gcp", accountId: `proj-${a % 3}`, service: "Compute Engine", region: "europe-west1" },
           date: "2026-11-19",
-          expectedUsd: "50",
-          actualUsd: `${150 + a}.25`,
-          rootCauses: [{ dimension: "sku", value: `N2 cores ${a}`, contributionUsd: `${100 + a}.25` }],
+          expected: "50",
+          actual: `${150 + a}.25`,
+          rootCauses: [{ dimension: "sku", value: `N2 cores ${a}`, contribution: `${100 + a}.25` }],
         };
         triggers.push(anomalyOpened(input));
         if (a % opts.resolveEvery === 0) resolves.push(anomalyResolved({ ...input, occurredAt: "2026-11-21T06:00:00Z" }));
@@ -119,7 +119,7 @@ export async function runAlertFaultScenario(opts: FaultRunOptions): Promise<Faul
           budgetThresholdCrossed({
             tenantId: tenant,
             severity: "medium",
-            impactUsd: "900",
+            impact: "900",
             dashboardUrl: `https://costs.example.com/t/${tenant}/budgets/b-${b}`,
             occurredAt: "2026-11-20T06:00:00Z",
             budgetId: `b-${b}`,
@@ -127,8 +127,8 @@ export async function runAlertFaultScenario(opts: FaultRunOptions): Promise<Faul
             periodKey: "2026-11",
             thresholdPct: 90,
             basis: "actual",
-            spentUsd: "9000",
-            budgetUsd: "10000",
+            spent: "9000",
+            budget: "10000",
           }),
         );
       }

@@ -9,6 +9,9 @@ import { answerFault, type ReplayServer, sendJson, startReplayServer } from "./h
  * Cost Explorer over its real protocol (awsJson1_1, ce-2017-10-25 model): `POST /` with
  * `x-amz-target: AWSInsightsIndexService.<Operation>`, JSON in and out, errors as
  * `{"__type": ..., "Message": ...}` with `x-amzn-errortype`. Pages by days, like the service.
+ * GroupBy (DIMENSION SERVICE, LINKED_ACCOUNT, RECORD_TYPE, or TAG) and the Tags filter follow the
+ * API reference; TAG group keys are `key$value` (`key$` without the tag), as in the recorded
+ * aws-cli example in ../shared/data/aws-cost-explorer.
  */
 export interface AwsReplayOptions {
   rows: TruthRow[];
@@ -32,6 +35,7 @@ type Expr = {
   Or?: Expr[];
   Not?: Expr;
   Dimensions?: { Key?: string; Values?: string[] };
+  Tags?: { Key?: string; Values?: string[]; MatchOptions?: string[] };
 };
 
 const Body = z.object({
@@ -39,6 +43,7 @@ const Body = z.object({
   Metrics: z.array(z.string()).optional(),
   Metric: z.string().optional(),
   Filter: z.unknown().optional(),
+  GroupBy: z.array(z.object({ Type: z.string(), Key: z.string() })).max(2).optional(),
   NextPageToken: z.string().optional(),
 });
 
@@ -46,6 +51,9 @@ function dimension(row: TruthRow, key: string): string {
   if (key === "LINKED_ACCOUNT") return row.account;
   if (key === "SERVICE") return row.service;
   if (key === "RECORD_TYPE") return row.category === "Credit" ? "Credit" : "Usage";
+  // Costs without a region group under NoRegion, as Cost Explorer reports them.
+  if (key === "REGION") return row.region || "NoRegion";
+  if (key === "USAGE_TYPE") return row.usageType ?? "";
   return "";
 }
 
@@ -55,6 +63,11 @@ function matches(expr: Expr | undefined, row: TruthRow): boolean {
   if (expr.Or) return expr.Or.some((e) => matches(e, row));
   if (expr.Not) return !matches(expr.Not, row);
   if (expr.Dimensions?.Key) return (expr.Dimensions.Values ?? []).includes(dimension(row, expr.Dimensions.Key));
+  if (expr.Tags?.Key) {
+    const value = row.tags?.[expr.Tags.Key];
+    if (expr.Tags.MatchOptions?.includes("ABSENT")) return value === undefined;
+    return value !== undefined && (expr.Tags.Values ?? []).includes(value);
+  }
   return true;
 }
 
@@ -113,12 +126,19 @@ export async function startAwsCostExplorerReplay(opts: AwsReplayOptions): Promis
     }
     const pageDays = days.slice(offset, offset + daysPerPage).filter((d) => !opts.dropDays?.includes(d));
     const metrics = body.Metrics ?? [];
+    const groupBy = body.GroupBy ?? [
+      { Type: "DIMENSION", Key: "SERVICE" },
+      { Type: "DIMENSION", Key: "LINKED_ACCOUNT" },
+    ];
+    // A TAG group key is "key$value", "key$" for costs without the tag (API reference, Group.Keys).
+    const keyOf = (r: TruthRow, g: { Type: string; Key: string }) => (g.Type === "TAG" ? `${g.Key}$${r.tags?.[g.Key] ?? ""}` : dimension(r, g.Key));
     const results = pageDays.map((date) => {
       const groups = new Map<string, { Keys: string[]; cost: Big; effective: Big; unit: string }>();
       for (const r of rows) {
         if (r.date !== date || !matches(filter, r)) continue;
-        const k = `${r.service}\u001f${r.account}`;
-        const g = groups.get(k) ?? { Keys: [r.service, r.account], cost: new Big(0), effective: new Big(0), unit: r.currency };
+        const keys = groupBy.map((g) => keyOf(r, g));
+        const k = keys.join("\u001f");
+        const g = groups.get(k) ?? { Keys: keys, cost: new Big(0), effective: new Big(0), unit: r.currency };
         g.cost = g.cost.plus(r.cost);
         g.effective = g.effective.plus(r.effective);
         groups.set(k, g);
@@ -140,10 +160,7 @@ export async function startAwsCostExplorerReplay(opts: AwsReplayOptions): Promis
       res,
       200,
       {
-        GroupDefinitions: [
-          { Type: "DIMENSION", Key: "SERVICE" },
-          { Type: "DIMENSION", Key: "LINKED_ACCOUNT" },
-        ],
+        GroupDefinitions: groupBy,
         ResultsByTime: results,
         DimensionValueAttributes: [],
         ...(next ? { NextPageToken: next } : {}),

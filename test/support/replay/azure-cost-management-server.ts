@@ -38,9 +38,64 @@ const Body = z.object({
   dataset: z.object({
     granularity: z.literal("Daily"),
     grouping: z.array(z.object({ type: z.string(), name: z.string() })).max(2),
-    filter: z.object({ dimensions: z.object({ name: z.string(), operator: z.string(), values: z.array(z.string()) }) }).optional(),
+    filter: z.unknown().optional(),
   }),
 });
+
+/** QueryFilter: and / or (two or more), dimensions, tags; operator In. */
+type Filter = {
+  and?: Filter[];
+  or?: Filter[];
+  dimensions?: { name: string; operator: string; values: string[] };
+  tags?: { name: string; operator: string; values: string[] };
+};
+const FilterSchema: z.ZodType<Filter> = z.lazy(() =>
+  z
+    .object({
+      and: z.array(FilterSchema).min(2).optional(),
+      or: z.array(FilterSchema).min(2).optional(),
+      dimensions: z.object({ name: z.string(), operator: z.literal("In"), values: z.array(z.string()) }).optional(),
+      tags: z.object({ name: z.string(), operator: z.literal("In"), values: z.array(z.string()) }).optional(),
+    })
+    .strict(),
+);
+
+/** Azure tag names are case-insensitive. */
+function tagOf(row: TruthRow, name: string): string | undefined {
+  const key = Object.keys(row.tags ?? {}).find((k) => k.toLowerCase() === name.toLowerCase());
+  return key === undefined ? undefined : row.tags?.[key];
+}
+
+/** A row's value of a Cost Management dimension. */
+function dimensionOf(row: TruthRow, name: string): string {
+  switch (name.toLowerCase()) {
+    case "subscriptionid":
+      return row.account;
+    case "servicename":
+      return row.service;
+    case "resourcelocation":
+      return row.region;
+    case "resourcegroup":
+    case "resourcegroupname":
+      return row.resourceGroup;
+    case "metercategory":
+      return row.meterCategory ?? row.service;
+    default:
+      return "";
+  }
+}
+
+function passes(f: Filter | undefined, row: TruthRow): boolean {
+  if (!f) return true;
+  if (f.and) return f.and.every((e) => passes(e, row));
+  if (f.or) return f.or.some((e) => passes(e, row));
+  if (f.dimensions) return f.dimensions.values.includes(dimensionOf(row, f.dimensions.name));
+  if (f.tags) {
+    const v = tagOf(row, f.tags.name);
+    return v !== undefined && f.tags.values.includes(v);
+  }
+  return true;
+}
 
 const THROTTLE_HEADERS = ["qpu", "entity", "tenant", "client"];
 
@@ -100,20 +155,32 @@ export async function startAzureCostManagementReplay(opts: AzureReplayOptions): 
     const path = url.pathname.replace(/\/providers\/Microsoft\.CostManagement\/query$/i, "");
     const sub = /^\/subscriptions\/([^/]+)/i.exec(path)?.[1];
     const rg = /\/resourceGroups\/([^/]+)/i.exec(path)?.[1];
-    const filterSubs = body.dataset.filter?.dimensions.name === "SubscriptionId" ? body.dataset.filter.dimensions.values : undefined;
+    const filter = FilterSchema.safeParse(body.dataset.filter ?? {});
+    if (!filter.success) return sendJson(res, 400, { error: { code: "BadRequest", message: filter.error.message } });
+    // A TagKey grouping answers TagKey and TagValue columns, both empty for untagged cost. No
+    // recorded example groups by a tag: this shape follows the QueryGrouping reference.
+    const grouping = body.dataset.grouping;
+    const groupColumns = grouping.flatMap((g) => (g.type === "TagKey" ? ["TagKey", "TagValue"] : [g.name]));
+    const groupValues = (r: TruthRow) =>
+      grouping.flatMap((g) => {
+        if (g.type !== "TagKey") return [dimensionOf(r, g.name)];
+        const value = tagOf(r, g.name);
+        return value === undefined ? ["", ""] : [g.name.toLowerCase(), value];
+      });
     const days = new Set(daysInWindow({ start: body.timePeriod.from.slice(0, 10), end: body.timePeriod.to.slice(0, 10) }));
-    const groups = new Map<string, { cost: Big; date: string; service: string; location: string; currency: string }>();
+    const groups = new Map<string, { cost: Big; date: string; values: string[]; currency: string }>();
     for (const r of rows) {
       if (!days.has(r.date)) continue;
       if (sub !== undefined && r.account.toLowerCase() !== sub.toLowerCase()) continue;
       if (rg !== undefined && r.resourceGroup.toLowerCase() !== decodeURIComponent(rg).toLowerCase()) continue;
-      if (filterSubs && !filterSubs.includes(r.account)) continue;
-      const k = `${r.date}\u001f${r.service}\u001f${r.region}`;
-      const g = groups.get(k) ?? { cost: new Big(0), date: r.date, service: r.service, location: r.region, currency: r.currency };
+      if (!passes(filter.data, r)) continue;
+      const values = groupValues(r);
+      const k = [r.date, ...values].join("\u001f");
+      const g = groups.get(k) ?? { cost: new Big(0), date: r.date, values, currency: r.currency };
       g.cost = g.cost.plus(body.type === "AmortizedCost" ? r.effective : r.cost);
       groups.set(k, g);
     }
-    const all = [...groups.values()].map((g) => [Number(g.cost.toFixed()), Number(g.date.replaceAll("-", "")), g.service, g.location, g.currency]);
+    const all = [...groups.values()].map((g) => [Number(g.cost.toFixed()), Number(g.date.replaceAll("-", "")), ...g.values, g.currency]);
     const offset = skip === null ? 0 : Number(Buffer.from(skip, "base64").toString("utf8"));
     const page = all.slice(offset, offset + rowsPerPage);
     const nextOffset = offset + rowsPerPage;
@@ -130,8 +197,7 @@ export async function startAzureCostManagementReplay(opts: AzureReplayOptions): 
         columns: [
           { name: "Cost", type: "Number" },
           { name: "UsageDate", type: "Number" },
-          { name: "ServiceName", type: "String" },
-          { name: "ResourceLocation", type: "String" },
+          ...groupColumns.map((name) => ({ name, type: "String" })),
           { name: "Currency", type: "String" },
         ],
         rows: page,

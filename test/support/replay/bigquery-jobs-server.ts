@@ -50,7 +50,8 @@ export interface JobAnswer {
 }
 
 export interface BigQueryJobsReplayOptions {
-  answer?: (job: SeenJob) => JobAnswer;
+  /** May be async: an executing fake (bigquery-duckdb-engine.ts) runs the query first. */
+  answer?: (job: SeenJob) => JobAnswer | Promise<JobAnswer>;
   faults?: FaultPlan;
   rowsPerPage?: number;
   hangMs?: number;
@@ -58,6 +59,8 @@ export interface BigQueryJobsReplayOptions {
   loseResponse?: (requestIndex: number) => boolean;
   /** insertAll: the rows to report as failed, given the request body and the how-manyth insertAll it is. */
   insertErrors?: (body: InsertAllBody, attempt: number) => { index: number; errors: { reason: string; message: string }[] }[];
+  /** insertAll: stores the rows BigQuery accepted (those `insertErrors` did not refuse), before the reply. */
+  onInsert?: (table: string, rows: InsertAllBody["rows"]) => void | Promise<void>;
 }
 
 export interface InsertAllBody {
@@ -152,18 +155,20 @@ export async function startBigQueryJobsReplay(opts: BigQueryJobsReplayOptions = 
     };
   }
 
-  function create(res: ServerResponse, project: string, job: SeenJob, requestIndex: number) {
+  async function create(res: ServerResponse, project: string, job: SeenJob, requestIndex: number) {
     const existing = state.get(job.jobId);
     if (existing) return bqError(res, 409, "duplicate", `Already Exists: Job ${project}:US.${job.jobId}`);
     jobs.push(job);
-    const entry = { job, answer: opts.answer?.(job) ?? {}, polls: 0 };
+    const entry: { job: SeenJob; answer: JobAnswer; polls: number } = { job, answer: {}, polls: 0 };
+    // Known before the answer is worked out, so a retried insert meanwhile still meets the 409.
     state.set(job.jobId, entry);
+    entry.answer = (await opts.answer?.(job)) ?? {};
     // The job exists, but the client never hears so: its retry must meet the 409 above.
     if (opts.loseResponse?.(requestIndex)) return reset(res);
     return sendJson(res, 200, jobResource(project, entry, false));
   }
 
-  const server = await startReplayServer((req, res) => {
+  const server = await startReplayServer(async (req, res) => {
     const url = new URL(req.url, "http://replay");
     const requestIndex = index;
     const fault = faults(index++);
@@ -236,6 +241,8 @@ export async function startBigQueryJobsReplay(opts: BigQueryJobsReplayOptions = 
       const body = JSON.parse(req.body || "{}") as InsertAllBody;
       inserts.push({ table: `${insertAll[2]}.${insertAll[3]}`, body });
       const insertErrors = opts.insertErrors?.(body, inserts.length - 1) ?? [];
+      const refused = new Set(insertErrors.map((e) => e.index));
+      await opts.onInsert?.(`${insertAll[2]}.${insertAll[3]}`, body.rows.filter((_, i) => !refused.has(i)));
       return sendJson(res, 200, { kind: "bigquery#tableDataInsertAllResponse", ...(insertErrors.length ? { insertErrors } : {}) });
     }
     const drop = /^\/bigquery\/v2\/projects\/([^/]+)\/datasets\/([^/]+)\/tables\/([^/]+)$/.exec(url.pathname);

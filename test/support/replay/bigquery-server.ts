@@ -32,10 +32,14 @@ const SCHEMA = {
     { name: "billing_account_id", type: "STRING", mode: "NULLABLE" },
     { name: "project_id", type: "STRING", mode: "NULLABLE" },
     { name: "service_name", type: "STRING", mode: "NULLABLE" },
+    { name: "sku_id", type: "STRING", mode: "NULLABLE" },
     { name: "region", type: "STRING", mode: "NULLABLE" },
     { name: "pricing_unit", type: "STRING", mode: "NULLABLE" },
     { name: "cost_type", type: "STRING", mode: "NULLABLE" },
     { name: "currency", type: "STRING", mode: "NULLABLE" },
+    { name: "labels_json", type: "STRING", mode: "NULLABLE" },
+    { name: "project_labels_json", type: "STRING", mode: "NULLABLE" },
+    { name: "system_labels_json", type: "STRING", mode: "NULLABLE" },
     { name: "cost", type: "NUMERIC", mode: "NULLABLE" },
     { name: "cost_at_list", type: "NUMERIC", mode: "NULLABLE" },
     { name: "pricing_quantity", type: "NUMERIC", mode: "NULLABLE" },
@@ -57,6 +61,18 @@ const InsertBody = z.object({
   }),
 });
 
+/**
+ * A label set as the collector's SQL renders it: TO_JSON_STRING of the `[{key, value}]` array,
+ * sorted by key (BigQuery's documented TO_JSON_STRING output for an array of structs).
+ */
+function labelsJson(labels: Record<string, string> | undefined): string {
+  return JSON.stringify(
+    Object.keys(labels ?? {})
+      .sort()
+      .map((key) => ({ key, value: labels?.[key] ?? "" })),
+  );
+}
+
 export async function startBigQueryReplay(opts: BigQueryReplayOptions): Promise<BigQueryReplayServer> {
   let truth = opts.rows;
   const faults = opts.faults ?? noFaults;
@@ -73,7 +89,7 @@ export async function startBigQueryReplay(opts: BigQueryReplayOptions): Promise<
     const groups = new Map<string, { r: TruthRow; cost: Big; list: Big; qty: Big; credits: Big }>();
     for (const r of truth) {
       if (!projects.has(r.account) || r.date < start || r.date >= end) continue;
-      const k = [r.date, r.account, r.service, r.region, r.unit, r.currency].join("\u001f");
+      const k = [r.date, r.account, r.service, r.sku ?? "", r.region, r.unit, r.currency, labelsJson(r.tags), labelsJson(r.projectLabels), labelsJson(r.systemLabels)].join("\u001f");
       const g = groups.get(k) ?? { r, cost: new Big(0), list: new Big(0), qty: new Big(0), credits: new Big(0) };
       if (r.category === "Credit") g.credits = g.credits.plus(r.cost);
       else {
@@ -91,10 +107,14 @@ export async function startBigQueryReplay(opts: BigQueryReplayOptions): Promise<
           opts.billingAccountId,
           g.r.account,
           g.r.service,
+          g.r.sku ?? "",
           g.r.region,
           g.r.unit,
           "regular",
           g.r.currency,
+          labelsJson(g.r.tags),
+          labelsJson(g.r.projectLabels),
+          labelsJson(g.r.systemLabels),
           g.cost.toFixed(),
           g.list.toFixed(),
           g.qty.toFixed(),

@@ -22,6 +22,16 @@ export interface TruthRow {
   currency: string;
   unit: string;
   quantity: string;
+  /** Resource tags (AWS cost allocation tags, Azure tags, GCP resource labels). */
+  tags?: Record<string, string>;
+  /** GCP only: the project's labels and the system labels of the row. */
+  projectLabels?: Record<string, string>;
+  systemLabels?: Record<string, string>;
+  /** GCP only: sku.id. */
+  sku?: string;
+  /** AWS USAGE_TYPE and Azure MeterCategory, for the root-cause drill-downs. */
+  usageType?: string;
+  meterCategory?: string;
 }
 
 interface BaseItem {
@@ -34,18 +44,36 @@ interface BaseItem {
   currency: string;
   unit: string;
   quantity: string;
+  tags?: Record<string, string>;
+  projectLabels?: Record<string, string>;
+  systemLabels?: Record<string, string>;
+  sku?: string;
+  usageType?: string;
+  meterCategory?: string;
 }
 
 function readJson(...parts: string[]): unknown {
   return JSON.parse(readFileSync(sharedData(...parts), "utf8"));
 }
 
+/** A Cost Explorer TAG group key, `key$value`, as an item's tags (none for `key$`). */
+function tagOfKey(key: string | undefined): { tags?: Record<string, string> } {
+  if (!key?.includes("$")) return {};
+  const value = key.slice(key.indexOf("$") + 1);
+  return value === "" ? {} : { tags: { [key.slice(0, key.indexOf("$"))]: value } };
+}
+
 type AwsExample = { ResultsByTime: { Groups: { Metrics: Record<string, { Amount: string; Unit: string }>; Keys: string[] }[] }[] };
 
-/** The aws-cli example's two S3 groups: unblended as billed, blended standing in for amortized. */
+/**
+ * The aws-cli example's two S3 groups: unblended as billed, blended standing in for amortized.
+ * The example groups by SERVICE and TAG Environment: its keys `Environment$` (no tag) and
+ * `Environment$Dev` become the items' tags.
+ */
 export function awsBaseItems(): BaseItem[] {
   const ex = readJson("aws-cost-explorer", "examples", "get-cost-and-usage.output.json") as AwsExample;
   return (ex.ResultsByTime[0]?.Groups ?? []).map((g) => ({
+    ...tagOfKey(g.Keys[1]),
     service: g.Keys[0] ?? "",
     region: "",
     resourceGroup: "",
@@ -81,6 +109,8 @@ export function azureBaseItems(): BaseItem[] {
 
 type GcpRow = {
   service: { description: string };
+  sku: { id: string };
+  project: { labels: { key: string; value: string }[] };
   location: { region: string };
   cost: number;
   cost_at_list: number;
@@ -102,6 +132,9 @@ export function gcpBaseItems(): BaseItem[] {
       currency: row.currency,
       unit: row.usage.pricing_unit,
       quantity: String(row.usage.amount_in_pricing_units),
+      // Recorded: the row's SKU and its project's labels (its resource and system labels are empty).
+      sku: row.sku.id,
+      projectLabels: Object.fromEntries(row.project.labels.map((l) => [l.key, l.value])),
     },
   ];
 }
@@ -141,13 +174,20 @@ export function truthRows(
           currency: item.currency,
           unit: item.unit,
           quantity: fix(new Big(item.quantity).times(f)),
+          ...(item.tags ? { tags: { ...item.tags } } : {}),
+          ...(item.projectLabels ? { projectLabels: { ...item.projectLabels } } : {}),
+          ...(item.systemLabels ? { systemLabels: { ...item.systemLabels } } : {}),
+          ...(item.sku ? { sku: item.sku } : {}),
+          ...(item.usageType ? { usageType: item.usageType } : {}),
+          ...(item.meterCategory ? { meterCategory: item.meterCategory } : {}),
         });
       });
       const first = base[0];
       if (opts.credits !== false && first && di % 5 === 0) {
         const credit = fix(new Big(first.cost).times(-0.25));
+        const { tags: _tags, ...untagged } = first;
         rows.push({
-          ...first,
+          ...untagged,
           date,
           account,
           category: "Credit",

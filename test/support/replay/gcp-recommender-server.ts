@@ -19,11 +19,17 @@ export const RECORDED_GCP_RECOMMENDATIONS = "/work/shared/data/gcp-recommender/r
 export interface GcpRecommenderServer extends ReplayServer {
   /** Parents (project/location/recommender) listed, one per answered page. */
   pages: string[];
+  /** State changes made, in order. */
+  marks: { name: string; state: string }[];
+  /** The records served, as the server holds them now (marks change their state and etag). */
+  records: unknown[];
 }
 
 export async function startGcpRecommenderServer(opts: { maxPage?: number; throttleFirst?: number; extra?: unknown[] } = {}): Promise<GcpRecommenderServer> {
   const recorded = JSON.parse(readFileSync(RECORDED_GCP_RECOMMENDATIONS, "utf8")) as { name: string }[];
-  const all = [...recorded, ...((opts.extra ?? []) as { name: string }[])];
+  const marks: { name: string; state: string }[] = [];
+  let etagCounter = 0;
+  const all = [...recorded, ...(structuredClone(opts.extra ?? []) as { name: string }[])];
   const pages: string[] = [];
   let throttle = opts.throttleFirst ?? 0;
   const server = await startReplayServer((req, res) => {
@@ -32,6 +38,25 @@ export async function startGcpRecommenderServer(opts: { maxPage?: number; thrott
       return;
     }
     const url = new URL(req.url, "http://local");
+    // Lifecycle: POST /v1/{name}:markClaimed|markSucceeded|markFailed|markDismissed with {etag, stateMetadata};
+    // GET /v1/{name}. A stale etag is answered 409 ABORTED (AIP-154); each change makes a new etag.
+    const mark = /^\/v1\/(projects\/.+\/recommendations\/[^/:]+):mark(Claimed|Succeeded|Failed|Dismissed)$/.exec(url.pathname);
+    const one = /^\/v1\/(projects\/.+\/recommendations\/[^/:]+)$/.exec(url.pathname);
+    if ((req.method === "POST" && mark) || (req.method === "GET" && one)) {
+      const name = decodeURIComponent(((mark ?? one) as RegExpExecArray)[1] as string);
+      const rec = all.find((r) => r.name === name) as ({ name: string; etag?: string; stateInfo?: { state?: string } } | undefined);
+      if (!rec) return sendJson(res, 404, { error: { code: 404, message: `Recommendation ${name} not found.`, status: "NOT_FOUND" } });
+      if (mark) {
+        const body = JSON.parse(req.body || "{}") as { etag?: string };
+        if (body.etag !== rec.etag) {
+          return sendJson(res, 409, { error: { code: 409, message: "The etag provided does not match the current etag of the recommendation.", status: "ABORTED" } });
+        }
+        rec.stateInfo = { ...rec.stateInfo, state: (mark[2] as string).toUpperCase() };
+        rec.etag = `"${(++etagCounter).toString(16).padStart(16, "0")}"`;
+        marks.push({ name, state: rec.stateInfo.state as string });
+      }
+      return sendJson(res, 200, rec);
+    }
     const m = /^\/v1\/(projects\/[^/]+\/locations\/[^/]+\/recommenders\/([^/]+))\/recommendations$/.exec(url.pathname);
     if (req.method !== "GET" || !m) {
       sendJson(res, 404, { error: { code: 404, message: `no route ${req.method} ${url.pathname}`, status: "NOT_FOUND" } });
@@ -51,5 +76,5 @@ export async function startGcpRecommenderServer(opts: { maxPage?: number; thrott
     pages.push(m[1] as string);
     sendJson(res, 200, { recommendations: page, ...(next ? { nextPageToken: next } : {}) });
   });
-  return Object.assign(server, { pages });
+  return Object.assign(server, { pages, marks, records: all });
 }

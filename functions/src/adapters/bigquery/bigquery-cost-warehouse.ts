@@ -19,7 +19,7 @@ import { decodeCostRows, decodeDays, decodeTotals } from "./cost-row-decoding.js
 import { ndjsonChunks, recordSpan } from "./staging-rows.js";
 import { createDatasetDdl, createTableDdl, restSchema } from "./table-ddl.js";
 import { DAILY_COSTS, DATASETS, HISTORY_TABLES } from "./table-schemas.js";
-import { type BigQueryWarehouseOptions, type ResolvedOptions, resolveOptions } from "./warehouse-options.js";
+import { type BigQueryWarehouseOptions, jobSettings, type ResolvedOptions, resolveOptions } from "./warehouse-options.js";
 import { createWarehouseClient } from "./warehouse-client.js";
 
 /**
@@ -53,18 +53,7 @@ export class BigQueryCostWarehouse implements CostWarehouse {
   /** Checks the options and builds the client; opens no connection. */
   static create(options: BigQueryWarehouseOptions): BigQueryCostWarehouse {
     const o = resolveOptions(options);
-    const jobs = new BigQueryJobs(createWarehouseClient(o), {
-      ...(o.location ? { location: o.location } : {}),
-      maxAttempts: o.maxAttempts,
-      baseDelayMs: o.baseDelayMs,
-      maxDelayMs: o.maxDelayMs,
-      callTimeoutMs: o.callTimeoutMs,
-      jobTimeoutMs: o.jobTimeoutMs,
-      pollInitialMs: o.pollInitialMs,
-      pollMaxMs: o.pollMaxMs,
-      pageSize: o.pageSize,
-      labels: o.labels,
-    });
+    const jobs = new BigQueryJobs(createWarehouseClient(o), jobSettings(o));
     return new BigQueryCostWarehouse(o, jobs);
   }
 

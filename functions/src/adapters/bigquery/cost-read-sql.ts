@@ -1,3 +1,4 @@
+import { ALLOCATION_VIEW, VIEW_TAG, viewOf } from "#domain/billing/ledger-view.js";
 import type { CostColumn, CostQuery } from "#domain/billing/ports.js";
 import type { DayWindow } from "#kernel/days.js";
 import { type Statement, StatementParams } from "./statement.js";
@@ -40,6 +41,10 @@ export function queryDailyStatement(table: string, tenantId: string, q: CostQuer
     const v = p.add(`tag_value_${i}`, value, "STRING");
     conds.push(`EXISTS (SELECT 1 FROM UNNEST(tags) AS kv WHERE kv.key = ${k} AND kv.value = ${v})`);
   });
+  // One view of the ledger only (domain/billing/ledger-view.ts): allocation rows repeat billed money.
+  const viewKey = p.add("view_key", VIEW_TAG, "STRING");
+  const viewValue = p.add("view_value", ALLOCATION_VIEW, "STRING");
+  conds.push(`${viewOf(q) === ALLOCATION_VIEW ? "" : "NOT "}EXISTS (SELECT 1 FROM UNNEST(tags) AS kv WHERE kv.key = ${viewKey} AND kv.value = ${viewValue})`);
   const tagKeys = q.groupByTags ?? [];
   // Keys are unique within a row's tags, so the subquery yields at most one value.
   const tagValues = tagKeys.map(

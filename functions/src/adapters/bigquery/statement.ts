@@ -13,7 +13,7 @@ import { AppError } from "#kernel/errors.js";
 export type ParamType = "STRING" | "DATE" | ["STRING"];
 export type ParamValue = string | string[];
 
-export type StatementKind = "merge" | "delete" | "query-daily" | "totals" | "days" | "ddl";
+export type StatementKind = "merge" | "delete" | "query-daily" | "totals" | "days" | "ddl" | "llm-usage" | "llm-rollups" | "llm-reconciliation" | "llm-provider-total" | "llm-scope-sum";
 
 export interface Statement {
   /** What the statement does: names the job in errors and in its labels. */

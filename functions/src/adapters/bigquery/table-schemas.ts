@@ -170,28 +170,45 @@ export const FORECASTS: TableSpec = {
   clustering: ["tenant_id", "series_key"],
 };
 
-/** One row per LLM call, priced. */
+/**
+ * One row per LLM call, priced and explained (domain/llm-usage/ledger-port.ts, PricedLlmEvent).
+ * Appended by the streaming insert with the event id as insertId; a re-sent event is an identical
+ * row, and every read keeps one row per event id (llm-ledger-sql.ts), since insertId
+ * de-duplication is best effort.
+ */
 export const LLM_USAGE_EVENTS: TableSpec = {
   dataset: "llm_usage",
   table: "events",
-  description: "LLM usage events with their price source.",
+  description: "LLM usage events, priced, with the price source and version that priced each one.",
   columns: [
     tenant,
-    col("event_id", "STRING", "REQUIRED", "Unique id of the event (the streaming insertId)."),
-    col("usage_date", "DATE", "REQUIRED", "UTC day of the call; the partition column."),
-    col("occurred_at", "TIMESTAMP", "REQUIRED", "When the call was recorded."),
-    col("model", "STRING", "REQUIRED", "Model name."),
-    col("feature", "STRING", "NULLABLE", "Product feature that made the call."),
-    col("input_tokens", "INT64", "REQUIRED", "Input tokens."),
-    col("output_tokens", "INT64", "REQUIRED", "Output tokens."),
-    col("cached_tokens", "INT64", "REQUIRED", "Cache-read tokens."),
-    col("reasoning_tokens", "INT64", "REQUIRED", "Reasoning tokens."),
-    money("cost_usd", "REQUIRED", "Cost in USD."),
-    col("price_source", "STRING", "NULLABLE", "Price table version; null when the caller supplied the cost."),
-    col("latency_ms", "FLOAT64", "NULLABLE", "Latency of the call."),
+    col("event_id", "STRING", "REQUIRED", "The caller's id of the call; a retried event carries the same id and counts once."),
+    col("usage_date", "DATE", "REQUIRED", "UTC day of requested_at; the partition column."),
+    col("requested_at", "TIMESTAMP", "REQUIRED", "When the request was made; prices in force then applied."),
+    col("provider", "STRING", "REQUIRED", "Price-database provider id (openai, anthropic, google, aws, azure...)."),
+    col("model", "STRING", "REQUIRED", "Model name as the caller spelled it."),
+    col("service_tier", "STRING", "REQUIRED", "standard, batch, flex or priority."),
+    col("input_tokens", "INT64", "REQUIRED", "Every prompt token, cache and audio included."),
+    col("output_tokens", "INT64", "REQUIRED", "Every completion token, reasoning and audio included."),
+    col("cache_read_tokens", "INT64", "REQUIRED", "Prompt tokens read from the cache."),
+    col("cache_write_tokens", "INT64", "REQUIRED", "Prompt tokens written to the cache."),
+    col("reasoning_tokens", "INT64", "REQUIRED", "Completion tokens spent on reasoning."),
+    col("audio_input_tokens", "INT64", "REQUIRED", "Prompt audio tokens."),
+    col("audio_output_tokens", "INT64", "REQUIRED", "Completion audio tokens."),
+    money("cost_usd", "REQUIRED", "Our cost in USD (exact to the pico-dollar)."),
+    money("client_cost_usd", "NULLABLE", "The cost the caller computed, kept for reconciliation."),
+    col("price_source", "STRING", "REQUIRED", "genai-prices, override, or client when only the caller's cost was known."),
+    col("price_version", "STRING", "REQUIRED", "Version of the price source."),
+    col("price_ref", "STRING", "REQUIRED", "The price entry used, provider/model as the source names it."),
+    col("flag", "STRING", "NULLABLE", "Reconciliation flag: unknown-model, cache-tokens-missing, tier or price-difference."),
+    col("app", "STRING", "NULLABLE", "Tag: application."),
+    col("team", "STRING", "NULLABLE", "Tag: team."),
+    col("user_id", "STRING", "NULLABLE", "Tag: user."),
+    col("api_key", "STRING", "NULLABLE", "Tag: the caller's name for the credential (never the secret)."),
+    col("ingested_at", "TIMESTAMP", "REQUIRED", "When the ledger recorded the event."),
   ],
   partitioning: { type: "DAY", field: "usage_date" },
-  clustering: ["tenant_id", "model"],
+  clustering: ["tenant_id", "provider", "model"],
 };
 
 /** The F4 audit log, one row per chained record (foundation/secops/audit-log.ts). */

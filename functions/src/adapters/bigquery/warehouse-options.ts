@@ -1,6 +1,7 @@
 import type { AuthClient } from "google-auth-library";
 import { z } from "zod";
 import { ConfigError } from "#foundation/config/config-error.js";
+import type { JobSettings } from "./bigquery-jobs.js";
 import { DatasetId, ProjectId } from "./bigquery-names.js";
 import { DATASETS, type DatasetRole } from "./table-schemas.js";
 
@@ -105,5 +106,21 @@ export function resolveOptions(options: BigQueryWarehouseOptions): ResolvedOptio
     pageSize: o.pageSize ?? 10_000,
     loadChunkBytes: o.loadChunkBytes ?? 8 * 1024 * 1024,
     labels: o.labels ?? { app: "costmon" },
+  };
+}
+
+/** What BigQueryJobs takes, from resolved options: the same for every adapter built on them. */
+export function jobSettings(o: ResolvedOptions): JobSettings {
+  return {
+    ...(o.location ? { location: o.location } : {}),
+    maxAttempts: o.maxAttempts,
+    baseDelayMs: o.baseDelayMs,
+    maxDelayMs: o.maxDelayMs,
+    callTimeoutMs: o.callTimeoutMs,
+    jobTimeoutMs: o.jobTimeoutMs,
+    pollInitialMs: o.pollInitialMs,
+    pollMaxMs: o.pollMaxMs,
+    pageSize: o.pageSize,
+    labels: o.labels,
   };
 }

@@ -69,7 +69,8 @@ export const AwsCredentialSecretSchema = z.union([
 ]);
 
 /**
- * Per-account client factory for AwsCostExplorerSource: reads the credentials of the account it
+ * Per-account client factory for AwsCostExplorerSource (and the recommendations source, which
+ * calls the same client's recommendation operations): reads the credentials of the account it
  * builds a client for, assumes its role with fromTemporaryCredentials, and caches one client per
  * tenant and account.
  *
@@ -80,7 +81,7 @@ export const AwsCredentialSecretSchema = z.union([
 export function costExplorerClientFactory(
   credentials: CredentialSource,
   base: Omit<CostExplorerClientOptions, "credentials"> = {},
-): (account: CloudAccountRef) => Promise<CostExplorerApi> {
+): (account: CloudAccountRef) => Promise<CostExplorer & CostExplorerApi> {
   return perAccount(async (account) => {
     const s = await requireCredentials(credentials, account, AwsCredentialSecretSchema, "holds neither a roleArn nor access keys");
     const identity =

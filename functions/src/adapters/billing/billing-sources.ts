@@ -4,7 +4,10 @@ import type { BillingSource, CloudAccountRef } from "#domain/billing/ports.js";
 import { AwsCostExplorerSource } from "#domain/billing/providers/aws/source.js";
 import { AzureCostManagementSource } from "#domain/billing/providers/azure/source.js";
 import type { CostManagementQueryApi } from "#domain/billing/providers/azure/query.js";
+import { FocusExportSource } from "#domain/billing/providers/focus/export-source.js";
 import { GcpBillingExportSource } from "#domain/billing/providers/gcp/source.js";
+import { OpenCostAllocationSource } from "#domain/billing/providers/opencost/source.js";
+import { VultrBillingSource } from "#domain/billing/providers/vultr/source.js";
 import type { BillingSourceResolver } from "#domain/nightly/collect-account.js";
 import { AppError } from "#kernel/errors.js";
 import type { Clock } from "#kernel/ports.js";
@@ -13,6 +16,9 @@ import { costExplorerClientFactory } from "./aws-cost-explorer-client.js";
 import { costManagementApiFactory } from "./azure-cost-management-client.js";
 import { bigQueryApiFactory } from "./bigquery-billing-client.js";
 import { CircuitGuardedSource } from "./circuit-guarded-source.js";
+import { openCostApiFactory } from "./opencost-client.js";
+import { vultrApiFactory } from "./vultr-client.js";
+import { focusFolderReader } from "../files/focus-export-reader.js";
 import { refusingSource } from "./refusing-source.js";
 import { awsRetryOptions, azureRetryOptions, bigQueryRetryOptions, checkRetrySettings, type RetrySettings } from "./retry-settings.js";
 
@@ -30,6 +36,8 @@ export interface BillingSourcesOptions {
     azureTlsCaFile?: string;
     /** Microsoft Entra authority host for the tenants' service principals (sovereign clouds). */
     azureAuthority?: string;
+    /** Vultr API v2 base (a replay server in tests); "" or undefined = https://api.vultr.com/v2. */
+    vultr?: string;
   };
   awsRegion: string;
   /** Tries per provider call, the first included, and the backoff between them. */
@@ -43,6 +51,23 @@ export interface BillingSourcesOptions {
 /** Providers with a collector that calls the provider's billing API. */
 type LiveProvider = Extract<Provider, "gcp" | "aws" | "azure">;
 const isLive = (p: Provider): p is LiveProvider => p === "gcp" || p === "aws" || p === "azure";
+
+/** Templates whose accounts are collected by a source of their own, not their provider's: all three are provider "other" or span providers. */
+export const TEMPLATE_SOURCES = ["opencost", "vultr", "focus"] as const;
+type TemplateSource = (typeof TEMPLATE_SOURCES)[number];
+const isTemplateSource = (t: unknown): t is TemplateSource => typeof t === "string" && (TEMPLATE_SOURCES as readonly string[]).includes(t);
+
+function buildTemplated(template: TemplateSource, opts: BillingSourcesOptions): BillingSource {
+  const { clock } = opts;
+  switch (template) {
+    case "opencost":
+      return new OpenCostAllocationSource({ clock, clientFor: openCostApiFactory(opts.credentials, { retry: opts.retry }) });
+    case "vultr":
+      return new VultrBillingSource({ clock, clientFor: vultrApiFactory(opts.credentials, { retry: opts.retry, endpoint: orDefault(opts.endpoints.vultr) }) });
+    case "focus":
+      return new FocusExportSource({ clock, reader: focusFolderReader });
+  }
+}
 
 /** Fails at start-up rather than on the first collection, where cockatiel would reject it. */
 function checkBreakerSettings(b: BillingSourcesOptions["breaker"]): void {
@@ -112,7 +137,9 @@ function buildLive(provider: LiveProvider, opts: BillingSourcesOptions): Billing
 /**
  * The composition root's BillingSourceResolver. One real source per provider (GCP billing
  * export, AWS Cost Explorer, Azure Cost Management), built on first use and reused, each behind
- * the provider's circuit breaker; `collector: "demo"` accounts go to `opts.demo`, and are
+ * the provider's circuit breaker. Accounts connected with the `opencost`, `vultr` or `focus`
+ * template go to that template's source (TEMPLATE_SOURCES), whatever their provider, behind a
+ * breaker named for the template. `collector: "demo"` accounts go to `opts.demo`, and are
  * refused without it; providers without a live collector are refused. Refusals are
  * non-retryable CollectionErrors raised when the account is collected.
  *
@@ -132,10 +159,19 @@ export function createBillingSources(opts: BillingSourcesOptions): BillingSource
   checkRetrySettings(opts.retry);
   checkBreakerSettings(opts.breaker);
   const live = new Map<LiveProvider, BillingSource>();
+  const templated = new Map<TemplateSource, BillingSource>();
   return (_account, doc) => {
     const provider = doc.provider;
     if (doc.collector === "demo") {
       return opts.demo ? opts.demo(provider) : refusingSource(provider, "demo accounts are collected only by the local runtime");
+    }
+    if (isTemplateSource(doc.template)) {
+      let source = templated.get(doc.template);
+      if (!source) {
+        source = new CircuitGuardedSource(buildTemplated(doc.template, opts), opts.breaker, doc.template);
+        templated.set(doc.template, source);
+      }
+      return source;
     }
     if (!isLive(provider)) return refusingSource(provider, `provider ${provider} has no live billing collector`);
     let source = live.get(provider);

@@ -1,5 +1,5 @@
 import { BrokenCircuitError } from "cockatiel";
-import type { BillingSource, CollectRequest, CollectResult } from "#domain/billing/ports.js";
+import type { BillingSource, CollectRequest, CollectResult, DrillDownRequest, DrillDownSeries } from "#domain/billing/ports.js";
 import { CollectionError, describeError } from "#domain/billing/providers/collection-error.js";
 import { breakerFor } from "#foundation/selfops/circuit-breaker.js";
 import { AppError } from "#kernel/errors.js";
@@ -45,17 +45,31 @@ export class CircuitGuardedSource implements BillingSource {
     /** The provider's own source, which does the collecting. */
     readonly source: BillingSource,
     private readonly opts: SourceBreakerOptions,
+    /** The breaker's name when it is not the provider's: sources that share provider "other" keep their own circuits. */
+    private readonly name: string = source.provider,
   ) {
     this.provider = source.provider;
+    // Only a source that drills down offers it: the analysis asks `drillDown` whether to try.
+    if (source.drillDown) {
+      const drill = source.drillDown.bind(source);
+      this.drillDown = (req: DrillDownRequest) => this.guarded(req, () => drill(req));
+    }
   }
 
+  readonly drillDown?: (req: DrillDownRequest) => Promise<DrillDownSeries[] | null>;
+
   async collect(req: CollectRequest): Promise<CollectResult> {
+    return this.guarded(req, () => this.source.collect(req));
+  }
+
+  /** Runs a provider call behind the provider's breaker; an open circuit is a retryable CollectionError. */
+  private async guarded<T>(req: CollectRequest, call: () => Promise<T>): Promise<T> {
     // Looked up per call: the breaker registry is per instance and tests reset it.
-    const breaker = breakerFor(`billing:${this.provider}`, { ...this.opts, isFailure: isProviderFailure });
+    const breaker = breakerFor(`billing:${this.name}`, { ...this.opts, isFailure: isProviderFailure });
     try {
       return await breaker.execute(async () => {
         try {
-          return await this.source.collect(req);
+          return await call();
         } catch (err) {
           throw keepPermanent(err, req);
         }
@@ -65,7 +79,7 @@ export class CircuitGuardedSource implements BillingSource {
       throw new CollectionError(
         req.account,
         req.window,
-        `the ${this.provider} circuit is open after repeated provider failures; not calling ${this.provider} until it half-opens`,
+        `the ${this.name} circuit is open after repeated provider failures; not calling ${this.name} until it half-opens`,
         { cause: err, retryable: true },
       );
     }

@@ -45,7 +45,10 @@ const AccountSpec = z
 const ProviderAccountSpec = z
   .object({
     id: AccountId,
-    provider: z.enum(["gcp", "aws", "azure"]),
+    /** `other` goes with a template whose source is its own (focus, opencost, vultr). */
+    provider: z.enum(["gcp", "aws", "azure", "other"]),
+    /** An account template (`costmon account templates`): the scope is checked against it, and focus, opencost and vultr pick their source by it. */
+    template: z.string().max(64).optional(),
     billing_account_id: z.string().min(1),
     sub_account_id: z.string().min(1),
     environment: z.enum(["nonprod", "prod"]),

@@ -1,5 +1,5 @@
 import type { AlertChannel, ChannelMessage, SendResult } from "#domain/alerts/channel-port.js";
-import { describeScope, formatUsd, headline } from "#domain/alerts/describe.js";
+import { describeScope, formatMoney, headline, totalImpactText } from "#domain/alerts/describe.js";
 import { displayText } from "#domain/alerts/display-text.js";
 import { priorityOf } from "#domain/alerts/severity.js";
 
@@ -17,11 +17,11 @@ function unsafeLine(message: ChannelMessage): string {
   if (message.kind === "test") return `[test] tenant=${message.tenantId} channel=${message.channelId} console channel works (${message.sentAt})`;
   if (message.kind === "digest") {
     const d = message.digest;
-    return `[digest ${d.period}] tenant=${d.tenantId} ${d.totalCount} alert(s), ${formatUsd(d.totalImpactUsd)} impact, ${d.deferredCount} held by quiet hours`;
+    return `[digest ${d.period}] tenant=${d.tenantId} ${d.totalCount} alert(s), ${totalImpactText(d)} impact, ${d.deferredCount} held by quiet hours`;
   }
   const e = message.event;
   const tag = message.transition === "trigger" ? `${priorityOf(e.severity)} ${e.severity}` : message.transition;
-  return `[alert ${tag}] tenant=${e.tenantId} ${headline(e)} | impact ${formatUsd(e.impactUsd)} | ${describeScope(e)} | ${e.dashboardUrl} | id=${e.id}`;
+  return `[alert ${tag}] tenant=${e.tenantId} ${headline(e)} | impact ${formatMoney(e.impact, e.currency)} | ${describeScope(e)} | ${e.dashboardUrl} | id=${e.id}`;
 }
 
 export function createConsoleChannel(write: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): AlertChannel {

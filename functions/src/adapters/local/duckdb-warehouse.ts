@@ -1,3 +1,4 @@
+import { ALLOCATION_VIEW, VIEW_TAG } from "#domain/billing/ledger-view.js";
 import { DuckDBDataChunk, LIST, listValue, VARCHAR } from "@duckdb/node-api";
 import stringify from "safe-stable-stringify";
 import type { CostRecord } from "#domain/billing/cost-record.js";
@@ -105,6 +106,9 @@ export class DuckDbCostWarehouse extends DuckDbStore implements CostWarehouse {
       params.push(`$."${key}"`, value);
       conds.push(`json_extract_string(tags, $${params.length - 1}) = $${params.length}`);
     }
+    // One view of the ledger only (domain/billing/ledger-view.ts): allocation rows repeat billed money.
+    params.push(`$."${VIEW_TAG}"`, ALLOCATION_VIEW);
+    conds.push(`(COALESCE(json_extract_string(tags, $${params.length - 1}), '') = $${params.length}) = ${q.view === ALLOCATION_VIEW ? "TRUE" : "FALSE"}`);
     // Tag values are extracted in a subquery, so that the outer GROUP BY sees plain columns.
     const tagKeys = q.groupByTags ?? [];
     const tagCols = tagKeys.map((key, i) => {

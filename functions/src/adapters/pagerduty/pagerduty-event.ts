@@ -1,6 +1,6 @@
 import type { AlertEvent, Transition } from "#domain/alerts/alert-event.js";
 import type { ChannelTestMessage } from "#domain/alerts/channel-port.js";
-import { describeScope, figures, formatSignedUsd, headline, rootCausesOf } from "#domain/alerts/describe.js";
+import { describeScope, figures, formatSignedMoney, headline, rootCausesOf } from "#domain/alerts/describe.js";
 import { displayText } from "#domain/alerts/display-text.js";
 import { type PagerDutySeverity, pagerDutySeverity, priorityOf } from "#domain/alerts/severity.js";
 
@@ -71,21 +71,23 @@ export function pagerDutyBody(event: AlertEvent, transition: Transition, routing
     type: event.type,
     priority: priorityOf(event.severity),
     where: describeScope(event),
-    impact_usd: event.impactUsd,
+    // The exact decimals beside the formatted figures, with the code of their currency.
+    impact_value: event.impact,
+    currency: event.currency,
     ...Object.fromEntries(figures(event).map(([k, v]) => [k.toLowerCase().replace(/[^a-z0-9]+/g, "_"), v])),
   };
-  if ("expectedUsd" in event) {
-    details.expected_usd = event.expectedUsd;
-    details.actual_usd = event.actualUsd;
+  if ("expected" in event) {
+    details.expected_value = event.expected;
+    details.actual_value = event.actual;
   }
   if ("forecast" in event && event.forecast) {
-    details.forecast_usd = event.forecast.forecastUsd;
-    details.budget_usd = event.forecast.budgetUsd;
+    details.projected_value = event.forecast.projected;
+    details.budget_value = event.forecast.budget;
   }
   if (causes.length > 0) {
     details.root_causes = causes
       .slice(0, MAX_ROOT_CAUSES_IN_DETAILS)
-      .map((c) => `${c.dimension}=${c.value}: ${formatSignedUsd(c.contributionUsd)}`);
+      .map((c) => `${c.dimension}=${c.value}: ${formatSignedMoney(c.contribution, event.currency)}`);
     if (causes.length > MAX_ROOT_CAUSES_IN_DETAILS) details.root_causes_more = causes.length - MAX_ROOT_CAUSES_IN_DETAILS;
   }
   return {

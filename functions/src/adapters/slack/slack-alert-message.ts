@@ -1,7 +1,7 @@
 import type { ActionsBlock, ContextBlock, HeaderBlock, KnownBlock, SectionBlock } from "@slack/types";
 import type { AlertEvent } from "#domain/alerts/alert-event.js";
 import type { ChannelTestMessage } from "#domain/alerts/channel-port.js";
-import { figures, formatSignedUsd, headline, rootCausesOf } from "#domain/alerts/describe.js";
+import { figures, formatSignedMoney, headline, rootCausesOf } from "#domain/alerts/describe.js";
 import { displayText } from "#domain/alerts/display-text.js";
 import { priorityOf, SEVERITY_TABLE } from "#domain/alerts/severity.js";
 import { escapeMrkdwn, joinWithinLimit, mrkdwn, SLACK_LIMITS, type SlackWebhookPayload, slackText, truncate } from "./slack-limits.js";
@@ -49,7 +49,7 @@ function rootCauseSection(event: AlertEvent): SectionBlock | null {
   if (causes.length === 0) return null;
   const shown = causes.slice(0, MAX_ROOT_CAUSES_SHOWN);
   const lines = shown.map(
-    (c) => `• ${slackText(c.dimension)} = \`${slackText(c.value)}\`: ${formatSignedUsd(c.contributionUsd)}`,
+    (c) => `• ${slackText(c.dimension)} = \`${slackText(c.value)}\`: ${formatSignedMoney(c.contribution, event.currency)}`,
   );
   const hidden = causes.length - shown.length;
   if (hidden > 0) lines.push(`+${hidden} more`);

@@ -1,5 +1,5 @@
 import type { KnownBlock } from "@slack/types";
-import { formatUsd } from "#domain/alerts/describe.js";
+import { formatMoney, totalImpactText } from "#domain/alerts/describe.js";
 import type { AlertDigest } from "#domain/alerts/digest.js";
 import { SEVERITY_TABLE } from "#domain/alerts/severity.js";
 import { mrkdwn, SLACK_LIMITS, type SlackWebhookPayload, slackText, truncate } from "./slack-limits.js";
@@ -18,12 +18,12 @@ function line(item: AlertDigest["items"][number]): string {
   const suffix = tags.length ? ` _(${tags.join(", ")})_` : "";
   // The headline was stored when the alert was sent: it is made safe here, at the point of display.
   const link = `<${item.dashboardUrl}|${slackText(truncate(item.headline, 300))}>`;
-  return `${SEVERITY_TABLE[item.severity].emoji} ${link}: ${formatUsd(item.impactUsd)}${suffix}`;
+  return `${SEVERITY_TABLE[item.severity].emoji} ${link}: ${formatMoney(item.impact, item.currency)}${suffix}`;
 }
 
 export function slackDigestMessage(digest: AlertDigest): SlackWebhookPayload {
   const label = digest.period === "daily" ? "Daily" : "Weekly";
-  const title = `${label} cost alert digest: ${digest.totalCount} alert${digest.totalCount === 1 ? "" : "s"}, ${formatUsd(digest.totalImpactUsd)} impact`;
+  const title = `${label} cost alert digest: ${digest.totalCount} alert${digest.totalCount === 1 ? "" : "s"}, ${totalImpactText(digest)} impact`;
   const blocks: KnownBlock[] = [
     { type: "header", text: { type: "plain_text", text: truncate(title, SLACK_LIMITS.headerText) } },
     {

@@ -1,5 +1,6 @@
 import Big from "big.js";
 import { z } from "zod";
+import { LEDGER_VIEWS, type LedgerView, viewOf } from "#domain/billing/ledger-view.js";
 import { COST_DIMENSIONS, type CostRecord, CostRecordSchema } from "#domain/billing/cost-record.js";
 import { type CostQuery, MAX_GROUP_BY_TAGS, type WindowScope } from "#domain/billing/ports.js";
 import { type DayWindow, DayWindowSchema } from "#kernel/days.js";
@@ -46,6 +47,7 @@ const CostQuerySchema = z
     groupByTags: z.array(TagKey).max(MAX_GROUP_BY_TAGS).refine(unique, "groupByTags lists a tag key twice").optional(),
     filter: z.partialRecord(Column, z.array(z.string())).optional(),
     tags: z.record(TagKey, z.string().max(256)).optional(),
+    view: z.enum(LEDGER_VIEWS).optional(),
   })
   .strict();
 
@@ -72,9 +74,12 @@ export function validateScope(scope: WindowScope): WindowScope {
   return r.success ? r.data : fail("scope", r.error);
 }
 
-export function validateCostQuery(query: CostQuery): CostQuery {
+/** The query, valid, with the view it reads made explicit (viewOf): warehouses filter on `view`. */
+export function validateCostQuery(query: CostQuery): CostQuery & { view: LedgerView } {
   const r = CostQuerySchema.safeParse(query);
-  return r.success ? (r.data as CostQuery) : fail("cost query", r.error);
+  if (!r.success) return fail("cost query", r.error);
+  const q = r.data as CostQuery;
+  return { ...q, view: viewOf(q) };
 }
 
 const PLAIN_MONEY = new RegExp(`^-?\\d+(\\.\\d{1,${MONEY_SCALE}})?$`);

@@ -56,7 +56,7 @@ export async function runAnalyzeCommand(opts: AnalyzeCommandOptions): Promise<nu
         warehouse: deps.warehouse,
         store: deps.documents,
         dashboardUrl: alerts.dashboard_url,
-        settings: { historyDays: analysis.history_days, forecastHorizonDays: analysis.forecast_horizon_days },
+        settings: { historyDays: analysis.history_days, forecastHorizonDays: analysis.forecast_horizon_days, settleDays: analysis.settle_days },
       },
       opts.tenant,
       asOf,

@@ -4,9 +4,11 @@ import { z } from "zod";
 import { AwsCredentialSecretSchema } from "#adapters/billing/aws-cost-explorer-client.js";
 import { AzureCredentialSecretSchema } from "#adapters/billing/azure-cost-management-client.js";
 import { GcpCredentialSecretSchema } from "#adapters/billing/bigquery-billing-client.js";
+import { OpenCostSecretSchema } from "#adapters/billing/opencost-client.js";
+import { VultrSecretSchema } from "#adapters/billing/vultr-client.js";
 import { connectCloudAccount, disconnectCloudAccount } from "#domain/api/cloud-accounts.js";
 import { CloudAccountDocSchema, toAccountRef } from "#domain/billing/cloud-account.js";
-import { collectionWindow } from "#domain/nightly/collection-window.js";
+import { accountCollectionWindow } from "#domain/nightly/window-rules.js";
 import { ACCOUNT_TEMPLATES, type AccountTemplate, findTemplate, validateTemplateScope } from "#domain/onboarding/account-templates.js";
 import { addDays } from "#kernel/days.js";
 import { paths } from "#kernel/document-paths.js";
@@ -14,6 +16,7 @@ import { InputError } from "#kernel/errors.js";
 import { closeDeps, configureDeps, getDeps } from "../../deps.js";
 import { formatCount } from "../format.js";
 import { writeOutput } from "../output.js";
+import { type ProbeResult, probeNeeds, runProbe } from "../onboard/dry-run-probe.js";
 import { UsageError } from "../usage-error.js";
 
 /**
@@ -99,6 +102,12 @@ export function scopeFromPairs(template: AccountTemplate, pairs: readonly string
 }
 
 const CREDENTIAL_SCHEMAS = { aws: AwsCredentialSecretSchema, azure: AzureCredentialSecretSchema, gcp: GcpCredentialSecretSchema } as const;
+/** Templates whose secret is not their provider's: sources of their own. */
+const TEMPLATE_CREDENTIAL_SCHEMAS: Record<string, z.ZodType> = { opencost: OpenCostSecretSchema, vultr: VultrSecretSchema };
+
+function credentialSchemaOf(template: AccountTemplate): z.ZodType | undefined {
+  return TEMPLATE_CREDENTIAL_SCHEMAS[template.name] ?? (template.provider in CREDENTIAL_SCHEMAS ? CREDENTIAL_SCHEMAS[template.provider as keyof typeof CREDENTIAL_SCHEMAS] : undefined);
+}
 
 function readCredentials(template: AccountTemplate, file: string | undefined): Record<string, string> | undefined {
   if (file === undefined) {
@@ -113,7 +122,9 @@ function readCredentials(template: AccountTemplate, file: string | undefined): R
   } catch (err) {
     throw new UsageError(`option '--credentials': ${path} is not valid JSON (${(err as Error).message})`);
   }
-  const r = CREDENTIAL_SCHEMAS[template.provider].safeParse(json);
+  const schema = credentialSchemaOf(template);
+  if (!schema) throw new UsageError(`option '--credentials': template ${template.name} takes no credentials (${template.credentials.note})`);
+  const r = schema.safeParse(json);
   // Only field names and reasons: the values are secrets.
   if (!r.success) throw new UsageError(`option '--credentials': ${path} is not ${template.credentials.note} (${r.error.issues.map((i) => i.path.join(".") || i.message).join(", ")})`);
   if (typeof json !== "object" || json === null || !Object.values(json).every((v) => typeof v === "string")) {
@@ -143,12 +154,34 @@ export async function runAccountAdd(opts: AccountAddOptions): Promise<number> {
     const deps = await getDeps();
     const runDate = opts.date ?? deps.clock.now().toISOString().slice(0, 10);
     const { trailing_days: trailingDays, history_months: historyMonths } = deps.config.collection;
-    const window = collectionWindow(runDate, null, { trailingDays, historyMonths });
+    // The window rule of the account's source (a Vultr account's is whole invoice months).
+    const window = accountCollectionWindow({ template: template.name, lastCollectedThrough: null }, runDate, { trailingDays, historyMonths });
     if (opts.dryRun && opts.check) throw new UsageError("--check reads through the provider with the stored credentials, so it cannot go with --dry-run");
     if (opts.dryRun) {
       const plan = window ? template.plan(scope, window) : { calls: [], minimumCalls: 0, estimate: "nothing to collect" };
-      const result = { dryRun: true, tenant: opts.tenant, account: opts.account, template: template.name, provider: template.provider, scope, runDate, window, ...plan };
+      // Sources without a request builder make one cheap read instead: a folder listed, a cluster or key asked.
+      const needs = probeNeeds(template);
+      // Checked for shape when given (a template that takes none refuses them); only a probe uses them.
+      const credentials = needs !== null && opts.credentials !== undefined ? readCredentials(template, opts.credentials) : undefined;
+      const probe =
+        needs === "none" || credentials !== undefined
+          ? await runProbe({
+              template,
+              scope,
+              credentials,
+              runDate,
+              retry: { maxAttempts: deps.config.selfops.retry_max_attempts, baseDelayMs: deps.config.selfops.retry_base, maxDelayMs: deps.config.selfops.retry_max },
+              vultrEndpoint: deps.config.providers.vultr.api_endpoint,
+              tenantId: opts.tenant,
+              accountId: opts.account,
+            })
+          : null;
+      const result = { dryRun: true, tenant: opts.tenant, account: opts.account, template: template.name, provider: template.provider, scope, runDate, window, ...plan, ...(probe ? { probe } : {}) };
       await writeOutput(opts.output, opts.format === "json" ? `${JSON.stringify(result, null, 2)}\n` : planTable(result));
+      if (probe && !probe.ok) {
+        process.stderr.write(`error: the dry run's read through ${template.name} failed: ${probe.reason}\n`);
+        return 1;
+      }
       return 0;
     }
     const credentials = readCredentials(template, opts.credentials);
@@ -163,8 +196,9 @@ export async function runAccountAdd(opts: AccountAddOptions): Promise<number> {
         accountId: opts.account,
         provider: template.provider,
         displayName: opts.account,
-        billingAccountId: String(scope.billingAccountId ?? scope.payerAccountId ?? ""),
-        subAccountId: String(scope.subscriptionId ?? firstOf(scope.projectIds) ?? firstOf(scope.linkedAccountIds) ?? scope.payerAccountId ?? ""),
+        // Sources without a billing account id of their own (a cluster, a Vultr key, a folder) use theirs or the account's id.
+        billingAccountId: String(scope.billingAccountId ?? scope.payerAccountId ?? scope.clusterId ?? opts.account),
+        subAccountId: String(scope.subscriptionId ?? firstOf(scope.projectIds) ?? firstOf(scope.linkedAccountIds) ?? scope.payerAccountId ?? scope.clusterId ?? opts.account),
         environment: opts.environment,
         template: template.name,
         scope: scope as Record<string, string | string[]>,
@@ -172,6 +206,7 @@ export async function runAccountAdd(opts: AccountAddOptions): Promise<number> {
       },
       "cli",
       deps.clock.now(),
+      { operator: true },
     );
     let check: { ok: true; day: string; records: number; calls: number } | undefined;
     if (opts.check) {
@@ -197,12 +232,21 @@ export async function runAccountAdd(opts: AccountAddOptions): Promise<number> {
 
 const firstOf = (v: unknown): string | undefined => (Array.isArray(v) ? (v[0] as string | undefined) : undefined);
 
-function planTable(r: { tenant: string; account: string; template: string; window: { start: string; end: string } | null; calls: { page: { start: string; end: string }; api: string }[]; estimate: string }): string {
+function planTable(r: {
+  tenant: string;
+  account: string;
+  template: string;
+  window: { start: string; end: string } | null;
+  calls: { page: { start: string; end: string }; api: string }[];
+  estimate: string;
+  probe?: ProbeResult;
+}): string {
   const lines = [
     `Dry run: account ${r.account} of tenant ${r.tenant} (template ${r.template}); nothing is written`,
     r.window ? `  backfill   ${r.window.start}..${r.window.end}, ${formatCount(new Set(r.calls.map((c) => c.page.start)).size)} monthly pages` : "  backfill   nothing to collect",
     `  calls      ${r.estimate}`,
     ...r.calls.map((c) => `    ${c.page.start}..${c.page.end}  ${c.api}`),
+    ...(r.probe ? [`  read now   ${r.probe.ok ? `${r.probe.read}: ok ${JSON.stringify(Object.fromEntries(Object.entries(r.probe).filter(([k]) => k !== "ok" && k !== "read")))}` : `failed: ${r.probe.reason}`}`] : []),
   ];
   return `${lines.join("\n")}\n`;
 }

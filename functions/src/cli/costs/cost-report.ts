@@ -1,3 +1,4 @@
+import { viewForTagKeys } from "#domain/billing/ledger-view.js";
 import Big from "big.js";
 import { stringify } from "csv-stringify/sync";
 import { InvalidArgumentError } from "commander";
@@ -83,6 +84,8 @@ export async function buildCostReport(warehouse: CostWarehouse, q: CostReportQue
     window: q.window,
     groupBy: [...dims, "billing_currency"],
     ...(tagKeys.length ? { groupByTags: tagKeys } : {}),
+    // A breakdown by k8s: tags reads the Kubernetes allocation, the bill by anything else.
+    view: viewForTagKeys(tagKeys),
   });
   const groupsOf = (r: CostRow): (string | null)[] =>
     q.groupBy.map((g) => (g.kind === "dimension" ? (r.dims[DIMENSIONS[g.name]] ?? null) : (r.tags?.[g.key] ?? null)));

@@ -3,6 +3,8 @@ import { emptyReport } from "#domain/alerts/dispatch-report.js";
 import type { TenantAnalysis } from "#domain/nightly/analyze-tenant.js";
 import { type NightlyCollectMessage, TOPICS } from "#domain/nightly/messages.js";
 import { readRun } from "#domain/nightly/run-state.js";
+import type { RealizedReport } from "#domain/recommendations/realized.js";
+import { type RecommendationsRefresh, refreshTenantRecommendations } from "#domain/recommendations/refresh.js";
 import type { AppDeps } from "../../deps.js";
 import { subscribeEventFunctions } from "../../local-subscriptions.js";
 import { formatCount } from "../format.js";
@@ -19,6 +21,33 @@ export interface TenantRunSummary {
   failedPages: number;
   analysis: TenantAnalysis | null;
   alerts: DispatchReport;
+  /** The recommendations step after the run (absent in summaries made before it existed). */
+  recommendations?: RecommendationsSummary;
+}
+
+/** What the summary shows of one tenant's recommendations step. */
+export interface RecommendationsSummary {
+  found: number;
+  kept: number;
+  conflicts: number;
+  /** Accounts whose provider could not be read this time. */
+  failedAccounts: number;
+  /** Monthly savings of the kept recommendations, per currency. */
+  savings: Record<string, string>;
+  top: { score: number; provider: string; category: string; action: string; resource: string; monthlySavings: { amount: string; currency: string } }[];
+  realized: RealizedReport["byRecommender"];
+}
+
+function recommendationsSummary(r: RecommendationsRefresh): RecommendationsSummary {
+  return {
+    found: r.sync.found,
+    kept: r.sync.kept,
+    conflicts: r.sync.conflicts,
+    failedAccounts: r.sync.failedAccounts.length,
+    savings: sortedKeys(r.sync.savings),
+    top: r.sync.top.slice(0, 3).map((t) => ({ score: t.score, provider: t.provider, category: t.category, action: t.action, resource: t.resource, monthlySavings: t.monthlySavings })),
+    realized: [...r.realized.byRecommender],
+  };
 }
 
 export interface NightlyResult {
@@ -92,6 +121,18 @@ export async function runNightly(
   await deps.bus.publish(TOPICS.nightlyCollect, start);
   await deps.bus.drain();
   progress.done(`nightly run for ${runDate}`);
-  const tenants = await Promise.all(tenantIds.map((t) => summaryOf(deps, t, runDate)));
+  // The deployed system runs this step in the scheduled syncRecommendations after the nightly;
+  // the local run does it here, with the same domain step, so that its summary shows them.
+  const recommendations = new Map<string, RecommendationsSummary>();
+  for (const t of tenantIds) {
+    const r = await refreshTenantRecommendations({ store: deps.documents, ledger: deps.warehouse, resolve: deps.recommendationsFor, now: deps.clock.now() }, t, runDate);
+    recommendations.set(t, recommendationsSummary(r));
+  }
+  const tenants = await Promise.all(
+    tenantIds.map(async (t) => {
+      const rec = recommendations.get(t);
+      return { ...(await summaryOf(deps, t, runDate)), ...(rec ? { recommendations: rec } : {}) };
+    }),
+  );
   return { runDate, tenants: tenants.sort((a, b) => a.tenantId.localeCompare(b.tenantId)) };
 }

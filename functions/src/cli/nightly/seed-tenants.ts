@@ -3,6 +3,7 @@ import { dirname, resolve } from "node:path";
 import type { AlertChannelSpec, DemoConfig, DemoTenant, ProviderAccountSpec, SecretSourceSpec } from "#adapters/demo/demo-config.js";
 import { RoutingRuleSchema } from "#domain/alerts/channel-config.js";
 import { upsertAlertChannel } from "#domain/api/alert-channels.js";
+import { findTemplate, validateTemplateScope } from "#domain/onboarding/account-templates.js";
 import { paths } from "#kernel/document-paths.js";
 import { InputError } from "#kernel/errors.js";
 import { cloudCredentialSecretName } from "#kernel/secret-names.js";
@@ -51,7 +52,29 @@ async function seedAccount(t: SeedTargets, tenantId: string, id: string, fields:
   await t.documents.set(path, { ...fields, ...(existing ? {} : { status: "active", lastCollectedThrough: null }) }, { merge: true });
 }
 
+/**
+ * The scope as its template validates it (the tenants file is the operator's, so a FOCUS folder is
+ * allowed); without a template, only the cloud providers, whose collectors read the scope as is.
+ */
+function templatedScope(tenantId: string, a: ProviderAccountSpec): ProviderAccountSpec["scope"] {
+  const where = `tenants.${tenantId}.provider_accounts.${a.id}`;
+  if (a.template === undefined) {
+    if (a.provider === "other") throw new InputError(`${where}: provider other needs a template (focus, opencost or vultr)`, [{ path: `${where}.template`, message: "required" }]);
+    return a.scope;
+  }
+  const template = findTemplate(a.template);
+  if (!template) throw new InputError(`${where}.template: unknown template ${a.template}`, [{ path: `${where}.template`, message: "unknown template" }]);
+  if (template.provider !== a.provider) throw new InputError(`${where}: template ${a.template} is for ${template.provider} accounts, not ${a.provider}`, [{ path: `${where}.provider`, message: `needs ${template.provider}` }]);
+  try {
+    return validateTemplateScope(template, a.scope) as ProviderAccountSpec["scope"];
+  } catch (err) {
+    if (err instanceof InputError) throw new InputError(`${where}: ${err.message}`, err.issues);
+    throw err;
+  }
+}
+
 async function seedProviderAccount(t: SeedTargets, tenantId: string, a: ProviderAccountSpec, baseDir: string): Promise<void> {
+  const scope = templatedScope(tenantId, a);
   const where = `tenants.${tenantId}.provider_accounts.${a.id}.credentials`;
   if (a.credentials) {
     await t.credentials.put(tenantId, a.id, credentialObject(await readSecret(a.credentials, baseDir, where), where));
@@ -63,7 +86,8 @@ async function seedProviderAccount(t: SeedTargets, tenantId: string, a: Provider
     billingAccountId: a.billing_account_id,
     subAccountId: a.sub_account_id,
     environment: a.environment,
-    scope: a.scope,
+    scope,
+    ...(a.template ? { template: a.template } : {}),
     ...(a.credentials ? { secretRef: cloudCredentialSecretName(tenantId, a.id) } : {}),
   });
 }

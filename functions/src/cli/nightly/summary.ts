@@ -1,8 +1,8 @@
-import { formatUsd } from "#domain/alerts/describe.js";
+import { formatMoney } from "#domain/alerts/describe.js";
 import { absDecimal, compareDecimals } from "#domain/billing/money.js";
 import type { BudgetStatus, TenantAnalysis } from "#domain/nightly/analyze-tenant.js";
 import { formatCount, formatPercent } from "../format.js";
-import type { NightlyResult, TenantRunSummary } from "./run-nightly.js";
+import type { NightlyResult, RecommendationsSummary, TenantRunSummary } from "./run-nightly.js";
 
 /** A percentage the analysis gives with two decimals (92.71), shown like every other percentage. */
 const pct = (percent: number): string => formatPercent(percent / 100);
@@ -24,19 +24,20 @@ export function analysisLines(a: TenantAnalysis): string[] {
   const lines: string[] = [];
   const open = a.anomalies.filter((x) => x.status !== "resolved");
   lines.push(`  anomalies  ${formatCount(open.length)} open${a.anomalies.length > open.length ? `, ${formatCount(a.anomalies.length - open.length)} resolved` : ""}`);
-  for (const x of open.sort((p, q) => compareDecimals(absDecimal(q.impactUsd), absDecimal(p.impactUsd))).slice(0, 8)) {
+  for (const x of open.sort((p, q) => compareDecimals(absDecimal(q.impact), absDecimal(p.impact))).slice(0, 8)) {
     const sign = x.direction === "increase" ? "+" : "-";
-    lines.push(`    ${x.severity.padEnd(8)} ${sign}${formatUsd(absDecimal(x.impactUsd))}  ${x.seriesKey}  ${x.start}${x.end !== x.start ? `..${x.end}` : ""}  [${x.status}]`);
+    lines.push(`    ${x.severity.padEnd(8)} ${sign}${money(absDecimal(x.impact), x.currency)}  ${x.seriesKey}  ${x.start}${x.end !== x.start ? `..${x.end}` : ""}  [${x.status}]`);
   }
-  const total = a.forecasts.find((f) => f.seriesKey === "total");
-  if (total) {
+  // One tenant total per billing currency ("total", or "total@EUR" when the ledger holds several).
+  for (const total of a.forecasts.filter((f) => f.seriesKey === "total" || f.seriesKey.startsWith("total@"))) {
+    const c = total.currency;
     lines.push(
-      `  month end  ${formatUsd(total.projected)} projected (80%: ${formatUsd(total.lower80)}–${formatUsd(total.upper80)}), ${formatUsd(total.actualToDate)} to date`,
+      `  month end  ${money(total.projected, c)} projected (80%: ${money(total.lower80, c)}–${money(total.upper80, c)}), ${money(total.actualToDate, c)} to date`,
     );
   }
   for (const b of a.budgets) {
     const forecast = b.periodClosed ? "period closed" : `forecast ${b.projectedPercent === null ? "n/a" : pct(b.projectedPercent)}`;
-    lines.push(`  budget     ${b.name} (${b.periodKey}, ${b.scope}) ${formatUsd(b.amount)}: actual ${pct(b.actualPercent)}, ${forecast}${standing(b)}`);
+    lines.push(`  budget     ${b.name} (${b.periodKey}, ${b.scope}) ${money(b.amount, b.currency)}: actual ${pct(b.actualPercent)}, ${forecast}${standing(b)}`);
   }
   return lines;
 }
@@ -56,6 +57,31 @@ function tenantLines(t: TenantRunSummary): string[] {
   lines.push(
     `  alerts     ${formatCount(sent.sent)} sent, ${formatCount(sent.skippedDuplicate)} duplicates skipped, ${formatCount(sent.deferred)} deferred, ${formatCount(sent.failed)} failed, ${formatCount(sent.deadLettered)} dead-lettered`,
   );
+  if (t.recommendations) lines.push(...recommendationLines(t.recommendations));
+  return lines;
+}
+
+/** An amount in its own currency, rounded to its minor unit. */
+const money = (amount: string, currency: string): string => formatMoney(amount, currency);
+
+/** The recommendations step: counts, savings per currency, the top ones, realized against estimated per recommender. */
+export function recommendationLines(r: RecommendationsSummary): string[] {
+  const savings = Object.entries(r.savings).map(([c, a]) => money(a, c));
+  const lines = [
+    `  recommendations ${formatCount(r.found)} found, ${formatCount(r.kept)} after de-duplication (${formatCount(r.conflicts)} conflicts), ${savings.length ? savings.join(" + ") : money("0", "USD")} a month` +
+      (r.failedAccounts ? `, ${formatCount(r.failedAccounts)} accounts FAILED` : ""),
+  ];
+  for (const x of r.top) {
+    lines.push(`    ${String(x.score).padStart(3)}  ${money(x.monthlySavings.amount, x.monthlySavings.currency)}/mo  ${x.provider} ${x.category} ${x.action}  ${x.resource}`);
+  }
+  for (const g of r.realized) {
+    const ratio = g.ratio === null ? "no ratio" : `${g.ratio} of estimate`;
+    lines.push(
+      `  realized   ${g.recommender}: ${ratio} (${money(g.realizedMonthly, g.currency)} of ${money(g.estimatedMonthly, g.currency)} a month, ${formatCount(g.measured)} measured` +
+        (g.overlapping ? `, ${formatCount(g.overlapping)} overlapping left out` : "") +
+        ")",
+    );
+  }
   return lines;
 }
 

@@ -3,6 +3,7 @@ import type { AppDeps } from "../../deps.js";
 import { paths } from "#kernel/document-paths.js";
 import { addDays } from "#kernel/days.js";
 import { buildCostReport } from "../costs/cost-report.js";
+import { listRecommendations } from "#domain/recommendations/lifecycle.js";
 import { gatherBacktest, type ReportBacktest } from "./report-backtest.js";
 
 /**
@@ -38,7 +39,16 @@ export interface ReportData {
   llmUsage: { id: string; [k: string]: unknown }[];
   /** Forecast against actual for the last complete month; null without enough history. */
   backtest: ReportBacktest | null;
+  /** Open (active or claimed) recommendations, best score first, and their savings per currency. */
+  recommendations: {
+    open: number;
+    top: { provider: string; category: string; action: string; resource: string; description: string; savings: string; currency: string; effort: string; risk: string; score: number; state: string }[];
+    monthlySavings: { currency: string; amount: string }[];
+  };
 }
+
+/** How many open recommendations the report lists; the rest are counted and summed. */
+const TOP_RECOMMENDATIONS = 20;
 
 const DAYS = 90;
 
@@ -72,6 +82,7 @@ export async function gatherReportData(deps: AppDeps, tenantId: string, opts: { 
     allocation: { tagKey: opts.tagKey, slices: [] },
     llmUsage: [],
     backtest: null,
+    recommendations: { open: 0, top: [], monthlySavings: [] },
   };
   if (!asOf) return data;
   const window = { start: addDays(asOf, -(DAYS - 1)), end: asOf };
@@ -123,17 +134,18 @@ export async function gatherReportData(deps: AppDeps, tenantId: string, opts: { 
   const anomalies = await documents.list<Record<string, unknown>>(paths.anomalies(tenantId), { limit: 200 });
   data.anomalies = anomalies.docs
     .map((d) => {
-      const a = d.data as Record<string, unknown> & { where?: { provider?: string; accountId?: string; service?: string }; rootCauses?: { dimension: string; value: string; contributionUsd: string }[] };
+      const a = d.data as Record<string, unknown> & { where?: { provider?: string; accountId?: string; service?: string }; rootCauses?: { dimension: string; value: string; contribution: string }[] };
       return {
         id: d.id,
         start: String(a.start ?? a.end ?? ""),
         end: String(a.end ?? ""),
         direction: String(a.direction ?? ""),
-        impact: String(a.impactUsd ?? "0"),
+        // Documents from before amounts carried a currency name it impactUsd.
+        impact: String(a.impact ?? a.impactUsd ?? "0"),
         severity: String(a.severity ?? ""),
         status: String(a.status ?? ""),
         where: [a.where?.provider, a.where?.accountId, a.where?.service].filter(Boolean).join(" · "),
-        rootCauses: (a.rootCauses ?? []).map((c) => ({ dimension: c.dimension, value: c.value, contribution: c.contributionUsd })),
+        rootCauses: (a.rootCauses ?? []).map((c) => ({ dimension: c.dimension, value: c.value, contribution: c.contribution })),
       };
     })
     .sort((a, b) => (a.end < b.end ? 1 : a.end > b.end ? -1 : 0));
@@ -146,5 +158,31 @@ export async function gatherReportData(deps: AppDeps, tenantId: string, opts: { 
   const llm = await documents.list<Record<string, unknown>>(paths.llmUsageDaily(tenantId), { limit: 200 });
   data.llmUsage = llm.docs.map((d) => ({ ...d.data, id: d.id }));
   data.backtest = await gatherBacktest(warehouse, tenantId, currency, asOf);
+  data.recommendations = await gatherRecommendations(deps, tenantId);
   return data;
+}
+
+async function gatherRecommendations(deps: AppDeps, tenantId: string): Promise<ReportData["recommendations"]> {
+  // Sorted by score; the list reads every document, so the limit only trims what is returned.
+  const { items } = await listRecommendations(deps.documents, tenantId, { limit: 200 });
+  const open = items.filter((r) => r.state === "active" || r.state === "claimed");
+  const sums = new Map<string, Big>();
+  for (const r of open) sums.set(r.monthlySavings.currency, (sums.get(r.monthlySavings.currency) ?? new Big(0)).plus(r.monthlySavings.amount));
+  return {
+    open: open.length,
+    top: open.slice(0, TOP_RECOMMENDATIONS).map((r) => ({
+      provider: r.provider,
+      category: r.category,
+      action: r.action,
+      resource: r.resource,
+      description: r.description,
+      savings: r.monthlySavings.amount,
+      currency: r.monthlySavings.currency,
+      effort: r.effort,
+      risk: r.risk,
+      score: r.score,
+      state: r.state,
+    })),
+    monthlySavings: [...sums].sort(([a], [b]) => (a < b ? -1 : 1)).map(([c, amount]) => ({ currency: c, amount: amount.toFixed() })),
+  };
 }

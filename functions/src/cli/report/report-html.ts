@@ -100,6 +100,9 @@ export function renderReportHtml(d: ReportData): string {
         ? `${chart("chart-allocation", `Pie chart of month-to-date cost by the tag ${d.allocation.tagKey}, untagged spend included`)}<p>Untagged: ${untagged ? `${esc(money(untagged.cost))} (${esc(untaggedShare ?? "")})` : "none"}.</p>`
         : "<p>No cost this month.</p>",
     ),
+    ...(d.recommendations.open
+      ? [section("recommendations", "Open recommendations", recommendationsBody(d.recommendations, d.locale))]
+      : []),
     ...(d.llmUsage.length
       ? [section("llm", "LLM spend", `<pre>${esc(JSON.stringify(d.llmUsage.slice(0, 50), null, 2))}</pre>`)]
       : []),
@@ -116,7 +119,7 @@ body{font-family:system-ui,sans-serif;margin:0 auto;max-width:1100px;padding:1re
 h1{font-size:1.5rem}h2{font-size:1.2rem;margin-top:2rem}
 .chart{width:100%;height:380px}
 table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #ccc;padding:.3rem .5rem;text-align:left;vertical-align:top}
-td.num{text-align:right;white-space:nowrap}ul{margin:0;padding-left:1rem}.note{color:#444;font-size:.9rem}
+td.num{text-align:right;white-space:nowrap}td.wrap{word-break:break-all}ul{margin:0;padding-left:1rem}.note{color:#444;font-size:.9rem}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
 </style>
 </head>
@@ -134,6 +137,19 @@ ${sections}
 }
 
 /** The replayed forecast's error for one month, as a short table (no chart: three numbers). */
+/** Savings are in each recommendation's own currency: summed per currency, never across. */
+function recommendationsBody(r: ReportData["recommendations"], locale: string): string {
+  const rows = r.top
+    .map(
+      (x) =>
+        `<tr><td>${esc(x.provider)}</td><td>${esc(`${x.category} · ${x.action}`)}</td><td class="wrap">${esc(x.resource)}</td><td class="num">${esc(formatMoney(x.savings, x.currency, locale))}</td><td>${esc(x.effort)}</td><td>${esc(x.risk)}</td><td class="num">${esc(String(x.score))}</td><td>${esc(x.state)}</td></tr>`,
+    )
+    .join("");
+  const totals = r.monthlySavings.map((s) => esc(formatMoney(s.amount, s.currency, locale))).join(", ");
+  const shown = r.top.length < r.open ? ` The ${r.top.length} with the highest score are listed.` : "";
+  return `<p>${r.open} open, estimated by the providers to save ${totals} a month.${shown}</p><table><caption class="sr">Open recommendations, highest score first</caption><thead><tr><th scope="col">Provider</th><th scope="col">Kind</th><th scope="col">Resource</th><th scope="col">Savings a month</th><th scope="col">Effort</th><th scope="col">Risk</th><th scope="col">Score</th><th scope="col">State</th></tr></thead><tbody>${rows}</tbody></table>`;
+}
+
 function backtestBody(b: ReportBacktest, money: (v: string) => string, locale: string): string {
   const pct = new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 1 });
   const rows: [string, string][] = [

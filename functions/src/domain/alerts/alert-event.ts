@@ -31,20 +31,25 @@ export const AlertWhereSchema = z
 export type AlertWhere = z.infer<typeof AlertWhereSchema>;
 
 export const RootCauseSchema = z
-  .object({ dimension: NonEmpty, value: NonEmpty, contributionUsd: MoneyString })
+  .object({ dimension: NonEmpty, value: NonEmpty, contribution: MoneyString })
   .strict();
 export type RootCause = z.infer<typeof RootCauseSchema>;
 
 export const ForecastVsBudgetSchema = z
-  .object({ forecastUsd: MoneyString, budgetUsd: MoneyString, periodEnd: IsoDate.optional() })
+  .object({ projected: MoneyString, budget: MoneyString, periodEnd: IsoDate.optional() })
   .strict();
 export type ForecastVsBudget = z.infer<typeof ForecastVsBudgetSchema>;
+
+/** ISO 4217 code of every amount in an event (impact, expected, actual, contributions, budget figures). */
+export const CurrencyCodeSchema = z.string().regex(/^[A-Z]{3}$/, "a currency is an ISO 4217 code such as USD or EUR");
 
 const common = {
   id: z.string().regex(/^[a-z]+-[0-9a-f]{32}$/, "ids come from the helper constructors"),
   tenantId: NonEmpty,
   severity: SeveritySchema,
-  impactUsd: MoneyString,
+  impact: MoneyString,
+  /** Events queued before amounts carried a code were all in US dollars. */
+  currency: CurrencyCodeSchema.default("USD"),
   dashboardUrl: z.url({ protocol: /^https?$/ }),
   occurredAt: IsoDateTime,
 };
@@ -69,8 +74,8 @@ const anomalyBody = {
    * existed reads it from actual against expected (directionOf).
    */
   direction: DirectionSchema.optional(),
-  expectedUsd: MoneyString,
-  actualUsd: MoneyString,
+  expected: MoneyString,
+  actual: MoneyString,
   rootCauses: z.array(RootCauseSchema).max(1000).default([]),
   forecast: ForecastVsBudgetSchema.optional(),
 };
@@ -102,8 +107,8 @@ const BudgetThresholdCrossed = z
     thresholdPct: z.number().positive().max(1000),
     basis: BudgetBasis,
     /** Actual spend to date, or the period-end forecast when basis is "forecast". */
-    spentUsd: MoneyString,
-    budgetUsd: MoneyString,
+    spent: MoneyString,
+    budget: MoneyString,
     where: AlertWhereSchema.default({}),
     scope: BudgetScopeText,
     forecast: ForecastVsBudgetSchema.optional(),
@@ -146,8 +151,8 @@ const LlmBudgetCrossed = z
     budgetName: NonEmpty,
     periodKey: NonEmpty,
     thresholdPct: z.number().positive().max(1000),
-    spentUsd: MoneyString,
-    budgetUsd: MoneyString,
+    spent: MoneyString,
+    budget: MoneyString,
     model: NonEmpty.optional(),
     where: AlertWhereSchema.default({}),
   })
@@ -190,9 +195,43 @@ export function transitionOf(event: AlertEvent): Transition {
   return "trigger";
 }
 
-/** Parses untrusted input; throws a readable error. */
+/** Field names events had while every amount was named in dollars, and what they are now. */
+const LEGACY_NAMES: Record<string, string> = {
+  impactUsd: "impact",
+  expectedUsd: "expected",
+  actualUsd: "actual",
+  spentUsd: "spent",
+  budgetUsd: "budget",
+};
+
+/**
+ * An event queued (outbox, Pub/Sub) before the amounts were renamed, with today's names: the
+ * `…Usd` fields of the event, its root causes and its forecast. Those events were in USD, which
+ * the schema's default currency says.
+ */
+function upgradeLegacy(input: unknown): unknown {
+  if (typeof input !== "object" || input === null || Array.isArray(input)) return input;
+  const o = input as Record<string, unknown>;
+  if (!Object.keys(LEGACY_NAMES).some((k) => k in o)) return input;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(o)) out[LEGACY_NAMES[k] ?? k] = v;
+  if (Array.isArray(o.rootCauses)) {
+    out.rootCauses = o.rootCauses.map((c: unknown) => {
+      if (typeof c !== "object" || c === null || !("contributionUsd" in c)) return c;
+      const { contributionUsd, ...rest } = c as Record<string, unknown>;
+      return { ...rest, contribution: contributionUsd };
+    });
+  }
+  if (typeof o.forecast === "object" && o.forecast !== null && "forecastUsd" in o.forecast) {
+    const { forecastUsd, budgetUsd, ...rest } = o.forecast as Record<string, unknown>;
+    out.forecast = { ...rest, projected: forecastUsd, budget: budgetUsd };
+  }
+  return out;
+}
+
+/** Parses untrusted input (today's shape, or a legacy `…Usd` one); throws a readable error. */
 export function parseAlertEvent(input: unknown): AlertEvent {
-  const r = AlertEventSchema.safeParse(input);
+  const r = AlertEventSchema.safeParse(upgradeLegacy(input));
   if (!r.success) throw new TypeError(`invalid alert event: ${z.prettifyError(r.error)}`);
   return r.data;
 }
@@ -262,7 +301,7 @@ export function directionOf(event: AlertEvent): Direction | undefined {
     case "anomaly.updated":
     case "anomaly.resolved":
     case "anomaly.acknowledged":
-      return event.direction ?? (compareDecimals(event.actualUsd, event.expectedUsd) < 0 ? "decrease" : "increase");
+      return event.direction ?? (compareDecimals(event.actual, event.expected) < 0 ? "decrease" : "increase");
     default:
       return undefined;
   }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { MoneyString } from "../billing/money.js";
-import { ALERT_EVENT_TYPES, DirectionSchema, SeveritySchema } from "./alert-event.js";
+import { ALERT_EVENT_TYPES, CurrencyCodeSchema, DirectionSchema, SeveritySchema } from "./alert-event.js";
 
 /**
  * A tenant's alert channel, stored at `tenants/{tenantId}/alert_channels/{id}` (DESIGN.md §4).
@@ -25,22 +25,43 @@ const TimeZone = z.string().refine(
   { message: "must be an IANA time zone such as Europe/Paris" },
 );
 
+/**
+ * A rule stored or sent while the minimum impact was one dollar amount (`minImpactUsd`) reads as
+ * that amount in USD. A rule that has `minImpact` keeps it.
+ */
+function upgradeLegacyRule(input: unknown): unknown {
+  if (typeof input !== "object" || input === null || !("minImpactUsd" in input)) return input;
+  const { minImpactUsd, ...rest } = input as Record<string, unknown>;
+  return "minImpact" in rest ? rest : { ...rest, minImpact: { USD: minImpactUsd } };
+}
+
 /** An event matches a rule when it passes every condition the rule sets. */
-export const RoutingRuleSchema = z
-  .object({
-    /** Lowest severity that matches: "high" matches critical and high. */
-    minSeverity: SeveritySchema.optional(),
-    minImpactUsd: MoneyString.optional(),
-    providers: z.array(z.string().min(1)).min(1).optional(),
-    eventTypes: z.array(z.enum(ALERT_EVENT_TYPES)).min(1).optional(),
-    /**
-     * Anomaly directions that match ("increase": spend above expected, "decrease": below). Events
-     * without a direction (budgets, collection failures) are not filtered by it. PagerDuty
-     * channels get decreases only through a rule that lists "decrease" here (routing.ts).
-     */
-    directions: z.array(DirectionSchema).min(1).optional(),
-  })
-  .strict();
+export const RoutingRuleSchema = z.preprocess(
+  upgradeLegacyRule,
+  z
+    .object({
+      /** Lowest severity that matches: "high" matches critical and high. */
+      minSeverity: SeveritySchema.optional(),
+      /**
+       * Least impact per currency, e.g. `{USD: "5000", EUR: "4500"}`: an event matches when its
+       * currency is listed and its impact reaches that amount. Amounts in two currencies are never
+       * compared, so an event in a currency the rule does not list does not match it.
+       */
+      minImpact: z
+        .record(CurrencyCodeSchema, MoneyString)
+        .refine((m) => Object.keys(m).length >= 1 && Object.keys(m).length <= 50, "minImpact lists 1 to 50 currencies")
+        .optional(),
+      providers: z.array(z.string().min(1)).min(1).optional(),
+      eventTypes: z.array(z.enum(ALERT_EVENT_TYPES)).min(1).optional(),
+      /**
+       * Anomaly directions that match ("increase": spend above expected, "decrease": below). Events
+       * without a direction (budgets, collection failures) are not filtered by it. PagerDuty
+       * channels get decreases only through a rule that lists "decrease" here (routing.ts).
+       */
+      directions: z.array(DirectionSchema).min(1).optional(),
+    })
+    .strict(),
+);
 export type RoutingRule = z.infer<typeof RoutingRuleSchema>;
 
 export const QuietHoursSchema = z

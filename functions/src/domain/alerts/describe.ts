@@ -9,17 +9,34 @@ import { displayText } from "./display-text.js";
  * {@link displayText}; each channel still escapes it for its own syntax.
  */
 
-const USD = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" });
+const formatters = new Map<string, Intl.NumberFormat>();
+function formatterOf(currency: string, locale: string): Intl.NumberFormat {
+  const key = `${locale}\u0000${currency}`;
+  let f = formatters.get(key);
+  if (!f) {
+    f = new Intl.NumberFormat(locale, { style: "currency", currency });
+    formatters.set(key, f);
+  }
+  return f;
+}
 
-/** "$1,234.57" from a decimal string, rounded half-even to cents; negative as "-$12.00". */
-export function formatUsd(amount: string): string {
+/**
+ * An amount in its currency: "$1,234.57", "€12.30", "¥1,235", rounded half-even to the
+ * currency's minor unit (Intl's fraction digits: 2 for USD and EUR, 0 for JPY); negative as
+ * "-$12.00". `locale` decides the symbols and grouping (en-US unless the caller knows better).
+ *
+ * @example
+ * formatMoney("2984.075", "EUR"); // "€2,984.08"
+ */
+export function formatMoney(amount: string, currency: string, locale = "en-US"): string {
+  const f = formatterOf(currency, locale);
   // Intl formats the rounded decimal string exactly; it never goes through a float.
-  return USD.format(roundDecimal(amount, 2) as unknown as number);
+  return f.format(roundDecimal(amount, f.resolvedOptions().maximumFractionDigits ?? 2) as unknown as number);
 }
 
 /** "+$12.00" / "-$3.50": a signed difference. */
-export function formatSignedUsd(amount: string): string {
-  return compareDecimals(amount, "0") >= 0 ? `+${formatUsd(amount)}` : formatUsd(amount);
+export function formatSignedMoney(amount: string, currency: string, locale = "en-US"): string {
+  return compareDecimals(amount, "0") >= 0 ? `+${formatMoney(amount, currency, locale)}` : formatMoney(amount, currency, locale);
 }
 
 export function describeWhere(where: AlertWhere | undefined): string {
@@ -57,19 +74,19 @@ function unsafeHeadline(event: AlertEvent): string {
   switch (event.type) {
     case "anomaly.opened":
     case "anomaly.updated":
-      return `Cost anomaly ${formatSignedUsd(sub(event.actualUsd, event.expectedUsd))} on ${describeWhere(event.where)} (${anomalyDays(event)})`;
+      return `Cost anomaly ${formatSignedMoney(sub(event.actual, event.expected), event.currency)} on ${describeWhere(event.where)} (${anomalyDays(event)})`;
     case "anomaly.resolved":
       return `Resolved: cost anomaly on ${describeWhere(event.where)} (${anomalyDays(event)})`;
     case "anomaly.acknowledged":
       return `Acknowledged by ${event.acknowledgedBy}: cost anomaly on ${describeWhere(event.where)} (${anomalyDays(event)})`;
     case "budget.threshold_crossed":
-      return `Budget "${event.budgetName}" ${event.basis === "forecast" ? "forecast to cross" : "crossed"} ${event.thresholdPct}% for ${event.periodKey}: ${formatUsd(event.spentUsd)} of ${formatUsd(event.budgetUsd)}`;
+      return `Budget "${event.budgetName}" ${event.basis === "forecast" ? "forecast to cross" : "crossed"} ${event.thresholdPct}% for ${event.periodKey}: ${formatMoney(event.spent, event.currency)} of ${formatMoney(event.budget, event.currency)}`;
     case "forecast.breach_ahead":
       return `Budget "${event.budgetName}" forecast to be exceeded in ${event.daysUntilBreach} day${event.daysUntilBreach === 1 ? "" : "s"} (${event.breachDate})`;
     case "collection.failing":
       return `Cost collection failing for account ${event.accountId} since ${event.since} (${event.consecutiveFailures} failed run${event.consecutiveFailures === 1 ? "" : "s"})`;
     case "llm_budget.crossed":
-      return `LLM budget "${event.budgetName}" crossed ${event.thresholdPct}% for ${event.periodKey}: ${formatUsd(event.spentUsd)} of ${formatUsd(event.budgetUsd)}`;
+      return `LLM budget "${event.budgetName}" crossed ${event.thresholdPct}% for ${event.periodKey}: ${formatMoney(event.spent, event.currency)} of ${formatMoney(event.budget, event.currency)}`;
   }
 }
 
@@ -77,7 +94,7 @@ function unsafeHeadline(event: AlertEvent): string {
 export function figures(event: AlertEvent): [label: string, value: string][] {
   const out: [string, string][] = [
     ["Severity", event.severity],
-    ["Impact", formatUsd(event.impactUsd)],
+    ["Impact", formatMoney(event.impact, event.currency)],
   ];
   switch (event.type) {
     case "anomaly.opened":
@@ -85,11 +102,11 @@ export function figures(event: AlertEvent): [label: string, value: string][] {
     case "anomaly.resolved":
     case "anomaly.acknowledged":
       out.push(["Where", describeWhere(event.where)], event.start && event.start !== event.date ? ["Days", anomalyDays(event)] : ["Day", event.date]);
-      out.push(["Expected", formatUsd(event.expectedUsd)], ["Actual", formatUsd(event.actualUsd)]);
+      out.push(["Expected", formatMoney(event.expected, event.currency)], ["Actual", formatMoney(event.actual, event.currency)]);
       break;
     case "budget.threshold_crossed":
       out.push(["Budget", `${event.budgetName} (${event.periodKey})`], ["Threshold", `${event.thresholdPct}% (${event.basis})`]);
-      out.push([event.basis === "forecast" ? "Forecast" : "Spent", formatUsd(event.spentUsd)], ["Budget amount", formatUsd(event.budgetUsd)]);
+      out.push([event.basis === "forecast" ? "Forecast" : "Spent", formatMoney(event.spent, event.currency)], ["Budget amount", formatMoney(event.budget, event.currency)]);
       if (describeScope(event) !== "all costs") out.push(["Scope", describeScope(event)]);
       break;
     case "forecast.breach_ahead":
@@ -103,13 +120,13 @@ export function figures(event: AlertEvent): [label: string, value: string][] {
       break;
     case "llm_budget.crossed":
       out.push(["Budget", `${event.budgetName} (${event.periodKey})`], ["Threshold", `${event.thresholdPct}%`]);
-      out.push(["Spent", formatUsd(event.spentUsd)], ["Budget amount", formatUsd(event.budgetUsd)]);
+      out.push(["Spent", formatMoney(event.spent, event.currency)], ["Budget amount", formatMoney(event.budget, event.currency)]);
       if (event.model) out.push(["Model", event.model]);
       break;
   }
   const fc = "forecast" in event ? event.forecast : undefined;
   if (fc) {
-    out.push(["Forecast vs budget", `${formatUsd(fc.forecastUsd)} vs ${formatUsd(fc.budgetUsd)}${fc.periodEnd ? ` by ${fc.periodEnd}` : ""}`]);
+    out.push(["Forecast vs budget", `${formatMoney(fc.projected, event.currency)} vs ${formatMoney(fc.budget, event.currency)}${fc.periodEnd ? ` by ${fc.periodEnd}` : ""}`]);
   }
   return out.map(([label, value]): [string, string] => [label, displayText(value)]);
 }
@@ -118,4 +135,10 @@ export function figures(event: AlertEvent): [label: string, value: string][] {
 export function rootCausesOf(event: AlertEvent) {
   const causes = "rootCauses" in event ? event.rootCauses : [];
   return causes.map((c) => ({ ...c, dimension: displayText(c.dimension), value: displayText(c.value) }));
+}
+
+/** A digest's impact per currency, "$12.00 + €3.50" ("$0.00" when it holds nothing): never one sum across currencies. */
+export function totalImpactText(digest: { totalImpact: readonly { currency: string; impact: string }[] }): string {
+  if (digest.totalImpact.length === 0) return formatMoney("0", "USD");
+  return digest.totalImpact.map((t) => formatMoney(t.impact, t.currency)).join(" + ");
 }

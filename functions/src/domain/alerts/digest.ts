@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { addDecimals, compareDecimals } from "../billing/money.js";
 import { MoneyString } from "../billing/money.js";
-import { type AlertEvent, SeveritySchema, severityRank } from "./alert-event.js";
+import { type AlertEvent, CurrencyCodeSchema, SeveritySchema, severityRank } from "./alert-event.js";
 import { headline } from "./describe.js";
 
 /**
@@ -22,7 +22,8 @@ export const DigestItemSchema = z
     type: z.string(),
     severity: SeveritySchema,
     headline: z.string(),
-    impactUsd: MoneyString,
+    impact: MoneyString,
+    currency: CurrencyCodeSchema,
     occurredAt: z.string(),
     dashboardUrl: z.string(),
     /** True when quiet hours held this alert back, so the digest is its first appearance. */
@@ -38,7 +39,8 @@ export const AlertDigestSchema = z
     period: z.enum(DIGEST_PERIODS),
     from: z.string(),
     to: z.string(),
-    totalImpactUsd: MoneyString,
+    /** The impacts added up per currency (never across currencies), by currency code. */
+    totalImpact: z.array(z.object({ currency: CurrencyCodeSchema, impact: MoneyString }).strict()),
     totalCount: z.number().int().min(0),
     deferredCount: z.number().int().min(0),
     items: z.array(DigestItemSchema),
@@ -81,7 +83,8 @@ export function buildDigest(
       type: shown.type,
       severity: shown.severity,
       headline: headline(shown),
-      impactUsd: shown.impactUsd,
+      impact: shown.impact,
+      currency: shown.currency,
       occurredAt: shown.occurredAt,
       dashboardUrl: shown.dashboardUrl,
       deferred,
@@ -91,7 +94,7 @@ export function buildDigest(
   items.sort(
     (a, b) =>
       severityRank(a.severity) - severityRank(b.severity) ||
-      compareDecimals(b.impactUsd, a.impactUsd) ||
+      (a.currency === b.currency ? compareDecimals(b.impact, a.impact) : a.currency < b.currency ? -1 : 1) ||
       a.eventId.localeCompare(b.eventId),
   );
   const kept = items.slice(0, MAX_DIGEST_ITEMS);
@@ -100,7 +103,10 @@ export function buildDigest(
     period,
     from: from.toISOString(),
     to: to.toISOString(),
-    totalImpactUsd: addDecimals(items.map((i) => i.impactUsd)),
+    totalImpact: [...new Set(items.map((i) => i.currency))].sort().map((currency) => ({
+      currency,
+      impact: addDecimals(items.filter((i) => i.currency === currency).map((i) => i.impact)),
+    })),
     totalCount: items.length,
     deferredCount: items.filter((i) => i.deferred).length,
     items: kept,

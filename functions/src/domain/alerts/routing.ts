@@ -10,7 +10,10 @@ function providerOf(event: AlertEvent): string | undefined {
 
 export function ruleMatches(rule: RoutingRule, event: AlertEvent): boolean {
   if (rule.minSeverity && severityRank(event.severity) > severityRank(rule.minSeverity)) return false;
-  if (rule.minImpactUsd !== undefined && compareDecimals(event.impactUsd, rule.minImpactUsd) < 0) return false;
+  if (rule.minImpact !== undefined) {
+    const least = rule.minImpact[event.currency];
+    if (least === undefined || compareDecimals(event.impact, least) < 0) return false;
+  }
   if (rule.eventTypes && !rule.eventTypes.includes(event.type)) return false;
   if (rule.directions) {
     const d = directionOf(event);

@@ -7,7 +7,7 @@ import type { CostDimension } from "../billing/cost-record.js";
  */
 export interface LedgerRow {
   date: string;
-  dims: Partial<Record<CostDimension | "charge_category", string>>;
+  dims: Partial<Record<CostDimension | "charge_category" | "billing_currency", string>>;
   /** Values of the grouped tag keys; a key the records lack is absent. */
   tags?: Record<string, string>;
   billed_cost: string;

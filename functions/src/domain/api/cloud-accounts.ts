@@ -13,7 +13,9 @@ import { paths } from "#kernel/document-paths.js";
  * account's credentials go to the credential store under its own name,
  * `cloud-creds/{tenant}/{account}` (the document's `secretRef`), and nowhere else: they are never
  * written to the document, returned, or logged. Two accounts of one provider keep their own.
- * With a `template`, the scope must fit it (the same check `costmon account add` makes).
+ * With a `template`, the scope must fit it (the same check `costmon account add` makes); a scope
+ * the template keeps for operators (a FOCUS folder on the platform's machine) is refused unless
+ * `opts.operator` says the caller is one (the CLI), never through the callable.
  */
 export interface CredentialWriter {
   put(tenantId: string, accountId: string, creds: Record<string, string>): Promise<void>;
@@ -54,9 +56,10 @@ export async function connectCloudAccount(
   input: z.output<typeof ConnectCloudAccountInput>,
   by: string,
   now: Date,
+  opts: { operator?: boolean } = {},
 ) {
   const { credentials, accountId = randomUUID(), ...rest } = input;
-  const account = { ...rest, ...(rest.template ? { scope: templateScope(rest.template, rest.provider, rest.scope) } : {}) };
+  const account = { ...rest, ...(rest.template ? { scope: templateScope(rest.template, rest.provider, rest.scope, opts.operator === true) } : {}) };
   if (credentials === undefined && !(rest.template && findTemplate(rest.template)?.credentials.required === false)) {
     throw new InputError("credentials are required for this account", [{ path: "credentials", message: "required" }]);
   }
@@ -78,13 +81,17 @@ export async function connectCloudAccount(
 }
 
 /** The scope as the template validates and stores it; the template must be of the account's provider. */
-function templateScope(name: string, provider: string, scope: Record<string, unknown>): Record<string, unknown> {
+function templateScope(name: string, provider: string, scope: Record<string, unknown>, operator: boolean): Record<string, unknown> {
   const template = findTemplate(name);
   if (!template) throw new InputError(`unknown account template ${name}`, [{ path: "template", message: "unknown template" }]);
   if (template.provider !== provider) {
     throw new InputError(`template ${name} is for ${template.provider} accounts, not ${provider}`, [{ path: "provider", message: `template ${name} needs ${template.provider}` }]);
   }
-  return validateTemplateScope(template, scope);
+  const stored = validateTemplateScope(template, scope);
+  // Deny by default: what reads the platform's own machine is for its operators, not for tenants.
+  const operatorOnly = template.operatorOnly?.(stored);
+  if (operatorOnly && !operator) throw new InputError(`template ${name}: ${operatorOnly}`, [{ path: "scope", message: "operators only" }]);
+  return stored;
 }
 
 export async function getCloudAccount(store: DocumentStore, tenantId: string, accountId: string) {

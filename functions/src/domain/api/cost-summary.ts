@@ -2,7 +2,7 @@ import { z } from "zod";
 import { addDecimals } from "../billing/money.js";
 import type { CostDimension } from "../billing/cost-record.js";
 import type { CostRow, CostWarehouse } from "../billing/ports.js";
-import { AppError } from "#kernel/errors.js";
+import { viewForTagKeys } from "../billing/ledger-view.js";
 import { IsoDate } from "#kernel/days.js";
 
 /** API names of the dimensions → ledger columns (DESIGN.md §4). */
@@ -43,6 +43,15 @@ export type CostSummaryQuery = z.output<typeof CostSummaryInput>;
 export interface CostSummaryRow {
   period: string;
   dims: Partial<Record<ApiDimension, string>>;
+  /** ISO 4217 code of the row's amounts: a group billed in two currencies is two rows. */
+  currency: string;
+  billedCost: string;
+  effectiveCost: string;
+}
+
+/** One currency's totals: amounts are never added across currencies. */
+export interface CurrencyTotal {
+  currency: string;
   billedCost: string;
   effectiveCost: string;
 }
@@ -51,52 +60,70 @@ export interface CostSummary {
   granularity: "daily" | "monthly";
   groupBy: ApiDimension[];
   rows: CostSummaryRow[];
-  totals: { billedCost: string; effectiveCost: string };
+  /** One entry per currency, in code order. */
+  totals: CurrencyTotal[];
 }
 
 /**
- * Daily or monthly cost totals over a date range, grouped by provider, account, service or region,
- * always scoped to one tenant by the warehouse port. Monthly sums are exact (decimal strings).
- * Grouping by tag needs a warehouse that supports it; the current CostWarehouse port does not, so
- * it is refused with `failed-precondition` rather than answered wrongly.
+ * Daily or monthly cost totals over a date range, grouped by provider, account, service, region or
+ * one tag key, always scoped to one tenant by the warehouse port. Monthly sums are exact (decimal
+ * strings). Grouped by tag, a row without the tag has `dims.tag` "" (untagged); a `k8s:` key reads
+ * the Kubernetes allocation view, any other key the bill, so nothing is counted twice.
+ *
+ * @example
+ *   await getCostSummary(warehouse, "acme", CostSummaryInput.parse({ start: "2026-11-01", end: "2026-11-30", groupBy: ["tag"], tagKey: "team", granularity: "monthly" }));
  */
 export async function getCostSummary(warehouse: CostWarehouse, tenantId: string, q: CostSummaryQuery): Promise<CostSummary> {
-  if (q.groupBy.includes("tag")) {
-    throw new AppError("failed-precondition", "grouping by tag is not supported by this cost warehouse yet");
-  }
-  const dims = q.groupBy as (keyof typeof DIMENSIONS)[];
+  const dims = q.groupBy.filter((d): d is keyof typeof DIMENSIONS => d !== "tag");
+  const tagKey = q.groupBy.includes("tag") ? q.tagKey : undefined;
   const filter: Partial<Record<CostDimension, string[]>> = {};
   for (const [k, values] of Object.entries(q.filter ?? {})) {
     if (values) filter[DIMENSIONS[k as keyof typeof DIMENSIONS]] = values;
   }
   const rows = await warehouse.queryDaily(tenantId, {
     window: { start: q.start, end: q.end },
-    groupBy: dims.map((d) => DIMENSIONS[d]),
+    groupBy: [...dims.map((d) => DIMENSIONS[d]), "billing_currency"],
     ...(Object.keys(filter).length ? { filter } : {}),
+    ...(tagKey !== undefined ? { groupByTags: [tagKey], view: viewForTagKeys([tagKey]) } : {}),
   });
-  const buckets = new Map<string, { period: string; dims: CostSummaryRow["dims"]; billed: string[]; effective: string[] }>();
+  const buckets = new Map<string, { period: string; dims: CostSummaryRow["dims"]; currency: string; billed: string[]; effective: string[] }>();
   for (const r of rows) {
     const period = q.granularity === "monthly" ? r.date.slice(0, 7) : r.date;
-    const apiDims = toApiDims(r, dims);
-    const key = JSON.stringify([period, apiDims]);
-    const b = buckets.get(key) ?? { period, dims: apiDims, billed: [], effective: [] };
+    const apiDims = toApiDims(r, dims, tagKey);
+    const currency = r.dims.billing_currency ?? "";
+    const key = JSON.stringify([period, apiDims, currency]);
+    const b = buckets.get(key) ?? { period, dims: apiDims, currency, billed: [], effective: [] };
     b.billed.push(r.billed_cost);
     b.effective.push(r.effective_cost);
     buckets.set(key, b);
   }
   const out = [...buckets.values()]
-    .map((b) => ({ period: b.period, dims: b.dims, billedCost: addDecimals(b.billed), effectiveCost: addDecimals(b.effective) }))
-    .sort((a, b) => a.period.localeCompare(b.period) || JSON.stringify(a.dims).localeCompare(JSON.stringify(b.dims)));
-  return {
-    granularity: q.granularity,
-    groupBy: q.groupBy,
-    rows: out,
-    totals: { billedCost: addDecimals(out.map((r) => r.billedCost)), effectiveCost: addDecimals(out.map((r) => r.effectiveCost)) },
-  };
+    .map((b) => ({ period: b.period, dims: b.dims, currency: b.currency, billedCost: addDecimals(b.billed), effectiveCost: addDecimals(b.effective) }))
+    .sort(
+      (a, b) =>
+        a.period.localeCompare(b.period) || JSON.stringify(a.dims).localeCompare(JSON.stringify(b.dims)) || (a.currency < b.currency ? -1 : a.currency > b.currency ? 1 : 0),
+    );
+  return { granularity: q.granularity, groupBy: q.groupBy, rows: out, totals: totalsByCurrency(out) };
 }
 
-function toApiDims(r: CostRow, dims: (keyof typeof DIMENSIONS)[]): CostSummaryRow["dims"] {
+/**
+ * Billed and effective totals per currency, in code order: amounts in two currencies are never
+ * added together.
+ *
+ * @example
+ * totalsByCurrency([{ currency: "EUR", billedCost: "1", effectiveCost: "1" }, ...]); // [{ currency: "EUR", ... }, { currency: "USD", ... }]
+ */
+export function totalsByCurrency(rows: readonly Pick<CostSummaryRow, "currency" | "billedCost" | "effectiveCost">[]): CurrencyTotal[] {
+  const currencies = [...new Set(rows.map((r) => r.currency))].sort();
+  return currencies.map((currency) => {
+    const mine = rows.filter((r) => r.currency === currency);
+    return { currency, billedCost: addDecimals(mine.map((r) => r.billedCost)), effectiveCost: addDecimals(mine.map((r) => r.effectiveCost)) };
+  });
+}
+
+function toApiDims(r: CostRow, dims: (keyof typeof DIMENSIONS)[], tagKey: string | undefined): CostSummaryRow["dims"] {
   const out: CostSummaryRow["dims"] = {};
   for (const d of dims) out[d] = r.dims[DIMENSIONS[d]] ?? "";
+  if (tagKey !== undefined) out.tag = r.tags?.[tagKey] ?? "";
   return out;
 }

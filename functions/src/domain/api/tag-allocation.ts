@@ -1,3 +1,4 @@
+import { viewForTagKeys } from "../billing/ledger-view.js";
 import Big from "big.js";
 import { z } from "zod";
 import { daysBetween, IsoDate, isCalendarDay } from "#kernel/days.js";
@@ -38,7 +39,7 @@ export interface TagValueCost {
  *   // [{ value: "data", currency: "USD", effectiveCost: "120.5", billedCost: "130" }, { value: null, ... }]
  */
 export async function listTagValues(warehouse: CostWarehouse, tenantId: string, q: z.output<typeof TagValuesInput>): Promise<TagValueCost[]> {
-  const rows = await warehouse.queryDaily(tenantId, { window: { start: q.start, end: q.end }, groupBy: ["billing_currency"], groupByTags: [q.tagKey] });
+  const rows = await warehouse.queryDaily(tenantId, { window: { start: q.start, end: q.end }, groupBy: ["billing_currency"], groupByTags: [q.tagKey], view: viewForTagKeys([q.tagKey]) });
   const acc = new Map<string, { value: string | null; currency: string; net: string[]; gross: string[] }>();
   for (const r of rows) {
     const value = r.tags?.[q.tagKey] ?? null;

@@ -29,6 +29,8 @@ export const CloudAccountDocSchema = z
      * `demo`, generated history (the local runtime's demo tenants only).
      */
     collector: z.enum(COLLECTORS).default("provider"),
+    /** The account template it was connected with (domain/onboarding); some pick the source (OpenCost, Vultr, FOCUS export). */
+    template: z.string().max(64).optional(),
   })
   .passthrough();
 

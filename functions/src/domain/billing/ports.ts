@@ -26,12 +26,46 @@ export interface CollectResult {
   incompleteDays: string[];
   /** Provider calls made, including retries, for progress and metrics. */
   calls: number;
+  /**
+   * Providers whose rows of this account the page replaces; absent = the account's own provider.
+   * A FOCUS export holds rows of several providers, each kept under its own.
+   */
+  replaces?: LedgerProvider[];
+  /**
+   * True when the source has nothing yet that replaces the page (a closed month whose invoice is
+   * not out yet): the ledger keeps the rows it holds for the page, and `records` must be empty.
+   */
+  keepLedger?: boolean;
 }
 
 /** Pulls daily cost rows for one account and window, limited to the account's authorized scope. */
 export interface BillingSource {
   readonly provider: Provider;
   collect(req: CollectRequest): Promise<CollectResult>;
+  /**
+   * Root-cause drill-down for one flagged anomaly, on sources whose rows lack the columns (AWS
+   * rows carry no region or usage type, Azure rows no resource group or meter category): the
+   * service's daily billed cost in one sub account, split by each dimension the API offers.
+   * Returns null when the sub account is outside this account's scope.
+   */
+  drillDown?(req: DrillDownRequest): Promise<DrillDownSeries[] | null>;
+}
+
+export interface DrillDownRequest {
+  account: CloudAccountRef;
+  /** The anomaly's days and the history before them that the children's expectations need. */
+  window: DayWindow;
+  subAccountId: string;
+  service: string;
+}
+
+/** One value of one dimension: its daily billed cost (exact decimals) over the window. */
+export interface DrillDownSeries {
+  /** "region", "usage_type", "resource_group", "meter_category". */
+  dimension: string;
+  value: string;
+  currency: string;
+  points: { date: string; cost: string }[];
 }
 
 /** Which rows a replaceWindow owns: re-pulling a window replaces exactly these. */
@@ -72,6 +106,12 @@ export interface CostQuery {
   filter?: Partial<Record<CostColumn, string[]>>;
   /** Only rows whose tags hold every one of these key/value pairs (budget tag scopes). */
   tags?: Record<string, string>;
+  /**
+   * Which view of the ledger to read (ledger-view.ts): `billed`, what providers invoice, or
+   * `kubernetes-allocation`, the same money by workload. Absent = viewOf(query): the allocation
+   * view for a tag filter on a `k8s:` key, else billed. Never both, so nothing is counted twice.
+   */
+  view?: "billed" | "kubernetes-allocation";
 }
 
 export interface CostRow {
@@ -108,7 +148,7 @@ export interface CostWarehouse {
    */
   queryDaily(tenantId: string, query: CostQuery): Promise<CostRow[]>;
   /**
-   * Row count and plain sums over every currency: a check figure for tests and benchmarks (did
+   * Row count and plain sums over every currency and both ledger views: a check figure for tests and benchmarks (did
    * every row arrive), never money to show. Totals per currency come from queryDaily grouped by
    * billing_currency.
    */

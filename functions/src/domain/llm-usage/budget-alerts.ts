@@ -54,15 +54,15 @@ export function crossedThresholds(budgets: readonly HardLimitBudget[], totals: r
       llmBudgetCrossed({
         tenantId: ctx.tenantId,
         severity: severityOf(top),
-        impactUsd: picoToDecimal(over > 0n ? over : 0n),
+        impact: picoToDecimal(over > 0n ? over : 0n),
         dashboardUrl: `${ctx.dashboardUrl}/tenants/${ctx.tenantId}/budgets/${hb.budget.id}`,
         occurredAt: ctx.now.toISOString(),
         budgetId: hb.budget.id,
         budgetName: hb.budget.name,
         periodKey: t.periodKey,
         thresholdPct: top,
-        spentUsd: picoToDecimal(t.pico),
-        budgetUsd: hb.budget.amount,
+        spent: picoToDecimal(t.pico),
+        budget: hb.budget.amount,
         ...(model ? { model, where: { service: model } } : {}),
       }),
     );

@@ -1,19 +1,23 @@
 import { addDays, earlierDay } from "#kernel/days.js";
 import type { DocumentStore, DocumentWrite, EventBus } from "#kernel/ports.js";
 import type { AlertEvent } from "../alerts/alert-event.js";
-import { findAnomalyRuns, usageSeries } from "../analysis/anomaly/index.js";
+import { findAnomalyRuns, RECENT_DAYS, usageSeries } from "../analysis/anomaly/index.js";
+import { firstProvisionalDay } from "../analysis/day-completeness.js";
 import { periodFor, scopeTagKeys } from "../analysis/budgets/index.js";
 import type { MonthEndProjection } from "../analysis/forecast/index.js";
+import { ALLOCATION_VIEW, viewOf } from "../billing/ledger-view.js";
 import type { CostWarehouse } from "../billing/ports.js";
 import { alertMessages } from "./analyze/alert-messages.js";
 import { anomalySettingsOf, feedbackBySeries } from "./analyze/anomaly-docs.js";
-import { type AnomalySummary, anomalyUpdates } from "./analyze/anomaly-updates.js";
+import { type AnomalySummary, anomalyIdOf, anomalyUpdates } from "./analyze/anomaly-updates.js";
 import { type BudgetStatus, budgetUpdates } from "./analyze/budget-updates.js";
 import { forecastTargets } from "./analyze/forecast-targets.js";
 import { forecastUpdates } from "./analyze/forecast-updates.js";
 import { loadLedger } from "./analyze/load-ledger.js";
 import { readAnalysisDocuments } from "./analyze/read-documents.js";
+import { drillDownThrough, drillRootCauses } from "./analyze/root-cause-drill.js";
 import { type AnalyzeSettings, resolveAnalyzeSettings } from "./analyze/settings.js";
+import type { BillingSourceResolver } from "./collect-account.js";
 import { type CostsCollectedMessage, TOPICS } from "./messages.js";
 import { readRun } from "./run-state.js";
 import { paths } from "#kernel/document-paths.js";
@@ -31,6 +35,13 @@ export interface AnalyzeDeps {
   dashboardUrl: string;
   clock: { now(): Date };
   settings?: AnalyzeSettings;
+  /**
+   * The tenant's billing sources: AWS and Azure anomalies get their root cause from the provider's
+   * API through them (root-cause-drill.ts). Without it, root causes are the ledger's regions only.
+   */
+  sourceFor?: BillingSourceResolver;
+  /** Told of a drill-down that failed (the anomaly keeps the ledger's root causes). */
+  onDrillDownError?: (seriesKey: string, err: unknown) => void;
 }
 
 /** The run's result, also stored as `analysis` on `tenants/{t}/runs/{runDate}`. */
@@ -38,7 +49,8 @@ export interface TenantAnalysis {
   tenantId: string;
   asOf: string;
   anomalies: AnomalySummary[];
-  forecasts: MonthEndProjection[];
+  /** Month-end projections, each in its series' currency. */
+  forecasts: (MonthEndProjection & { currency: string })[];
   budgets: BudgetStatus[];
   alertEvents: number;
 }
@@ -90,7 +102,7 @@ export interface TenantAnalysisPlan {
  * one billing currency, for a ledger that holds several: sums never cross currencies.
  */
 export async function computeTenantAnalysis(
-  deps: Pick<AnalyzeDeps, "warehouse" | "store" | "dashboardUrl" | "settings">,
+  deps: Pick<AnalyzeDeps, "warehouse" | "store" | "dashboardUrl" | "settings" | "sourceFor" | "onDrillDownError">,
   tenantId: string,
   asOf: string,
   now: Date,
@@ -106,16 +118,39 @@ export async function computeTenantAnalysis(
   const window = { start: earlierDay(historyStart, month.start), end: asOf };
   const rows = await loadLedger(deps.warehouse, tenantId, window, scopeTagKeys(budgets.map((b) => b.budget.scope)), opts.currency);
   const history = window.start === historyStart ? rows : rows.filter((r) => r.date >= historyStart);
+  // Budgets scoped to Kubernetes tags count the allocation view, which the bill's query leaves out.
+  const allocationScopes = budgets.map((b) => b.budget.scope).filter((s) => viewOf({ tags: s.tags }) === ALLOCATION_VIEW);
+  const allocationHistory = allocationScopes.length
+    ? (await loadLedger(deps.warehouse, tenantId, { start: historyStart, end: asOf }, scopeTagKeys(allocationScopes), opts.currency, ALLOCATION_VIEW))
+    : [];
 
-  const runs = findAnomalyRuns(usageSeries(history), {
-    settings: anomalySettingsOf(docs.tenant),
+  // Late rows: the recent days are re-scored on the ledger as it reads now, a day still filling
+  // in is not judged as a drop, and an anomaly the new rows undo is resolved.
+  const provisionalFrom = firstProvisionalDay(asOf, settings.settleDays);
+  const series = usageSeries(history);
+  const anomalySettings = anomalySettingsOf(docs.tenant);
+  const found = findAnomalyRuns(series, {
+    settings: anomalySettings,
     feedback: feedbackBySeries(docs.anomalies.map((d) => d.data)),
     asOf,
+    provisionalFrom,
   });
-  const anomaly = anomalyUpdates({ tenantId, asOf, dashboardUrl: deps.dashboardUrl, now }, runs, docs.anomalies);
+  const stored = new Map(docs.anomalies.map((d) => [d.id, d.data] as const));
+  const runs = deps.sourceFor
+    ? await drillRootCauses(found, series, drillDownThrough(deps.store, deps.sourceFor, tenantId), anomalySettings, {
+        // An anomaly whose document will not change keeps the root cause it has: no provider call.
+        skip: (run) => {
+          const prev = stored.get(anomalyIdOf(tenantId, run.seriesKey, run.start));
+          return prev !== undefined && prev.end === run.end && prev.impact === run.impact;
+        },
+        onError: (run, err) => deps.onDrillDownError?.(run.seriesKey, err),
+      })
+    : found;
+  const rescoredFrom = addDays(asOf, -RECENT_DAYS + 1);
+  const anomaly = anomalyUpdates({ tenantId, asOf, dashboardUrl: deps.dashboardUrl, now, rescoredFrom, provisionalFrom }, runs, docs.anomalies);
   const monthRows = rows.filter((r) => r.date >= month.start);
-  const forecast = forecastUpdates({ tenantId, asOf, month, horizonDays: settings.forecastHorizonDays }, forecastTargets(history, monthRows));
-  const budget = budgetUpdates({ tenantId, asOf, dashboardUrl: deps.dashboardUrl, now }, budgets, history);
+  const forecast = forecastUpdates({ tenantId, asOf, month, horizonDays: settings.forecastHorizonDays, settleDays: settings.settleDays }, forecastTargets(history, monthRows));
+  const budget = budgetUpdates({ tenantId, asOf, dashboardUrl: deps.dashboardUrl, now }, budgets, history, allocationHistory);
   const events = [...anomaly.events, ...budget.events];
   return {
     result: {

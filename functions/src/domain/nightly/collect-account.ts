@@ -1,11 +1,12 @@
-import { laterDay } from "#kernel/days.js";
+import { type DayWindow, laterDay } from "#kernel/days.js";
 import { paths } from "#kernel/document-paths.js";
 import { AppError } from "#kernel/errors.js";
 import type { Clock, DocumentStore, EventBus } from "#kernel/ports.js";
 import { type AlertsMessageInput, type CollectAccountMessage, type CostsCollectedMessage, pageKey, TOPICS } from "./messages.js";
 import { collectionFailing } from "../alerts/alert-event.js";
 import { type CloudAccountDoc, CloudAccountDocSchema, toAccountRef } from "../billing/cloud-account.js";
-import type { BillingSource, CloudAccountRef, CostWarehouse, UpsertStats } from "../billing/ports.js";
+import type { CostRecord, LedgerProvider } from "../billing/cost-record.js";
+import type { BillingSource, CloudAccountRef, CostWarehouse, UpsertStats, WindowScope } from "../billing/ports.js";
 import { finishPage, markAnalysisRequested, type RunDoc } from "./run-state.js";
 
 /** Picks the billing source of one account: its provider's collector, or the demo generator. */
@@ -46,11 +47,9 @@ export async function collectAccount(deps: CollectDeps, msg: CollectAccountMessa
   // The lineage alone says which rows this account owns: a real collector reports a row per
   // sub account of its scope (GCP projects, AWS linked accounts, Azure subscriptions), not only
   // for the account's own subAccountId, and a sub account that left the scope must lose its rows.
-  const stats = await deps.warehouse.replaceWindow(
-    { tenantId: msg.tenantId, provider: msg.provider, source },
-    msg.page,
-    records,
-  );
+  const stats = result.keepLedger
+    ? { inserted: 0, updated: 0, unchanged: 0, deleted: 0 }
+    : await replaceByProvider(deps.warehouse, { tenantId: msg.tenantId, provider: msg.provider, source }, msg.page, records, result.replaces);
   await deps.store.update(paths.cloudAccount(msg.tenantId, msg.accountId), (cur) => {
     if (!cur) return null;
     const prev = typeof cur.lastCollectedThrough === "string" ? cur.lastCollectedThrough : "";
@@ -67,6 +66,33 @@ export async function collectAccount(deps: CollectDeps, msg: CollectAccountMessa
   });
   await pageDone(deps, msg, "collected", { records: records.length, ...stats });
   return { stats, records: records.length, incompleteDays: result.incompleteDays };
+}
+
+/**
+ * One replaceWindow per provider the page replaces (the account's own by default). A row of a
+ * provider outside that list goes with the account's own provider, where the warehouse refuses it.
+ */
+async function replaceByProvider(
+  warehouse: CostWarehouse,
+  scope: WindowScope,
+  page: DayWindow,
+  records: CostRecord[],
+  replaces: readonly LedgerProvider[] = [scope.provider],
+): Promise<UpsertStats> {
+  // The account's own provider always takes part, so that no row can fall between the groups.
+  const providers = [...new Set([scope.provider, ...replaces])];
+  if (providers.length === 1 && providers[0] === scope.provider) return warehouse.replaceWindow(scope, page, records);
+  const total: UpsertStats = { inserted: 0, updated: 0, unchanged: 0, deleted: 0 };
+  const listed = new Set(providers);
+  for (const provider of providers) {
+    const mine = records.filter((r) => r.provider === provider || (provider === scope.provider && !listed.has(r.provider)));
+    const s = await warehouse.replaceWindow({ ...scope, provider }, page, mine);
+    total.inserted += s.inserted;
+    total.updated += s.updated;
+    total.unchanged += s.unchanged;
+    total.deleted += s.deleted;
+  }
+  return total;
 }
 
 /**
@@ -97,7 +123,7 @@ export async function collectAccountFailed(
       collectionFailing({
         tenantId: msg.tenantId,
         severity: "high",
-        impactUsd: "0",
+        impact: "0",
         dashboardUrl: `${deps.dashboardUrl}/tenants/${msg.tenantId}/accounts/${msg.accountId}`,
         occurredAt: deps.clock.now().toISOString(),
         where: { provider: msg.provider, accountId: msg.accountId },

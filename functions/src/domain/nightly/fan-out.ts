@@ -1,7 +1,7 @@
 import { paths } from "#kernel/document-paths.js";
 import type { Clock, Doc, DocumentStore, EventBus } from "#kernel/ports.js";
 import { CloudAccountDocSchema } from "../billing/cloud-account.js";
-import { collectionWindow } from "./collection-window.js";
+import { accountCollectionWindow } from "./window-rules.js";
 import { type CollectAccountMessage, type CostsCollectedMessage, type NightlyCollectMessage, pageKey, TOPICS } from "./messages.js";
 import { monthPages } from "#kernel/days.js";
 import { newRun } from "./run-state.js";
@@ -49,7 +49,7 @@ export async function fanOutCollection(deps: FanOutDeps, msg: NightlyCollectMess
     for (const acc of await listAll(deps.store, paths.cloudAccounts(tenant.id))) {
       const doc = CloudAccountDocSchema.parse(acc.data);
       if (doc.status === "disconnected") continue;
-      const window = collectionWindow(runDate, doc.lastCollectedThrough, deps);
+      const window = accountCollectionWindow(doc, runDate, deps);
       if (!window) continue;
       for (const page of monthPages(window)) {
         batch.push({ tenantId: tenant.id, accountId: acc.id, provider: doc.provider, runDate, page });

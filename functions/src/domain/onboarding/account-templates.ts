@@ -7,6 +7,8 @@ import { buildQueryDefinition } from "../billing/providers/azure/query.js";
 import { AzureScopeSchema, scopePath } from "../billing/providers/azure/source.js";
 import { buildCostQuery } from "../billing/providers/gcp/query.js";
 import { GcpScopeSchema } from "../billing/providers/gcp/source.js";
+import type { Provider } from "../billing/cost-record.js";
+import { SOURCE_TEMPLATES } from "./source-templates.js";
 
 /**
  * The registry of cloud-account templates: one per way a tenant connects a billing source. A
@@ -44,7 +46,8 @@ export interface AccountPlan {
 
 export interface AccountTemplate {
   name: string;
-  provider: "gcp" | "aws" | "azure";
+  /** The account's provider; "other" for sources of their own (OpenCost, Vultr, a FOCUS export of any providers). */
+  provider: Provider;
   title: string;
   fields: TemplateField[];
   credentials: { fields: TemplateField[]; required: boolean; note: string };
@@ -54,6 +57,11 @@ export interface AccountTemplate {
   /** Extra rules on top of the provider's scope schema. */
   refine?: (scope: Record<string, unknown>) => string | null;
   plan(scope: Record<string, unknown>, window: DayWindow): AccountPlan;
+  /**
+   * Why this scope may only be connected by an operator (`costmon account add`), never through the
+   * connectCloudAccount callable; null when anyone may. A folder is read on the platform's machine.
+   */
+  operatorOnly?: (scope: Record<string, unknown>) => string | null;
 }
 
 const pages = (window: DayWindow) => monthPages(window);
@@ -118,6 +126,12 @@ const f = (name: string, required: boolean, description: string, example: string
   ...(list ? { list } : {}),
 });
 
+/** Tags to carry into the ledger: AWS and Azure split usage by them with extra queries (docs/ledger.md). */
+const TAG_FIELDS: readonly TemplateField[] = [
+  f("tagKeys", false, "tag keys to carry into the ledger, at most 5 (AWS: activated cost allocation tags)", "team,env", true),
+  f("tagQueryLimit", false, "cap on the extra queries one collection may spend on the tag split (default 100)", "100"),
+];
+
 const AWS_CREDENTIALS = {
   fields: [
     f("roleArn", false, "IAM role the platform assumes, with ce:GetCostAndUsage (production)", "arn:aws:iam::123456789012:role/costmon-reader"),
@@ -139,7 +153,7 @@ const AZURE_CREDENTIALS = {
   note: "a service principal with Cost Management Reader on the scope",
 };
 
-export const ACCOUNT_TEMPLATES: readonly AccountTemplate[] = [
+const CLOUD_TEMPLATES: readonly AccountTemplate[] = [
   {
     name: "gcp-billing-export",
     provider: "gcp",
@@ -169,7 +183,7 @@ export const ACCOUNT_TEMPLATES: readonly AccountTemplate[] = [
     name: "aws-payer",
     provider: "aws",
     title: "AWS payer (management) account: every linked account of the organization",
-    fields: [f("payerAccountId", true, "the payer account, 12 digits", "123456789012")],
+    fields: [f("payerAccountId", true, "the payer account, 12 digits", "123456789012"), ...TAG_FIELDS],
     credentials: AWS_CREDENTIALS,
     fixed: {},
     schema: AwsScopeSchema,
@@ -182,6 +196,7 @@ export const ACCOUNT_TEMPLATES: readonly AccountTemplate[] = [
     fields: [
       f("payerAccountId", true, "the payer account, 12 digits", "123456789012"),
       f("linkedAccountIds", true, "the linked accounts the tenant may see", "210987654321,345678901234", true),
+      ...TAG_FIELDS,
     ],
     credentials: AWS_CREDENTIALS,
     fixed: {},
@@ -196,6 +211,7 @@ export const ACCOUNT_TEMPLATES: readonly AccountTemplate[] = [
     fields: [
       f("subscriptionId", true, "the subscription GUID", "00000000-0000-0000-0000-00000000a1b2"),
       f("billingAccountId", true, "its billing account (EA enrollment or MCA account), recorded on each row", "7102234"),
+      ...TAG_FIELDS,
     ],
     credentials: AZURE_CREDENTIALS,
     fixed: { scopeType: "subscription" },
@@ -210,6 +226,7 @@ export const ACCOUNT_TEMPLATES: readonly AccountTemplate[] = [
       f("subscriptionId", true, "the subscription GUID", "00000000-0000-0000-0000-00000000a1b2"),
       f("resourceGroup", true, "the resource group name", "rg-payments"),
       f("billingAccountId", true, "its billing account (EA enrollment or MCA account), recorded on each row", "7102234"),
+      ...TAG_FIELDS,
     ],
     credentials: AZURE_CREDENTIALS,
     fixed: { scopeType: "resourceGroup" },
@@ -223,6 +240,7 @@ export const ACCOUNT_TEMPLATES: readonly AccountTemplate[] = [
     fields: [
       f("billingAccountId", true, "the EA enrollment or MCA billing account id", "7102234"),
       f("subscriptionIds", true, "subscriptions the tenant may see", "00000000-0000-0000-0000-00000000a1b2", true),
+      ...TAG_FIELDS,
     ],
     credentials: AZURE_CREDENTIALS,
     fixed: { scopeType: "billingAccount" },
@@ -230,6 +248,9 @@ export const ACCOUNT_TEMPLATES: readonly AccountTemplate[] = [
     plan: azurePlan,
   },
 ];
+
+/** Every template: the cloud providers' above, then the FOCUS export, OpenCost and Vultr (source-templates.ts). */
+export const ACCOUNT_TEMPLATES: readonly AccountTemplate[] = [...CLOUD_TEMPLATES, ...SOURCE_TEMPLATES];
 
 export const TEMPLATE_NAMES = ACCOUNT_TEMPLATES.map((t) => t.name);
 

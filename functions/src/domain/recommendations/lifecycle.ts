@@ -5,6 +5,7 @@ import { AppError, failedPrecondition, notFound } from "#kernel/errors.js";
 import type { DocumentData, DocumentStore } from "#kernel/ports.js";
 import { compareDecimals, MoneyString } from "../billing/money.js";
 import type { Deduplicated, ScoredRecommendation } from "./dedup.js";
+import { type ProviderLifecycleResolver, type ProviderRecommendationState, ProviderStateConflict } from "./provider-lifecycle.js";
 import { RECOMMENDATION_CATEGORIES, RECOMMENDATION_PROVIDERS, type RecommendationState } from "./recommendation.js";
 
 /**
@@ -32,6 +33,8 @@ export interface StoredRecommendation extends ScoredRecommendation {
   readonly alternatives: readonly { providerId: string; action: string; kind: "duplicate" | "conflict" }[];
   readonly updatedAt: string;
   readonly updatedBy: string | null;
+  /** The connected cloud account (document id) it was read through: whose credentials mirror changes back. */
+  readonly cloudAccount?: string;
 }
 
 /** Document id: the provider id holds slashes, so a digest of provider and id names the document. */
@@ -41,7 +44,7 @@ export function recommendationDocId(provider: string, providerId: string): strin
 
 const FINAL: ReadonlySet<RecommendationState> = new Set(["succeeded", "failed", "dismissed"]);
 
-export function nextState(current: RecommendationState, op: Operation, outcome?: "succeeded" | "failed"): RecommendationState {
+export function nextState(current: RecommendationState, op: Operation, outcome?: "succeeded" | "failed"): Exclude<RecommendationState, "active"> {
   if (FINAL.has(current)) throw failedPrecondition(`the recommendation is already ${current}`);
   if (op === "claim") {
     if (current !== "active") throw failedPrecondition(`only an active recommendation can be claimed; it is ${current}`);
@@ -70,6 +73,8 @@ export async function storeSynced(
   dedup: Deduplicated,
   providerStates: ReadonlyMap<string, string>,
   now: Date,
+  /** Provider id → the cloud account document it was read through. */
+  cloudAccounts: ReadonlyMap<string, string> = new Map(),
 ): Promise<{ written: number }> {
   const alternatives = new Map<string, StoredRecommendation["alternatives"]>();
   for (const s of dedup.superseded) {
@@ -83,16 +88,27 @@ export async function storeSynced(
     await store.update<DocumentData>(paths.recommendation(tenantId, recommendationDocId(rec.provider, rec.providerId)), (cur) => {
       const prev = cur as unknown as StoredRecommendation | null;
       const local: RecommendationState = prev?.state ?? "active";
+      const state = adoptProviderState(local, providerState);
+      // A state adopted from the provider changes now: realized savings count from that day.
+      const changed = prev !== null && state !== local;
       const next: StoredRecommendation = {
         ...rec,
-        state: adoptProviderState(local, providerState),
+        state,
         providerState,
         reason: prev?.reason ?? null,
         alternatives: alternatives.get(`${rec.provider}\n${rec.providerId}`) ?? [],
-        updatedAt: prev?.updatedAt ?? now.toISOString(),
-        updatedBy: prev?.updatedBy ?? null,
+        updatedAt: changed ? now.toISOString() : (prev?.updatedAt ?? now.toISOString()),
+        updatedBy: changed ? `provider:${rec.provider}` : (prev?.updatedBy ?? null),
       };
-      return { ...next, syncedAt: now.toISOString() } as unknown as DocumentData;
+      // The realized-savings measure (realized.ts) is written once and survives later syncs.
+      const realized = (cur as { realized?: unknown } | null)?.realized;
+      const cloudAccount = cloudAccounts.get(rec.providerId) ?? prev?.cloudAccount;
+      return {
+        ...next,
+        ...(cloudAccount === undefined ? {} : { cloudAccount }),
+        ...(realized === undefined ? {} : { realized }),
+        syncedAt: now.toISOString(),
+      } as unknown as DocumentData;
     });
   }
   return { written: dedup.kept.length };
@@ -112,21 +128,54 @@ export const UpdateRecommendationInput = z
   .refine((u) => u.op !== "dismiss" || u.reason !== undefined, { message: "dismiss needs a reason" })
   .refine((u) => u.op !== "done" || u.outcome !== undefined, { message: "done needs an outcome: succeeded or failed" });
 
+const stale = () => new AppError("aborted", "the recommendation changed since it was read; reload it and try again");
+
+/**
+ * One lifecycle change. When `mirror` gives the recommendation a provider lifecycle (and it has an
+ * etag), the change is made at the provider first, with the stored etag: a stale etag there
+ * (ProviderStateConflict) refreshes the stored etag and provider state and is refused with
+ * `aborted`, so that the caller reloads and decides again; any other provider failure leaves the
+ * stored recommendation as it was. Only then is the change stored, with the provider's new etag.
+ * Should the stored copy change between the two (another change, a sync), the change is refused
+ * with `aborted` and the next sync adopts the state the provider now holds.
+ */
 export async function updateRecommendation(
   store: DocumentStore,
   tenantId: string,
   u: z.output<typeof UpdateRecommendationInput>,
   by: string,
   now: Date,
+  mirror?: ProviderLifecycleResolver,
 ): Promise<StoredRecommendation & { id: string }> {
-  const updated = await store.update<DocumentData>(paths.recommendation(tenantId, u.id), (cur) => {
+  const path = paths.recommendation(tenantId, u.id);
+  const read = (await store.get<DocumentData>(path)) as unknown as StoredRecommendation | null;
+  if (!read) throw notFound(`recommendation ${u.id}`);
+  if (u.etag !== undefined && u.etag !== read.etag) throw stale();
+  const state = nextState(read.state, u.op, u.outcome);
+  const lifecycle = read.etag && mirror ? await mirror(tenantId, read) : null;
+  let provider: ProviderRecommendationState | null = null;
+  if (lifecycle && read.etag) {
+    try {
+      provider = await lifecycle.mark(read.providerId, state, read.etag);
+    } catch (err) {
+      if (err instanceof ProviderStateConflict) {
+        await store.update<DocumentData>(path, (cur) => (cur ? { ...cur, etag: err.current.etag, providerState: err.current.providerState } : null));
+      }
+      throw err;
+    }
+  }
+  const updated = await store.update<DocumentData>(path, (cur) => {
     if (!cur) return null;
     const prev = cur as unknown as StoredRecommendation;
-    if (u.etag !== undefined && u.etag !== prev.etag) {
-      throw new AppError("aborted", "the recommendation changed since it was read; reload it and try again");
-    }
-    const state = nextState(prev.state, u.op, u.outcome);
-    return { ...cur, state, reason: u.reason ?? prev.reason ?? null, updatedAt: now.toISOString(), updatedBy: by };
+    if (prev.etag !== read.etag || prev.state !== read.state) throw stale();
+    return {
+      ...cur,
+      state,
+      reason: u.reason ?? prev.reason ?? null,
+      updatedAt: now.toISOString(),
+      updatedBy: by,
+      ...(provider ? { etag: provider.etag, providerState: provider.providerState } : {}),
+    };
   });
   if (!updated) throw notFound(`recommendation ${u.id}`);
   return { ...(updated as unknown as StoredRecommendation), id: u.id };

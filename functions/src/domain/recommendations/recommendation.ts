@@ -59,6 +59,11 @@ export const RecommendationSchema = z
     effort: z.enum(LEVELS),
     risk: z.enum(LEVELS),
     confidence: z.enum(LEVELS),
+    /**
+     * The ledger's service_name the saving shows up under in this account (realized.ts compares
+     * its spend before and after); absent when the saving spans services (a commitment).
+     */
+    ledgerService: z.string().min(1).max(256).optional(),
   })
   .strict();
 export type Recommendation = z.infer<typeof RecommendationSchema>;

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { paths } from "#kernel/document-paths.js";
+import { redactErrorText } from "#kernel/redact.js";
 import type { DocumentStore } from "#kernel/ports.js";
 import { type CloudAccountDoc, CloudAccountDocSchema } from "../billing/cloud-account.js";
 import { deduplicate, type Deduplicated } from "./dedup.js";
@@ -25,6 +26,8 @@ export type RecommendationSourceResolver = (
 
 export interface TenantSyncReport {
   readonly tenantId: string;
+  /** Accounts whose source failed; their recommendations stay as the last sync stored them. */
+  readonly failedAccounts: readonly { accountId: string; error: string }[];
   readonly found: number;
   readonly kept: number;
   readonly conflicts: number;
@@ -43,7 +46,8 @@ export async function syncTenantRecommendations(
   now: Date,
   options?: ScoringOptions,
 ): Promise<TenantSyncReport> {
-  const found: SourcedRecommendation[] = [];
+  const found: (SourcedRecommendation & { cloudAccount: string })[] = [];
+  const failedAccounts: { accountId: string; error: string }[] = [];
   let after: string | undefined;
   do {
     const page = await store.list(paths.cloudAccounts(tenantId), { limit: 300, ...(after ? { startAfter: after } : {}) });
@@ -51,7 +55,13 @@ export async function syncTenantRecommendations(
       const doc = CloudAccountDocSchema.safeParse(a.data);
       if (!doc.success || doc.data.status === "disconnected") continue;
       const source = resolve(tenantId, a.id, doc.data);
-      if (source) found.push(...(await source.list()));
+      if (!source) continue;
+      // One account's provider failing must not cost the tenant the others' recommendations.
+      try {
+        for (const r of await source.list()) found.push({ ...r, cloudAccount: a.id });
+      } catch (err) {
+        failedAccounts.push({ accountId: a.id, error: redactErrorText(err instanceof Error ? `${err.name}: ${err.message}` : String(err)).slice(0, 300) });
+      }
     }
     after = page.next;
   } while (after);
@@ -59,9 +69,17 @@ export async function syncTenantRecommendations(
     found.map((f) => f.recommendation),
     options,
   );
-  await storeSynced(store, tenantId, dedup, new Map(found.map((f) => [f.recommendation.providerId, f.providerState])), now);
+  await storeSynced(
+    store,
+    tenantId,
+    dedup,
+    new Map(found.map((f) => [f.recommendation.providerId, f.providerState])),
+    now,
+    new Map(found.map((f) => [f.recommendation.providerId, f.cloudAccount])),
+  );
   return {
     tenantId,
+    failedAccounts,
     found: found.length,
     kept: dedup.kept.length,
     conflicts: dedup.superseded.filter((s) => s.kind === "conflict").length,
@@ -80,10 +98,15 @@ export function demoRecommendations(tenantId: string, accountId: string, account
   const cents = (i: number, base: number) => `${base + ((seed[i] as number) % 90)}.${String((seed[i + 1] as number) % 100).padStart(2, "0")}`;
   const p = account.provider === "aws" || account.provider === "azure" ? account.provider : "gcp";
   const vm = `${account.subAccountId}/instances/demo-vm-1`;
-  const base = { provider: p, etag: `"demo-${seed.toString("hex", 0, 4)}"`, accountId, description: "" } as const;
+  // The demo ledger's compute service per provider (config/demo/tenants.yaml), for realized savings.
+  const ledgerService = { gcp: "Compute Engine", aws: "Amazon Elastic Compute Cloud", azure: "Virtual Machines" }[p];
+  // accountId is the ledger's sub_account_id, as the provider adapters give it (realized.ts reads by it).
+  const base = { provider: p, etag: `"demo-${seed.toString("hex", 0, 4)}"`, accountId: account.subAccountId, description: "" } as const;
   const make = (id: string, over: Partial<Recommendation>): SourcedRecommendation => ({
     recommendation: RecommendationSchema.parse({
       ...base,
+      // A commitment spans services: it names none (and the key is left out, stores refuse undefined).
+      ...(over.category === "commitment" ? {} : { ledgerService }),
       providerId: `demo/${tenantId}/${accountId}/${id}`,
       recommender: `demo.${id}`,
       resource: vm,

@@ -1,7 +1,10 @@
 import { UpdateRecommendationInput, updateRecommendation as update } from "#domain/recommendations/lifecycle.js";
 import { defineCallable } from "../define.js";
 
-/** Claim, dismiss with a reason, or mark done (succeeded / failed); a stale etag is refused with `aborted`. */
+/**
+ * Claim, dismiss with a reason, or mark done (succeeded / failed); a stale etag is refused with
+ * `aborted`. GCP Recommender recommendations are changed at Recommender too, first, with their etag.
+ */
 export const updateRecommendation = defineCallable({
   name: "updateRecommendation",
   input: UpdateRecommendationInput,
@@ -9,6 +12,6 @@ export const updateRecommendation = defineCallable({
   action: "write",
   handler: async ({ input, ctx, deps }) => {
     ctx.state.resource = `recommendations/${input.id}`;
-    return update(deps.documents, ctx.tenantId, input, ctx.principal.id, deps.clock.now());
+    return update(deps.documents, ctx.tenantId, input, ctx.principal.id, deps.clock.now(), deps.recommendationLifecycles);
   },
 });

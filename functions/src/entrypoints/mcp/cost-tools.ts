@@ -32,6 +32,7 @@ export const getCosts = defineTool({
   title: "Get costs",
   description:
     "Cost of the tenant between two explicit dates (at most 400 days), optionally grouped by provider, account, service or region, daily or monthly. " +
+    "Totals come per currency (never added across currencies), each with its ISO code; rows carry their currency. " +
     "billedCost is gross; effectiveCost is net of credits and discounts; creditsApplied flags where they differ, so a net of 0 is never mistaken for no usage. view summary gives totals only; rows gives a paged table.",
   scope: COSTS,
   input: {
@@ -49,12 +50,18 @@ export const getCosts = defineTool({
     const page = offsetOf(a, queryKey(a));
     if ("error" in page) return page.error;
     const summary = await getCostSummary(deps.warehouse, tenantId, parsed.data);
-    const { billedCost, effectiveCost } = summary.totals;
-    const totals = { billedCost, effectiveCost, creditsAndDiscounts: sub(billedCost, effectiveCost), creditsApplied: billedCost !== effectiveCost };
+    // One total per currency: amounts in two currencies are never added together.
+    const totals = summary.totals.map(({ currency, billedCost, effectiveCost }) => ({
+      currency,
+      billedCost,
+      effectiveCost,
+      creditsAndDiscounts: sub(billedCost, effectiveCost),
+      creditsApplied: billedCost !== effectiveCost,
+    }));
     const head = { tenant: tenantId, start: a.start, end: a.end, granularity: summary.granularity, groupBy: summary.groupBy, totals, rowCount: summary.rows.length };
     if (a.view === "summary") return text(head);
-    const columns = ["period", ...a.group_by, "billed", "net", "credits"];
-    const rows = summary.rows.map((r) => [r.period, ...a.group_by.map((d) => r.dims[d] ?? ""), r.billedCost, r.effectiveCost, r.billedCost !== r.effectiveCost]);
+    const columns = ["period", ...a.group_by, "currency", "billed", "net", "credits"];
+    const rows = summary.rows.map((r) => [r.period, ...a.group_by.map((d) => r.dims[d] ?? ""), r.currency, r.billedCost, r.effectiveCost, r.billedCost !== r.effectiveCost]);
     return pageTable(head, { columns, rows }, { offset: page.offset, limit: a.limit, queryKey: queryKey(a) });
   },
 });

@@ -54,15 +54,17 @@ export const listAnomaliesTool = defineTool({
     cursor: storeCursor,
   },
   async run(a, tenantId, deps) {
-    const columns = ["id", "start", "end", "severity", "status", "direction", "provider", "account", "service", "expectedUsd", "actualUsd", "impactUsd", "rootCauses", "feedback"];
+    const columns = ["id", "start", "end", "severity", "status", "direction", "provider", "account", "service", "currency", "expected", "actual", "impact", "rootCauses", "feedback"];
     return storePage({ filter: { status: a.status ?? null, severity: a.severity ?? null } }, columns, a.limit, async (limit) => {
       const parsed = ListAnomaliesInput.parse({ status: a.status, severity: a.severity, limit, cursor: a.cursor });
       return listAnomalies(deps.documents, tenantId, parsed);
     }, (d) => {
       const where = (d.where ?? {}) as { provider?: string; accountId?: string; service?: string };
-      const causes = Array.isArray(d.rootCauses) ? (d.rootCauses as { dimension: string; value: string; contributionUsd: string }[]).slice(0, 5) : [];
-      return row(d.id, d.start, d.end, d.severity, d.status, d.direction, where.provider, where.accountId, where.service, d.expectedUsd, d.actualUsd, d.impactUsd,
-        causes.map((c) => [clip(c.dimension), clip(c.value), c.contributionUsd]), d.feedback ?? null);
+      // Documents from before amounts carried a currency name them `…Usd` and were in US dollars.
+      const causes = Array.isArray(d.rootCauses) ? (d.rootCauses as { dimension: string; value: string; contribution?: string; contributionUsd?: string }[]).slice(0, 5) : [];
+      return row(d.id, d.start, d.end, d.severity, d.status, d.direction, where.provider, where.accountId, where.service, d.currency ?? "USD",
+        d.expected ?? d.expectedUsd, d.actual ?? d.actualUsd, d.impact ?? d.impactUsd,
+        causes.map((c) => [clip(c.dimension), clip(c.value), c.contribution ?? c.contributionUsd]), d.feedback ?? null);
     });
   },
 });
@@ -71,7 +73,7 @@ export const getForecastTool = defineTool({
   name: "get_forecast",
   title: "Get cost forecast",
   description:
-    "The month-end projection of a series (default total) with 80% and 95% bands, as of the last nightly run, and on view rows its daily forecast. backtest holds the forecast's measured accuracy where the nightly stored one, else null.",
+    "The month-end projection of a series (default total) with 80% and 95% bands, as of the last nightly run, and on view rows its daily forecast. backtest: how far to trust it (month: last complete month's forecast against the bill, beside the seasonal naive's error; rolling: 80%/95% band coverage over the last 84 settled days). trend: week-over-week and 28-day growth with 80% bands, and growingFasterThanForecast. completeness: which recent days are still provisional. Each is null where history is too short.",
   scope: { callable: "getForecast", skill: "forecasts", action: "read" },
   input: {
     series_key: z.string().regex(/^[A-Za-z0-9_.:=~|,-]{1,500}$/, "letters, digits and _ . : = ~ | , -").default("total").describe("total, or a series such as service:BigQuery"),
@@ -83,7 +85,14 @@ export const getForecastTool = defineTool({
     const parsed = GetForecastInput.safeParse({ seriesKey: a.series_key });
     if (!parsed.success) return invalid(parsed.error, "Use series_key total, or the key of a forecast series.");
     const doc = await getForecast(deps.documents, tenantId, parsed.data);
-    const head = { seriesKey: clip(doc.seriesKey), asOf: doc.asOf ?? null, monthEnd: doc.monthEnd ?? null, backtest: doc.backtest ?? null };
+    const head = {
+      seriesKey: clip(doc.seriesKey),
+      asOf: doc.asOf ?? null,
+      completeness: doc.completeness ?? null,
+      monthEnd: doc.monthEnd ?? null,
+      backtest: doc.backtest ?? null,
+      trend: doc.trend ?? null,
+    };
     if (a.view === "summary") return text(head);
     const o = decodeCursor(a.cursor, queryKey(a));
     if (typeof o !== "number") return fixIt(o.error);

@@ -200,6 +200,8 @@ export const AppConfigSchema = z.strictObject({
     aws: z.strictObject({ cost_explorer_endpoint: z.string(), region: z.string().min(1) }),
     /** `authority_host`: Microsoft Entra sign-in (sovereign clouds); `tls_ca_file`: extra CA for both endpoints. */
     azure: z.strictObject({ management_endpoint: z.string(), authority_host: z.string(), tls_ca_file: z.string() }),
+    /** Vultr API v2 base; "" = https://api.vultr.com/v2. (OpenCost's URL is per cluster, in the account's secret.) */
+    vultr: z.strictObject({ api_endpoint: z.string() }).default({ api_endpoint: "" }),
   }),
   alerts: z.strictObject({
     /** Base of the links alerts carry. */
@@ -218,6 +220,8 @@ export const AppConfigSchema = z.strictObject({
     /** Days of ledger the nightly analysis reads: 13 months and room for a year-over-year week. */
     history_days: intIn(60, 1100),
     forecast_horizon_days: intIn(1, 366),
+    /** Days, counting the last one, whose cost providers still revise (24–72 h): not judged as drops. */
+    settle_days: intIn(0, 7),
   }),
   config: z.strictObject({ reload_ttl: duration() }),
   currency: CurrencyConfigSchema,

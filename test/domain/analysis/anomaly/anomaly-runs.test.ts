@@ -51,11 +51,11 @@ describe("findAnomalyRuns", () => {
     expect(runs).toHaveLength(1);
     const r = runs[0]!;
     expect(r).toMatchObject({ seriesKey: "gcp|p1|BigQuery", start: "2026-11-17", end: "2026-11-18", direction: "increase" });
-    expect(Number(r.impactUsd)).toBeGreaterThan(1000);
+    expect(Number(r.impact)).toBeGreaterThan(1000);
     // Exact to the cent: the impact is the decimal difference of the two figures shown beside it.
-    expect(new Big(r.actualUsd).minus(r.expectedUsd).eq(r.impactUsd)).toBe(true);
+    expect(new Big(r.actual).minus(r.expected).eq(r.impact)).toBe(true);
     const actual = rows.filter((x) => x.date === "2026-11-17" || x.date === "2026-11-18").reduce((t, x) => t.plus(x.billed_cost), new Big(0));
-    expect(r.actualUsd).toBe(actual.toFixed(2));
+    expect(r.actual).toBe(actual.toFixed(2));
     expect(r.rootCauses[0]).toMatchObject({ dimension: "region", value: "US" });
   });
 
@@ -63,5 +63,22 @@ describe("findAnomalyRuns", () => {
     const series = usageSeries(ledger({ "2026-11-01": 900 }));
     expect(findAnomalyRuns(series, opts)).toEqual([]);
     expect(findAnomalyRuns(series, { ...opts, recentDays: 30 }).map((r) => r.start)).toEqual(["2026-11-01"]);
+  });
+
+  it("keeps a run that reaches into the recent days from its first day, so its start (its id) does not slide", () => {
+    const series = usageSeries(ledger({ "2026-11-15": 700, "2026-11-16": 700, "2026-11-17": 700, "2026-11-18": 700 }));
+    const runs = findAnomalyRuns(series, { ...opts, recentDays: 2 });
+    expect(runs.map((r) => [r.start, r.end])).toEqual([["2026-11-15", "2026-11-18"]]);
+  });
+
+  it("does not flag a drop on a provisional day, but does flag an increase there", () => {
+    const drop = usageSeries(ledger({ "2026-11-18": -190, "2026-11-19": -190 }));
+    expect(findAnomalyRuns(drop, opts).map((r) => [r.direction, r.start])).toEqual([["decrease", "2026-11-18"]]);
+    expect(findAnomalyRuns(drop, { ...opts, provisionalFrom: "2026-11-17" })).toEqual([]);
+    // A drop that began on a settled day keeps its settled days.
+    const longer = usageSeries(ledger({ "2026-11-16": -190, "2026-11-17": -190, "2026-11-18": -190, "2026-11-19": -190 }));
+    expect(findAnomalyRuns(longer, { ...opts, provisionalFrom: "2026-11-18" }).map((r) => [r.start, r.end])).toEqual([["2026-11-16", "2026-11-17"]]);
+    const spike = usageSeries(ledger({ "2026-11-19": 900 }));
+    expect(findAnomalyRuns(spike, { ...opts, provisionalFrom: "2026-11-17" }).map((r) => r.direction)).toEqual(["increase"]);
   });
 });

@@ -14,10 +14,12 @@ export interface SeriesSpec {
   pattern?: (i: number, cal: { dow: number; dom: number; last: boolean }) => number;
   /** Probability that a day costs exactly 0. */
   zeroProb?: number;
+  /** Student-t noise with these degrees of freedom (heavy tails) instead of normal noise. */
+  tailDf?: number;
 }
 
 export function makeSeries(spec: SeriesSpec = {}): CostPoint[] {
-  const { days = 300, start = "2025-01-01", base = 100, sigma = 0.05, seed = 1, pattern = () => 1, zeroProb = 0 } = spec;
+  const { days = 300, start = "2025-01-01", base = 100, sigma = 0.05, seed = 1, pattern = () => 1, zeroProb = 0, tailDf } = spec;
   const rng = xoroshiro128plus(seed);
   const u = () => uniformFloat64(rng);
   const startDay = parseIsoDay(start) as number;
@@ -26,7 +28,14 @@ export function makeSeries(spec: SeriesSpec = {}): CostPoint[] {
     const day = startDay + i;
     const { year, month, day: dom } = civilFromDays(day);
     const cal = { dow: (day + 4) % 7, dom, last: dom === daysInMonth(year, month) };
-    const noise = Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
+    const normal = () => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
+    let noise = normal();
+    if (tailDf !== undefined) {
+      // t = Z / sqrt(chi²(df) / df), chi² as a sum of df squared normals.
+      let chi2 = 0;
+      for (let k = 0; k < tailDf; k++) chi2 += normal() ** 2;
+      noise /= Math.sqrt(chi2 / tailDf);
+    }
     const zero = u() < zeroProb;
     out.push({ date: isoFromDays(day), cost: zero ? 0 : Math.round(base * pattern(i, cal) * Math.exp(sigma * noise) * 1e4) / 1e4 });
   }

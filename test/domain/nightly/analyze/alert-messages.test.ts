@@ -12,12 +12,12 @@ const event = (i: number) =>
     dashboardUrl: "https://costs.example.com/tenants/t1/budgets/b",
     occurredAt: "2026-11-20T04:00:00.000Z",
     severity: "low",
-    impactUsd: "0",
+    impact: "0",
     thresholdPct: 50,
     basis: "actual",
-    spentUsd: "50",
-    budgetUsd: "100",
-    forecast: { forecastUsd: "90", budgetUsd: "100", periodEnd: "2026-11-30" },
+    spent: "50",
+    budget: "100",
+    forecast: { projected: "90", budget: "100", periodEnd: "2026-11-30" },
   });
 
 describe("alertMessages", () => {

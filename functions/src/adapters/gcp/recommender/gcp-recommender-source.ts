@@ -3,6 +3,7 @@ import Big from "big.js";
 import type { AuthClient } from "google-auth-library";
 import type { Level, Recommendation, RecommendationAction, RecommendationCategory } from "#domain/recommendations/recommendation.js";
 import { RecommendationSchema } from "#domain/recommendations/recommendation.js";
+import { type MirroredState, type ProviderRecommendationState, ProviderStateConflict } from "#domain/recommendations/provider-lifecycle.js";
 
 type ApiRecommendation = protos.google.cloud.recommender.v1.IRecommendation;
 type ApiMoney = protos.google.type.IMoney;
@@ -27,6 +28,9 @@ export const GCP_RECOMMENDERS = {
 
 export type GcpRecommenderId = keyof typeof GCP_RECOMMENDERS;
 export const GCP_RECOMMENDER_IDS = Object.keys(GCP_RECOMMENDERS) as GcpRecommenderId[];
+
+/** The billing export's service.description of these resources, which the ledger keeps as service_name. */
+export const GCP_COMPUTE_SERVICE = "Compute Engine";
 
 const MONTH_SECONDS = 30 * 24 * 3600;
 
@@ -88,6 +92,8 @@ export function mapGcpRecommendation(api: ApiRecommendation, ctx: { projectId: s
     effort: spec.effort,
     risk: spec.risk,
     confidence: spec.confidence,
+    // Every recommender read here acts on Compute Engine; a commitment's saving spans the project.
+    ...(spec.category === "commitment" ? {} : { ledgerService: GCP_COMPUTE_SERVICE }),
   });
   const state = api.stateInfo?.state;
   return { recommendation, providerState: String(state ?? "ACTIVE").toLowerCase() };
@@ -153,7 +159,7 @@ export class GcpRecommenderSource {
     this.sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
   }
 
-  async list(projectId: string, location: string, recommenders: readonly GcpRecommenderId[] = GCP_RECOMMENDER_IDS): Promise<MappedGcpRecommendation[]> {
+  async listFor(projectId: string, location: string, recommenders: readonly GcpRecommenderId[] = GCP_RECOMMENDER_IDS): Promise<MappedGcpRecommendation[]> {
     const out: MappedGcpRecommendation[] = [];
     for (const recommender of recommenders) {
       const parent = `projects/${projectId}/locations/${location}/recommenders/${recommender}`;
@@ -182,7 +188,40 @@ export class GcpRecommenderSource {
     }
   }
 
+  /**
+   * Sets a recommendation's state at Recommender (markClaimed / markSucceeded / markFailed /
+   * markDismissed) with the etag last seen, the API's optimistic lock
+   * (cloud.google.com/recommender/docs/reference/rest/v1/projects.locations.recommenders.recommendations/markClaimed).
+   * A stale etag is answered ABORTED (AIP-154; FAILED_PRECONDITION and HTTP 409/412 are read the
+   * same way): the recommendation is read again and ProviderStateConflict carries its etag and state.
+   */
+  async mark(name: string, state: MirroredState, etag: string): Promise<ProviderRecommendationState> {
+    const call = () => {
+      switch (state) {
+        case "claimed":
+          return this.client.markRecommendationClaimed({ name, etag, stateMetadata: {} });
+        case "succeeded":
+          return this.client.markRecommendationSucceeded({ name, etag, stateMetadata: {} });
+        case "failed":
+          return this.client.markRecommendationFailed({ name, etag, stateMetadata: {} });
+        case "dismissed":
+          return this.client.markRecommendationDismissed({ name, etag });
+      }
+    };
+    try {
+      const [rec] = await call();
+      return { etag: rec.etag ?? null, providerState: String(rec.stateInfo?.state ?? state).toLowerCase() };
+    } catch (err) {
+      if (!STALE_ETAG.has(statusOf(err) ?? -1)) throw err;
+      const [current] = await this.client.getRecommendation({ name });
+      throw new ProviderStateConflict({ etag: current.etag ?? null, providerState: String(current.stateInfo?.state ?? "ACTIVE").toLowerCase() });
+    }
+  }
+
   async close(): Promise<void> {
     await this.client.close();
   }
 }
+
+/** gRPC ABORTED and FAILED_PRECONDITION, HTTP 409 and 412: the etag no longer matches. */
+const STALE_ETAG = new Set([10, 9, 409, 412]);

@@ -10,19 +10,21 @@ import type { UsageSeries } from "./usage-series.js";
 /** Flags dated this many days back from asOf are (re)considered each run: late data revises recent days. */
 export const RECENT_DAYS = 7;
 
-/** One anomaly: consecutive flagged days of one series in one direction, amounts in USD strings. */
+/** One anomaly: consecutive flagged days of one series in one direction, amounts as decimal strings in the series' currency. */
 export interface AnomalyRun {
   seriesKey: string;
   start: string;
   end: string;
   direction: Direction;
-  expectedUsd: string;
-  actualUsd: string;
-  impactUsd: string;
+  /** Decimal amounts in `currency`, the series' billing currency. */
+  expected: string;
+  actual: string;
+  impact: string;
+  currency: string;
   score: number;
   severity: AnomalySeverity;
   /** Each region's contribution on the run's last day. */
-  rootCauses: { dimension: string; value: string; contributionUsd: string }[];
+  rootCauses: { dimension: string; value: string; contribution: string }[];
 }
 
 export interface AnomalyRunOptions {
@@ -31,6 +33,11 @@ export interface AnomalyRunOptions {
   feedback: ReadonlyMap<string, readonly SeriesFeedback[]>;
   asOf: string;
   recentDays?: number;
+  /**
+   * The first day still filling in (day-completeness.ts): a drop on it or later is not flagged,
+   * since late rows may yet fill it. An increase is: late rows only add to it. Absent: every day counts.
+   */
+  provisionalFrom?: string;
 }
 
 const SEVERITY_ORDER: AnomalySeverity[] = ["low", "medium", "high", "critical"];
@@ -49,13 +56,13 @@ const cents = (d: string) => {
 /**
  * A run's figures, money added as decimals only: the actual is the ledger's exact daily sums
  * rounded once to cents, the expected the model's daily values each rounded to cents, and the
- * impact their exact difference. So `actualUsd − expectedUsd = impactUsd` to the cent, and every
+ * impact their exact difference. So `actual − expected = impact` to the cent, and every
  * place that shows one or the other (alert headline, summary, digest) agrees.
  */
-function runFigures(group: readonly AnomalyFlag[], exact: ReadonlyMap<string, string>): { expectedUsd: string; actualUsd: string; impactUsd: string } {
-  const actualUsd = cents(addDecimals(group.map((f) => exact.get(f.date) ?? "0")));
-  const expectedUsd = cents(addDecimals(group.map((f) => money(f.expected))));
-  return { expectedUsd, actualUsd, impactUsd: cents(sub(actualUsd, expectedUsd)) };
+function runFigures(group: readonly AnomalyFlag[], exact: ReadonlyMap<string, string>): { expected: string; actual: string; impact: string } {
+  const actual = cents(addDecimals(group.map((f) => exact.get(f.date) ?? "0")));
+  const expected = cents(addDecimals(group.map((f) => money(f.expected))));
+  return { expected, actual, impact: cents(sub(actual, expected)) };
 }
 
 /** Consecutive flagged days of the same direction form one anomaly. */
@@ -72,21 +79,26 @@ function groupFlags(flags: AnomalyFlag[]): AnomalyFlag[][] {
 
 /**
  * Detects anomalies on each usage series, judging each day only on the days up to it, and keeps
- * the runs that touch the recent days up to asOf, series by series in the given order. Root
- * cause: each region's contribution on the run's last day.
+ * the runs that touch the recent days up to asOf, series by series in the given order, each from
+ * its first flagged day (so a run longer than the recent window keeps its start, and its id).
+ * Every run re-scores the recent days on the ledger as it now reads, so late rows that landed
+ * since the last run change the flags of the days they fill. Root cause: each region's
+ * contribution on the run's last day.
  */
 export function findAnomalyRuns(series: readonly UsageSeries[], opts: AnomalyRunOptions): AnomalyRun[] {
   const recentFrom = addDays(opts.asOf, -(opts.recentDays ?? RECENT_DAYS) + 1);
   const runs: AnomalyRun[] = [];
   for (const s of series) {
     const flags = detectSeries(s.series.points, opts.settings, opts.feedback.get(s.seriesKey) ?? [], s.seriesKey).filter(
-      (f) => f.date >= recentFrom && f.date <= opts.asOf,
+      (f) => f.date <= opts.asOf && !(f.direction === "decrease" && opts.provisionalFrom !== undefined && f.date >= opts.provisionalFrom),
     );
     for (const group of groupFlags(flags)) {
+      if (group[group.length - 1]!.date < recentFrom) continue;
       const first = group[0]!;
       const last = group[group.length - 1]!;
       runs.push({
         seriesKey: s.seriesKey,
+        currency: s.currency,
         start: first.date,
         end: last.date,
         direction: first.direction,
@@ -96,7 +108,7 @@ export function findAnomalyRuns(series: readonly UsageSeries[], opts: AnomalyRun
         rootCauses: attributeRootCause(s.series.points, s.regions, last.date, opts.settings).map((c) => ({
           dimension: c.dimension,
           value: c.value,
-          contributionUsd: money(c.contribution),
+          contribution: money(c.contribution),
         })),
       });
     }

@@ -22,6 +22,9 @@ import { SortedWindow } from "./sorted-window.js";
  *   is not an anomaly, and a decrease must fall below both.
  * - Scale σ comes from the one-step residuals of the last 56 days (MAD, widened for heavy tails;
  *   see tailAwareScale), floored at 1 %; a pattern whose size varies (batches) uses its own spread.
+ *   A day judged on its own (zSingle) uses at least the scale the series' 98th percentile residual
+ *   over half a year implies (upperTailScale): its heavy tail, not a Gaussian's, sets how rare a
+ *   one-day jump is. A Gaussian series' percentile equals its σ, so it keeps its sensitivity.
  * - A day is flagged when |z| ≥ zSingle, or when it is the persistDays-th day in a row with
  *   |z| ≥ zPersist (drifts and smaller level shifts), and the dollar gates pass.
  * - A deviation that persists confirmDays in a row (|z| ≥ zConfirm against the current level) is a
@@ -54,6 +57,11 @@ export type FlagSink = (index: number, direction: 1 | -1, expected: number, actu
 const SHORT_WINDOW = 28;
 const LONG_WINDOW = 56;
 const SCALE_WINDOW = 56;
+/** Half a year of one-step residuals sizes a series' tail (its 98th percentile is the 4th largest). */
+const TAIL_WINDOW = 182;
+const TAIL_MIN = 91;
+/** Residuals of the first six weeks were made before the weekday and month profiles were learned. */
+const TAIL_FROM = 42;
 const WEEKDAY_SAMPLES = 8;
 const MONTH_SAMPLES = 6;
 const RECOMPUTE_EVERY = 14;
@@ -111,6 +119,8 @@ export class AnomalyScanner {
 
   // Per-series state, reset by scan().
   private sigma = Number.NaN;
+  /** Scale read off the series' own 98th percentile residual: a heavy tail's σ for one-day judgements; 0 until known. */
+  private tailSigma = 0;
   private slope = 0;
   private longLevel = Number.NaN;
   private longCenter = 0;
@@ -187,6 +197,11 @@ export class AnomalyScanner {
         const zShort = (obs - expShort) / sigma;
         const zUp = (obs - expUp) / sigma;
         const zDown = (obs - expDown) / sigma;
+        // One day alone is judged against the series' own tail: on a heavy-tailed series a 4 σ day
+        // is ordinary noise (Student-t, 4 df: about 1 day in 300), on a Gaussian one it is not.
+        const sigmaOneDay = Math.max(sigma, this.tailSigma);
+        const zUpOne = (obs - expUp) / sigmaOneDay;
+        const zDownOne = (obs - expDown) / sigmaOneDay;
 
         if (isValid) {
           upStreak = zUp >= o.zPersist ? upStreak + 1 : 0;
@@ -206,7 +221,7 @@ export class AnomalyScanner {
           const hint = monthHint[p] as number;
           if (
             isValid &&
-            (zUp >= o.zSingle || upStreak >= o.persistDays) &&
+            (zUpOne >= o.zSingle || upStreak >= o.persistDays) &&
             (tolUp === 0 || yt - expUp > TOLERANCE_MARGIN * tolUp) &&
             !repeatsHint(yt - expUp, hint)
           ) {
@@ -216,7 +231,7 @@ export class AnomalyScanner {
           const zeroIsDrop = isZero && this.zeroFraction < INTERMITTENT_ZERO_FRACTION && zeroRun < o.confirmDays;
           if (
             (isValid || zeroIsDrop) &&
-            (zDown <= -o.zSingle || downStreak >= o.persistDays) &&
+            (zDownOne <= -o.zSingle || downStreak >= o.persistDays) &&
             (tolDown === 0 || expDown - obs > TOLERANCE_MARGIN * tolDown) &&
             !repeatsHint(obs - expDown, hint)
           ) {
@@ -405,6 +420,7 @@ export class AnomalyScanner {
     this.moCount.fill(0);
     this.window.reset();
     this.sigma = Number.NaN;
+    this.tailSigma = 0;
     this.slope = 0;
     this.longLevel = Number.NaN;
     this.longCenter = 0;
@@ -467,6 +483,7 @@ export class AnomalyScanner {
       this.sigma = Math.max(tailAwareScale(buf, m), SCALE_FLOOR);
       if (Number.isNaN(gate)) gate = this.sigma;
     }
+    this.tailSigma = t >= TAIL_FROM + TAIL_MIN ? this.upperTailScale(t) : 0;
 
     let changed = false;
     for (let k = 0; k < 7; k++) {
@@ -528,6 +545,33 @@ export class AnomalyScanner {
   }
 
   /** Copies the last `count` valid values of arr before t (looking back ≤ 3 × count days) into buf. */
+  /**
+   * σ implied by the 98th percentile of |one-step residual| over the last TAIL_WINDOW valid days
+   * from TAIL_FROM on (2.326 σ for a normal); 0 with fewer than TAIL_MIN. One pass keeping the
+   * four largest: the 98th percentile of 91 to 182 values is at most the 4th largest.
+   */
+  private upperTailScale(t: number): number {
+    const e = this.e;
+    let a = 0;
+    let b = 0;
+    let c = 0;
+    let d = 0;
+    let m = 0;
+    for (let s = t - 1; s >= TAIL_FROM && s >= t - 3 * TAIL_WINDOW && m < TAIL_WINDOW; s--) {
+      const v = Math.abs(e[s] as number);
+      if (Number.isNaN(v)) continue;
+      m++;
+      if (v <= d) continue;
+      if (v > a) [a, b, c, d] = [v, a, b, c];
+      else if (v > b) [b, c, d] = [v, b, c];
+      else if (v > c) [c, d] = [v, c];
+      else d = v;
+    }
+    if (m < TAIL_MIN) return 0;
+    const fromTop = m - 1 - Math.floor(0.98 * m);
+    return (fromTop === 0 ? a : fromTop === 1 ? b : fromTop === 2 ? c : d) / 2.326;
+  }
+
   private collectRecent(arr: Float64Array, t: number, count: number): number {
     const buf = this.buf;
     let m = 0;

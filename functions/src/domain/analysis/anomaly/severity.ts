@@ -8,8 +8,8 @@ const ORDER: readonly AnomalySeverity[] = ["low", "medium", "high", "critical"];
  * significant day (|z| < 6) is one level lower, an extreme one (|z| ≥ 12) one level higher. So a
  * $2,000 blip on a noisy $50,000 series is "high", a tenfold jump on a $150/day series is "high".
  */
-export function severityOf(impactUsd: number, z: number, bands: DetectionConfig["severityUsd"]): AnomalySeverity {
-  const size = Math.abs(impactUsd);
+export function severityOf(impact: number, z: number, bands: DetectionConfig["severityUsd"]): AnomalySeverity {
+  const size = Math.abs(impact);
   let level = size >= bands.critical ? 3 : size >= bands.high ? 2 : size >= bands.medium ? 1 : 0;
   const surprise = Math.abs(z);
   if (surprise < 6) level--;

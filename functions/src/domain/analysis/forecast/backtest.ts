@@ -13,6 +13,7 @@ export interface BacktestTotals {
   windows: number; // forecast windows scored
   days: number; // forecast days scored
   actual: number; // sum of actual cost over the scored windows
+  forecast: number; // sum of the forecast means over the same days
   absTotalError: number; // sum over windows of |actual total - forecast total|
   absTotalErrorNaive: number; // the same for the seasonal naive
   absDailyError: number; // sum over days of |actual - mean|
@@ -20,16 +21,19 @@ export interface BacktestTotals {
   inside95: number;
 }
 
+/** Fewest days a replayed forecast is trained on: a cut leaving less is skipped. */
+export const BACKTEST_MIN_TRAIN = 60;
+
 const optionsSchema = z.object({
   horizon: z.number().int().min(1).max(366).default(30),
   cuts: z.array(z.number().int().min(1)).min(1).default([30, 60, 90]),
-  minTrain: z.number().int().min(14).default(60),
+  minTrain: z.number().int().min(14).default(BACKTEST_MIN_TRAIN),
 });
 
 export function backtestSeries(points: readonly DailyPoint[], options: Partial<z.input<typeof optionsSchema>> = {}): BacktestTotals {
   const { horizon, cuts, minTrain } = optionsSchema.parse(options);
   const { startDay, values } = densify(points);
-  const totals: BacktestTotals = { windows: 0, days: 0, actual: 0, absTotalError: 0, absTotalErrorNaive: 0, absDailyError: 0, inside80: 0, inside95: 0 };
+  const totals: BacktestTotals = { windows: 0, days: 0, actual: 0, forecast: 0, absTotalError: 0, absTotalErrorNaive: 0, absDailyError: 0, inside80: 0, inside95: 0 };
   for (const cut of cuts) {
     if (values.length - cut < minTrain) continue;
     const train = values.slice(0, values.length - cut);
@@ -51,6 +55,7 @@ export function backtestSeries(points: readonly DailyPoint[], options: Partial<z
     });
     totals.windows++;
     totals.actual += tA;
+    totals.forecast += tF;
     totals.absTotalError += Math.abs(tA - tF);
     totals.absTotalErrorNaive += Math.abs(tA - tN);
   }

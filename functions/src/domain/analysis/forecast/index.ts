@@ -5,3 +5,5 @@ export type { DailyPoint, ForecastPoint } from "./types.js";
 export { backtestSeries } from "./backtest.js";
 export type { BacktestTotals } from "./backtest.js";
 export { type ForecastDay, forecastDays, type MonthEndProjection, projectMonthEnd } from "./month-end.js";
+export { backtestLastMonth, type ForecastAccuracy, forecastAccuracy, lastCompleteMonth, type MonthBacktest, type RollingCoverage, rollingCoverage } from "./accuracy-record.js";
+export { type GrowthRate, type SeriesTrend, seriesTrend, type VersusForecast } from "./trend.js";

@@ -9,14 +9,42 @@ export interface StoredAnomaly extends DocumentData {
   start: string;
   end: string;
   direction: "increase" | "decrease";
-  expectedUsd: string;
-  actualUsd: string;
-  impactUsd: string;
+  /** Decimal amounts in `currency`, the series' billing currency. */
+  expected: string;
+  actual: string;
+  impact: string;
+  currency: string;
   score: number;
   severity: Severity;
   rootCauses: RootCause[];
   status: "open" | "acknowledged" | "resolved";
   feedback: "expected" | "unexpected" | "planned" | null;
+  /** Whether the anomaly's last day was still filling in when it was last written. */
+  completeness?: "provisional" | "settled";
+  /** Why it was resolved: it ended, or late or restated data undid it. */
+  resolution?: "ended" | "restated";
+}
+
+/**
+ * An anomaly document as today's code reads it. Documents written while the amounts were named
+ * in dollars (`expectedUsd`, `actualUsd`, `impactUsd`, root causes' `contributionUsd`) were in US
+ * dollars: their figures are read under today's names with currency USD. Today's fields win where
+ * a document has both (a later write merged over an old one).
+ *
+ * @example
+ * storedAnomalyOf({ impactUsd: "12.5", ... }).impact; // "12.5", currency "USD"
+ */
+export function storedAnomalyOf(data: DocumentData): StoredAnomaly {
+  const legacy = (now: string, old: string) => (data[now] ?? data[old]) as string;
+  const causes = Array.isArray(data.rootCauses) ? (data.rootCauses as Record<string, unknown>[]) : [];
+  return {
+    ...data,
+    expected: legacy("expected", "expectedUsd"),
+    actual: legacy("actual", "actualUsd"),
+    impact: legacy("impact", "impactUsd"),
+    currency: typeof data.currency === "string" ? data.currency : "USD",
+    rootCauses: causes.map(({ contributionUsd, ...c }) => ({ ...c, contribution: (c.contribution ?? contributionUsd) as string }) as RootCause),
+  } as StoredAnomaly;
 }
 
 /** Tenant settings as the tenant document stores them (`analysis` map). */

@@ -18,7 +18,9 @@ export interface AnomalySummary {
   start: string;
   end: string;
   direction: "increase" | "decrease";
-  impactUsd: string;
+  impact: string;
+  /** The currency of `impact`: the series' billing currency. */
+  currency: string;
   severity: Severity;
   status: string;
 }
@@ -29,6 +31,14 @@ export interface AnomalyContext {
   dashboardUrl: string;
   /** When the run happened: every event's occurredAt. */
   now: Date;
+  /**
+   * The first day this run re-scored (asOf − RECENT_DAYS + 1). An open anomaly ending on or after
+   * it that no run reproduces was undone by late or restated data: it is resolved at once, as
+   * `restated`. Absent: such an anomaly waits RESOLVE_AFTER_DAYS like any other.
+   */
+  rescoredFrom?: string;
+  /** The first provisional day (day-completeness.ts): labels each anomaly `provisional` or `settled`. */
+  provisionalFrom?: string;
 }
 
 export interface AnomalyUpdates {
@@ -45,9 +55,10 @@ export const anomalyIdOf = (tenantId: string, seriesKey: string, start: string):
 /**
  * Turns this run's anomaly runs into document writes and alert events against the documents
  * the tenant already has: a new run opens an anomaly, a run that grew or changed its impact
- * updates it, an unchanged one does nothing, and an open anomaly that is no longer flagged and
- * ended RESOLVE_AFTER_DAYS ago is resolved. User fields (status acknowledged, feedback) are never
- * overwritten.
+ * updates it, an unchanged one does nothing (a label that only went from provisional to settled
+ * is rewritten without an alert), and an open anomaly that is no longer flagged is resolved:
+ * at once (`restated`) when its days were re-scored this run, else (`ended`) once it ended
+ * RESOLVE_AFTER_DAYS ago. User fields (status acknowledged, feedback) are never overwritten.
  */
 export function anomalyUpdates(ctx: AnomalyContext, runs: readonly AnomalyRun[], existing: readonly Doc<StoredAnomaly>[]): AnomalyUpdates {
   const { tenantId, asOf } = ctx;
@@ -62,7 +73,13 @@ export function anomalyUpdates(ctx: AnomalyContext, runs: readonly AnomalyRun[],
     const id = anomalyIdOf(tenantId, run.seriesKey, run.start);
     touched.add(id);
     const prev = byId.get(id)?.data;
-    if (prev && prev.end === run.end && prev.impactUsd === run.impactUsd) continue;
+    const completeness = ctx.provisionalFrom === undefined ? undefined : run.end >= ctx.provisionalFrom ? "provisional" : "settled";
+    const relabelOnly = prev !== undefined && prev.end === run.end && prev.impact === run.impact;
+    if (relabelOnly && prev.completeness === completeness) continue;
+    if (relabelOnly) {
+      writes.push({ path: paths.anomaly(tenantId, id), data: { completeness }, merge: true });
+      continue;
+    }
     const where = parseSeriesKey(run.seriesKey);
     const doc = {
       seriesKey: run.seriesKey,
@@ -70,28 +87,31 @@ export function anomalyUpdates(ctx: AnomalyContext, runs: readonly AnomalyRun[],
       start: run.start,
       end: run.end,
       direction: run.direction,
-      expectedUsd: run.expectedUsd,
-      actualUsd: run.actualUsd,
-      impactUsd: run.impactUsd,
+      expected: run.expected,
+      actual: run.actual,
+      impact: run.impact,
+      currency: run.currency,
       score: run.score,
       severity: run.severity,
       rootCauses: run.rootCauses,
       detectedAt: asOf,
+      ...(completeness ? { completeness } : {}),
     };
     writes.push({ path: paths.anomaly(tenantId, id), data: { ...doc, status: prev?.status ?? "open", feedback: prev?.feedback ?? null }, merge: true });
     const ev = {
       tenantId,
       anomalyId: id,
       severity: doc.severity,
-      impactUsd: absDecimal(doc.impactUsd),
+      impact: absDecimal(doc.impact),
+      currency: doc.currency,
       dashboardUrl: dashboardUrl(id),
       occurredAt,
       where: doc.where,
       start: run.start,
       date: run.end,
       direction: run.direction,
-      expectedUsd: doc.expectedUsd,
-      actualUsd: doc.actualUsd,
+      expected: doc.expected,
+      actual: doc.actual,
       rootCauses: run.rootCauses,
     };
     events.push(prev ? anomalyUpdated(ev) : anomalyOpened(ev));
@@ -99,22 +119,25 @@ export function anomalyUpdates(ctx: AnomalyContext, runs: readonly AnomalyRun[],
 
   for (const d of existing) {
     const a = d.data;
-    if (touched.has(d.id) || a.status === "resolved" || a.end > addDays(asOf, -RESOLVE_AFTER_DAYS)) continue;
-    writes.push({ path: d.path, data: { status: "resolved", resolvedAt: asOf }, merge: true });
+    if (touched.has(d.id) || a.status === "resolved") continue;
+    const restated = ctx.rescoredFrom !== undefined && a.end >= ctx.rescoredFrom;
+    if (!restated && a.end > addDays(asOf, -RESOLVE_AFTER_DAYS)) continue;
+    writes.push({ path: d.path, data: { status: "resolved", resolvedAt: asOf, resolution: restated ? "restated" : "ended" }, merge: true });
     events.push(
       anomalyResolved({
         tenantId,
         anomalyId: d.id,
         severity: a.severity,
-        impactUsd: absDecimal(a.impactUsd),
+        impact: absDecimal(a.impact),
+        currency: a.currency,
         dashboardUrl: dashboardUrl(d.id),
         occurredAt,
         where: a.where,
         ...(a.start ? { start: a.start } : {}),
         date: a.end,
         ...(a.direction ? { direction: a.direction } : {}),
-        expectedUsd: a.expectedUsd,
-        actualUsd: a.actualUsd,
+        expected: a.expected,
+        actual: a.actual,
         rootCauses: a.rootCauses,
       }),
     );
@@ -138,7 +161,8 @@ function summarize(existing: readonly Doc<StoredAnomaly>[], writes: readonly Doc
       start: data.start,
       end: data.end,
       direction: data.direction,
-      impactUsd: data.impactUsd,
+      impact: data.impact,
+      currency: data.currency,
       severity: data.severity,
       status: data.status,
     }));

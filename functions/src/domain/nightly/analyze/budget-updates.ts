@@ -5,6 +5,7 @@ import { type AlertEvent, type AlertWhere, budgetThresholdCrossed, forecastBreac
 import { type BudgetScope, budgetFigures, evaluateBudget, inScope, periodFor, type ThresholdCrossing } from "../../analysis/budgets/index.js";
 import { toDailySeries } from "../../analysis/daily-series.js";
 import { compareDecimals, sub } from "../../billing/money.js";
+import { ALLOCATION_VIEW, viewOf } from "../../billing/ledger-view.js";
 import type { CostRow } from "../../billing/ports.js";
 import type { LoadedBudget } from "./read-documents.js";
 
@@ -25,7 +26,9 @@ export interface BudgetStatus {
   state: BudgetStanding;
   /** The period's last day is on or before the day analysed: its actual is final, no forecast applies. */
   periodClosed: boolean;
+  /** Amount, actual and projected, in `currency` (the budget's). */
   amount: string;
+  currency: string;
   actual: string;
   projected: string | null;
   actualPercent: number;
@@ -99,6 +102,8 @@ export function budgetUpdates(
   ctx: BudgetContext,
   budgets: readonly LoadedBudget[],
   history: readonly CostRow[],
+  /** The Kubernetes allocation view's rows, for budgets whose scope names a `k8s:` tag. */
+  allocationHistory: readonly CostRow[] = [],
 ): { statuses: BudgetStatus[]; writes: DocumentWrite[]; events: AlertEvent[] } {
   const { tenantId, asOf } = ctx;
   const statuses: BudgetStatus[] = [];
@@ -107,7 +112,10 @@ export function budgetUpdates(
   for (const { path, budget, state } of budgets) {
     const period = periodFor(budget, asOf);
     if (!period) continue;
-    const series = toDailySeries(history.filter((r) => inScope(r, budget.scope)));
+    // A budget counts spend in its own currency only: sums never cross currencies, and rows
+    // without a currency column (an older grouping) are taken as in it.
+    const rows = viewOf({ tags: budget.scope.tags }) === ALLOCATION_VIEW ? allocationHistory : history;
+    const series = toDailySeries(rows.filter((r) => inScope(r, budget.scope) && (r.dims.billing_currency ?? budget.currency) === budget.currency));
     const figures = budgetFigures(budget, period, series, asOf);
     const { actual, projected, daysUntilBreach: breachIn } = figures;
     const ev = evaluateBudget(budget, period, figures, state);
@@ -122,8 +130,9 @@ export function budgetUpdates(
       ...(scope === "all costs" ? {} : { scope }),
       dashboardUrl: `${ctx.dashboardUrl}/tenants/${tenantId}/budgets/${budget.id}`,
       occurredAt: ctx.now.toISOString(),
+      currency: budget.currency,
     };
-    const forecast = { forecastUsd: projected, budgetUsd: budget.amount, periodEnd: period.end };
+    const forecast = { projected: projected, budget: budget.amount, periodEnd: period.end };
     // A forecast crossing says spend will reach a threshold. Once actual spend has reached it, or
     // the period has closed (its projection is its actual), the actual crossing says it better, so
     // the forecast one is recorded as crossed but not sent.
@@ -139,11 +148,11 @@ export function budgetUpdates(
         budgetThresholdCrossed({
           ...common,
           severity,
-          impactUsd: overBy(c.spend, budget.amount),
+          impact: overBy(c.spend, budget.amount),
           thresholdPct: c.threshold.percent,
           basis: c.threshold.basis,
-          spentUsd: c.spend,
-          budgetUsd: budget.amount,
+          spent: c.spend,
+          budget: budget.amount,
           forecast,
         }),
       );
@@ -152,7 +161,7 @@ export function budgetUpdates(
           forecastBreachAhead({
             ...common,
             severity,
-            impactUsd: overBy(projected, budget.amount),
+            impact: overBy(projected, budget.amount),
             daysUntilBreach: breachIn,
             breachDate: addDays(asOf, breachIn),
             forecast,
@@ -172,6 +181,7 @@ export function budgetUpdates(
       state: standing,
       periodClosed: closed,
       amount: budget.amount,
+      currency: budget.currency,
       actual,
       projected,
       actualPercent: ev.actualPercent,

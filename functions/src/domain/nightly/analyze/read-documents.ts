@@ -1,6 +1,6 @@
 import type { Doc, DocumentData, DocumentStore } from "#kernel/ports.js";
 import { type Budget, BudgetSchema, type BudgetState } from "../../analysis/budgets/index.js";
-import type { StoredAnomaly } from "./anomaly-docs.js";
+import { type StoredAnomaly, storedAnomalyOf } from "./anomaly-docs.js";
 import { paths } from "#kernel/document-paths.js";
 
 /** A budget document that parses, with the threshold state its last evaluation left. */
@@ -35,5 +35,5 @@ export async function readAnalysisDocuments(store: DocumentStore, tenantId: stri
     const parsed = BudgetSchema.safeParse({ ...definition, id: doc.id });
     if (parsed.success) budgets.push({ path: doc.path, budget: parsed.data, state: (state as BudgetState | undefined) ?? null });
   }
-  return { tenant: tenant ?? {}, anomalies: anomalies.docs, budgets };
+  return { tenant: tenant ?? {}, anomalies: anomalies.docs.map((d) => ({ ...d, data: storedAnomalyOf(d.data) })), budgets };
 }

@@ -3,53 +3,16 @@ import { describe, expect, it } from "vitest";
 import { buildCostAndUsageRequest, buildForecastRequest } from "#domain/billing/providers/aws/query.js";
 import { startAwsCostExplorerReplay } from "../../../../support/replay/aws-cost-explorer-server.js";
 import { awsBaseItems, truthRows } from "../../../../support/replay/billing-dataset.js";
+import { ceModel, checkCeShape } from "../../../../support/aws-ce-model.js";
 import { sharedData } from "../../../../support/shared-data.js";
 
 /**
  * Checks request and response bodies against the published Cost Explorer API model
- * (ce-2017-10-25 from aws-sdk 2.1693.0, in ../shared/data): every member must exist in its shape,
- * required members must be present and lists, structures and scalars must have the model's kind.
- * This keeps the collector's requests and the replay server's answers on the real wire format.
+ * (test/support/aws-ce-model.ts): the collector's requests and the replay server's answers stay
+ * on the real wire format.
  */
-type Shape = { type?: string; shape?: string; members?: Record<string, Shape>; required?: string[]; member?: Shape; value?: Shape };
-const model = JSON.parse(readFileSync(sharedData("aws-cost-explorer", "api-model-aws-sdk-js-v2", "ce-2017-10-25.min.json"), "utf8")) as {
-  metadata: { targetPrefix: string; jsonVersion: string };
-  operations: Record<string, { input: Shape; output: Shape }>;
-  shapes: Record<string, Shape>;
-};
-
-function resolve(s: Shape): Shape {
-  return s.shape ? resolve({ ...model.shapes[s.shape], ...{ shape: undefined } } as Shape) : s;
-}
-
-/** Problems found, as "path: message". */
-function check(value: unknown, shape: Shape, path = "$"): string[] {
-  const s = resolve(shape);
-  const type = s.type ?? "string";
-  if (type === "structure") {
-    if (typeof value !== "object" || value === null || Array.isArray(value)) return [`${path}: expected a structure`];
-    const o = value as Record<string, unknown>;
-    const out = (s.required ?? []).filter((r) => o[r] === undefined).map((r) => `${path}.${r}: required`);
-    for (const [k, v] of Object.entries(o)) {
-      if (v === undefined) continue;
-      const m = s.members?.[k];
-      if (!m) out.push(`${path}.${k}: not in the model`);
-      else out.push(...check(v, m, `${path}.${k}`));
-    }
-    return out;
-  }
-  if (type === "list") {
-    if (!Array.isArray(value)) return [`${path}: expected a list`];
-    return value.flatMap((v, i) => check(v, s.member ?? {}, `${path}[${i}]`));
-  }
-  if (type === "map") {
-    if (typeof value !== "object" || value === null) return [`${path}: expected a map`];
-    return Object.entries(value).flatMap(([k, v]) => check(v, s.value ?? {}, `${path}.${k}`));
-  }
-  if (type === "boolean") return typeof value === "boolean" ? [] : [`${path}: expected a boolean`];
-  if (type === "integer" || type === "double" || type === "long") return typeof value === "number" ? [] : [`${path}: expected a number`];
-  return typeof value === "string" ? [] : [`${path}: expected a string`];
-}
+const model = ceModel;
+const check = checkCeShape;
 
 const window = { start: "2026-10-01", end: "2026-10-09" };
 

@@ -4,7 +4,7 @@ import { buildRecords } from "#domain/billing/providers/record-builder.js";
 import { mapAllocations } from "#domain/billing/providers/opencost/allocation-records.js";
 import { AllocationResponseSchema } from "#domain/billing/providers/opencost/allocation-response.js";
 import { CloudCostResponseSchema, kubernetesPartOfBill } from "#domain/billing/providers/opencost/cloud-cost.js";
-import { isAllocationView, ledgerViews, splitBillOverAllocations } from "#domain/billing/providers/opencost/two-views.js";
+import { ledgerViews, splitBillOverAllocations } from "#domain/billing/providers/opencost/two-views.js";
 import { MemoryCostWarehouse } from "../../../../fakes/memory-cost-warehouse.js";
 import { allocationResponse } from "../../../../support/replay/opencost-fixtures.js";
 
@@ -91,18 +91,23 @@ describe("the cloud bill and the Kubernetes allocation are two views of one amou
     expect(records.reduce((s, r) => s.plus(r.list_cost), new Big(0)).toFixed()).toBe("700.12345");
   });
 
-  it("counts the total once, read back from the ledger", async () => {
+  it("counts the total once, read back from the ledger: a query reads one view, the bill by default", async () => {
     const { records } = splitBillOverAllocations(allocations, new Map([["2026-11-01", "600.15"]]));
     const wh = new MemoryCostWarehouse();
     await wh.upsert("t1", [...bill, ...records]);
-    const rows = await wh.queryDaily("t1", { window: { start: "2026-11-01", end: "2026-11-01" }, groupBy: ["provider"], groupByTags: ["costmon:view"] });
-    const asRecords = rows.map((r) => ({ tags: r.tags ?? {}, billed_cost: r.billed_cost }));
-    const views = ledgerViews(asRecords);
-    expect(views.billed).toBe("1000.25");
-    expect(views.kubernetesAllocation).toBe("600.15");
-    // The naive sum of every row would count the node money twice.
+    const window = { start: "2026-11-01", end: "2026-11-01" };
+    const sum = (rows: { billed_cost: string }[]) => rows.reduce((s, r) => s.plus(r.billed_cost), new Big(0)).toFixed();
+    // The costs total (every provider, no tag) is the cloud bill alone.
+    expect(sum(await wh.queryDaily("t1", { window, groupBy: ["provider"] }))).toBe("1000.25");
+    // The allocation is read as its own view: named, or by a tag scope on a k8s: key.
+    const allocation = await wh.queryDaily("t1", { window, groupBy: ["provider"], view: "kubernetes-allocation" });
+    expect(sum(allocation)).toBe("600.15");
+    expect(allocation.every((r) => r.dims.provider === "other")).toBe(true);
+    expect(sum(await wh.queryDaily("t1", { window, groupBy: [], tags: { "k8s:cluster": "cluster-one" } }))).toBe("600.15");
+    const rows = await wh.queryDaily("t1", { window, groupBy: ["provider"], groupByTags: ["costmon:view"] });
+    expect(ledgerViews(rows.map((r) => ({ tags: r.tags ?? {}, billed_cost: r.billed_cost }))).kubernetesAllocation).toBe("0");
+    // The naive sum of every row (the row-count check figure) would count the node money twice.
     expect((await wh.totals("t1")).billed_cost).toBe("1600.4");
-    expect(rows.filter((r) => isAllocationView({ tags: r.tags ?? {} })).every((r) => r.dims.provider === "other")).toBe(true);
   });
 
   it("leaves a day without a bill part unreconciled rather than inventing one", () => {

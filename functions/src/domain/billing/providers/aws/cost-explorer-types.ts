@@ -36,7 +36,7 @@ export type CostAndUsageMetric =
 export type ForecastMetric = "AMORTIZED_COST" | "BLENDED_COST" | "NET_AMORTIZED_COST" | "NET_UNBLENDED_COST" | "UNBLENDED_COST";
 
 /** The dimensions the collector filters and groups on: a subset of the reference's Dimension values. */
-export type DimensionKey = "LINKED_ACCOUNT" | "RECORD_TYPE" | "REGION" | "SERVICE";
+export type DimensionKey = "LINKED_ACCOUNT" | "RECORD_TYPE" | "REGION" | "SERVICE" | "USAGE_TYPE";
 
 export type GroupDefinitionType = "DIMENSION" | "TAG" | "COST_CATEGORY";
 

@@ -36,30 +36,63 @@ const CREDIT_RECORD_TYPES = ["Credit", "Refund"];
 export type AwsQueryKind = "usage" | "credits";
 
 /**
- * GetCostAndUsage request for one window: DAILY, grouped by SERVICE and LINKED_ACCOUNT.
- * Cost Explorer's End is exclusive, so the day after the window's last day.
+ * GetCostAndUsage request for one window: DAILY, grouped by SERVICE and LINKED_ACCOUNT (the API
+ * allows two groupings), optionally limited to costs carrying some tag pairs, or grouped by one
+ * tag key to learn its values (tag-split.ts uses both). Cost Explorer's End is exclusive, so the
+ * day after the window's last day.
  */
 export function buildCostAndUsageRequest(
   window: DayWindow,
   kind: AwsQueryKind,
   linkedAccountIds: readonly string[] | undefined,
+  opts: CostAndUsageRequestOptions = {},
 ): GetCostAndUsageRequest {
   const recordType: Expression = { Dimensions: { Key: "RECORD_TYPE", Values: CREDIT_RECORD_TYPES } };
   const parts: Expression[] = [kind === "credits" ? recordType : { Not: recordType }];
   if (linkedAccountIds && linkedAccountIds.length > 0) {
     parts.push({ Dimensions: { Key: "LINKED_ACCOUNT", Values: [...linkedAccountIds] } });
   }
+  for (const [key, value] of Object.entries(opts.tags ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    parts.push({ Tags: { Key: key, Values: [value] } });
+  }
   const filter: Expression = parts.length === 1 ? (parts[0] as Expression) : { And: parts };
   return {
     TimePeriod: { Start: window.start, End: nextUtcDay(window.end) },
     Granularity: "DAILY",
     Metrics: [...METRICS],
-    GroupBy: [
-      { Type: "DIMENSION", Key: "SERVICE" },
-      { Type: "DIMENSION", Key: "LINKED_ACCOUNT" },
-    ],
+    GroupBy: opts.groupByTag
+      ? [{ Type: "TAG", Key: opts.groupByTag }]
+      : [
+          { Type: "DIMENSION", Key: "SERVICE" },
+          { Type: "DIMENSION", Key: "LINKED_ACCOUNT" },
+        ],
     Filter: filter,
   };
+}
+
+export interface CostAndUsageRequestOptions {
+  /** Only costs carrying every one of these cost allocation tag pairs (a Tags filter per pair). */
+  tags?: Readonly<Record<string, string>>;
+  /** Group by this tag key alone instead of SERVICE and LINKED_ACCOUNT: which values the key takes. */
+  groupByTag?: string;
+}
+
+/**
+ * The values a tag key takes in a GroupBy TAG answer. Cost Explorer writes each group key as
+ * `key$value`, and `key$` for the costs that lack the tag (left out here).
+ */
+export function tagValuesOf(pages: readonly CostAndUsageResponse[]): string[] {
+  const values = new Set<string>();
+  for (const page of pages) {
+    for (const r of page.ResultsByTime) {
+      for (const g of r.Groups ?? []) {
+        const k = g.Keys?.[0] ?? "";
+        const value = k.slice(k.indexOf("$") + 1);
+        if (value !== "") values.add(value);
+      }
+    }
+  }
+  return [...values];
 }
 
 export interface PagedResult {

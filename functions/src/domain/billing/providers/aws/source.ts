@@ -1,12 +1,22 @@
 import { z } from "zod";
 import { toDecimal } from "../../money.js";
 import { type Clock, systemClock } from "#kernel/ports.js";
-import type { BillingSource, CloudAccountRef, CollectRequest, CollectResult } from "../../ports.js";
+import type { BillingSource, CloudAccountRef, CollectRequest, CollectResult, DrillDownRequest, DrillDownSeries } from "../../ports.js";
+import { drillDownAws } from "./drill-down.js";
 import { type DayWindow, DayWindowSchema, daysInWindow } from "#kernel/days.js";
 import { buildRecords, type RecordDraft } from "../record-builder.js";
 import { clientForAccount, CollectionError, describeError } from "../collection-error.js";
+import { DEFAULT_TAG_QUERY_LIMIT, MAX_TAG_KEYS, TagKeySchema, TagQueryLimitSchema } from "../tag-keys.js";
+import { splitByTags, TagSplitBudgetError } from "../tag-split.js";
 import { draftsFromCostAndUsage, estimatedDays } from "./mapper.js";
-import { type AwsQueryKind, buildCostAndUsageRequest, buildForecastRequest, type CostExplorerApi, fetchAllPages } from "./query.js";
+import {
+  type AwsQueryKind,
+  buildCostAndUsageRequest,
+  buildForecastRequest,
+  type CostExplorerApi,
+  fetchAllPages,
+  tagValuesOf,
+} from "./query.js";
 
 const accountId = z.string().regex(/^\d{12}$/, "AWS account ids are 12 digits");
 
@@ -14,6 +24,13 @@ const accountId = z.string().regex(/^\d{12}$/, "AWS account ids are 12 digits");
 export const AwsScopeSchema = z.object({
   payerAccountId: accountId,
   linkedAccountIds: z.union([accountId.transform((a) => [a]), z.array(accountId)]).optional(),
+  /**
+   * Cost allocation tag keys (activated in the payer's Billing console) to carry into the ledger:
+   * usage is split by them with extra GetCostAndUsage calls (providers/tag-split.ts).
+   */
+  tagKeys: z.array(TagKeySchema).max(MAX_TAG_KEYS).optional(),
+  /** Cap on the extra calls one collection may spend on the tag split. */
+  tagQueryLimit: TagQueryLimitSchema.optional(),
 });
 export type AwsScope = z.infer<typeof AwsScopeSchema>;
 
@@ -72,6 +89,7 @@ export class AwsCostExplorerSource implements BillingSource {
     ];
     for (const [kind, chargeCategory] of kinds) {
       const request = buildCostAndUsageRequest(window, kind, scope.linkedAccountIds);
+      const mapOpts = { payerAccountId: scope.payerAccountId, chargeCategory };
       try {
         const { pages, attempts } = await fetchAllPages(api, request);
         calls += attempts;
@@ -80,14 +98,36 @@ export class AwsCostExplorerSource implements BillingSource {
         const covered = new Set(pages.flatMap((p) => p.ResultsByTime.map((r) => r.TimePeriod.Start)));
         const missing = daysInWindow(window).filter((d) => !covered.has(d));
         if (missing.length > 0) throw new TypeError(`GetCostAndUsage pages lack ${missing.length} day(s), first ${missing[0]}`);
+        const kindDrafts: RecordDraft[] = [];
         for (const page of pages) {
-          drafts.push(...draftsFromCostAndUsage(page, { payerAccountId: scope.payerAccountId, chargeCategory }));
+          kindDrafts.push(...draftsFromCostAndUsage(page, mapOpts));
           for (const d of estimatedDays(page)) incomplete.add(d);
+        }
+        // Credits and refunds carry no resource tags: only usage is split.
+        if (kind === "usage" && scope.tagKeys && scope.tagKeys.length > 0) {
+          const fetch = async (req: typeof request) => {
+            const out = await fetchAllPages(api, req);
+            calls += out.attempts;
+            return out.pages;
+          };
+          const split = await splitByTags(
+            kindDrafts,
+            scope.tagKeys,
+            {
+              drafts: async (tags) =>
+                (await fetch(buildCostAndUsageRequest(window, kind, scope.linkedAccountIds, { tags }))).flatMap((p) => draftsFromCostAndUsage(p, mapOpts)),
+              values: async (tags, key) => tagValuesOf(await fetch(buildCostAndUsageRequest(window, kind, scope.linkedAccountIds, { tags, groupByTag: key }))),
+            },
+            scope.tagQueryLimit ?? DEFAULT_TAG_QUERY_LIMIT,
+          );
+          drafts.push(...split);
+        } else {
+          drafts.push(...kindDrafts);
         }
       } catch (err) {
         throw new CollectionError(account, window, `GetCostAndUsage (${kind}) failed: ${describeError(err)}`, {
           cause: err,
-          retryable: isRetryable(err),
+          retryable: !(err instanceof TagSplitBudgetError) && isRetryable(err),
         });
       }
     }
@@ -99,6 +139,26 @@ export class AwsCostExplorerSource implements BillingSource {
     );
     const records = buildRecords(kept, { tenantId: account.tenantId, ingestedAt: (this.opts.clock ?? systemClock).now().toISOString() }, "aws-cost-explorer");
     return { records, incompleteDays: [...incomplete].filter((d) => inWindow.has(d)).sort(), calls };
+  }
+
+  /**
+   * Root cause of a flagged anomaly: the service's cost in the linked account by region and by
+   * usage type. Null for a linked account outside the scope.
+   */
+  async drillDown(req: DrillDownRequest): Promise<DrillDownSeries[] | null> {
+    const window = DayWindowSchema.parse(req.window);
+    const scope = this.scopeOf(req.account, window);
+    const inScope = scope.linkedAccountIds ? scope.linkedAccountIds.includes(req.subAccountId) : /^\d{12}$/.test(req.subAccountId);
+    if (!inScope) return null;
+    const api = await clientForAccount(this.opts.clientFor, req.account, window, "Cost Explorer");
+    try {
+      return (await drillDownAws(api, { ...req, window })).series;
+    } catch (err) {
+      throw new CollectionError(req.account, window, `GetCostAndUsage (root cause) failed: ${describeError(err)}`, {
+        cause: err,
+        retryable: isRetryable(err),
+      });
+    }
   }
 
   /** GetCostForecast for the same scope, offered beside our own forecast for comparison. */

@@ -1,7 +1,7 @@
 import type { DayWindow } from "#kernel/days.js";
 import { readRetryPolicy, UnreadableBodyError } from "../read-retry.js";
 import { parseQueryResult, type QueryResultBody } from "./mapper.js";
-import type { QueryDefinition } from "./query-definition.js";
+import type { QueryDefinition, QueryFilter } from "./query-definition.js";
 
 /**
  * What the collector needs from the Cost Management SDK client, in the domain's QueryDefinition
@@ -30,7 +30,17 @@ export function buildQueryDefinition(
   window: DayWindow,
   subscriptionIds?: readonly string[],
   type: "ActualCost" | "AmortizedCost" = "ActualCost",
+  opts: QueryDefinitionOptions = {},
 ): QueryDefinition {
+  const filters: QueryFilter[] = [];
+  if (subscriptionIds && subscriptionIds.length > 0) {
+    filters.push({ dimensions: { name: "SubscriptionId", operator: "In", values: [...subscriptionIds] } });
+  }
+  for (const [name, value] of Object.entries(opts.tags ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    filters.push({ tags: { name, operator: "In", values: [value] } });
+  }
+  // `and` takes at least two expressions; a single one stands alone.
+  const filter = filters.length === 0 ? undefined : filters.length === 1 ? filters[0] : { and: filters };
   return {
     type,
     timeframe: "Custom",
@@ -39,12 +49,40 @@ export function buildQueryDefinition(
     dataset: {
       granularity: "Daily",
       aggregation: { totalCost: { name: "Cost", function: "Sum" } },
-      grouping: GROUPING.map((name) => ({ type: "Dimension", name })),
-      ...(subscriptionIds && subscriptionIds.length > 0
-        ? { filter: { dimensions: { name: "SubscriptionId", operator: "In", values: [...subscriptionIds] } } }
-        : {}),
+      grouping: opts.groupByTagKey
+        ? [{ type: "TagKey", name: opts.groupByTagKey }]
+        : GROUPING.map((name) => ({ type: "Dimension", name })),
+      ...(filter ? { filter } : {}),
     },
   };
+}
+
+export interface QueryDefinitionOptions {
+  /** Only costs carrying every one of these tag pairs (a `tags` filter per pair). */
+  tags?: Readonly<Record<string, string>>;
+  /** Group by this tag key alone (TagKey grouping): which values it takes. */
+  groupByTagKey?: string;
+}
+
+/**
+ * The values of `key` in a TagKey-grouped answer: its columns are TagKey and TagValue, and costs
+ * without the tag come back with both empty. Tag names are case-insensitive in Azure, and the
+ * answer may spell the key in lower case.
+ */
+export function tagValuesOf(pages: readonly QueryResultBody[], key: string): string[] {
+  const values = new Set<string>();
+  for (const page of pages) {
+    const names = page.columns.map((c) => c.name.toLowerCase());
+    const keyIdx = names.indexOf("tagkey");
+    const valueIdx = names.indexOf("tagvalue");
+    if (valueIdx < 0) continue;
+    for (const row of page.rows) {
+      const k = keyIdx < 0 ? key : String(row[keyIdx] ?? "");
+      const v = String(row[valueIdx] ?? "");
+      if (v !== "" && k.toLowerCase() === key.toLowerCase()) values.add(v);
+    }
+  }
+  return [...values];
 }
 
 /** Follows nextLink to the end; every page is validated before any of it is used. */

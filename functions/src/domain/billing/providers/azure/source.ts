@@ -1,30 +1,44 @@
 import { z } from "zod";
 import { type Clock, systemClock } from "#kernel/ports.js";
-import type { BillingSource, CloudAccountRef, CollectRequest, CollectResult } from "../../ports.js";
+import type { BillingSource, CloudAccountRef, CollectRequest, CollectResult, DrillDownRequest, DrillDownSeries } from "../../ports.js";
+import { drillDownAzure } from "./drill-down.js";
 import { buildRecords, type RecordDraft } from "../record-builder.js";
 import { clientForAccount, CollectionError, describeError } from "../collection-error.js";
 import { DayWindowSchema, daysInWindow } from "#kernel/days.js";
+import { DEFAULT_TAG_QUERY_LIMIT, MAX_TAG_KEYS, TagKeySchema, TagQueryLimitSchema } from "../tag-keys.js";
+import { splitByTags, TagSplitBudgetError } from "../tag-split.js";
 import { draftsFromQueryResult } from "./mapper.js";
-import { buildQueryDefinition, type CostManagementQueryApi, fetchAllPages } from "./query.js";
+import { buildQueryDefinition, type CostManagementQueryApi, fetchAllPages, type QueryDefinitionOptions, tagValuesOf } from "./query.js";
 
 const guid = z.string().regex(/^[0-9a-fA-F-]{36}$/, "expected a subscription GUID");
 // ARM resource group names: letters, digits, '_', '-', '.', '(' and ')', up to 90 characters.
 const resourceGroup = z.string().regex(/^[\w.()-]{1,90}$/, "invalid resource group name");
 const billingAccount = z.string().regex(/^[\w:.-]{1,128}$/, "invalid billing account id");
 
+/**
+ * Tag keys to carry into the ledger (usage is split by them with extra queries,
+ * providers/tag-split.ts) and the cap on those extra queries per collection.
+ */
+const tagOptions = {
+  tagKeys: z.array(TagKeySchema).max(MAX_TAG_KEYS).optional(),
+  tagQueryLimit: TagQueryLimitSchema.optional(),
+};
+
 /** `CloudAccountRef.scope` for Azure: the three scopes issue 5 names. */
 export const AzureScopeSchema = z.discriminatedUnion("scopeType", [
-  z.object({ scopeType: z.literal("subscription"), subscriptionId: guid, billingAccountId: billingAccount.optional() }),
+  z.object({ scopeType: z.literal("subscription"), subscriptionId: guid, billingAccountId: billingAccount.optional(), ...tagOptions }),
   z.object({
     scopeType: z.literal("resourceGroup"),
     subscriptionId: guid,
     resourceGroup,
     billingAccountId: billingAccount.optional(),
+    ...tagOptions,
   }),
   z.object({
     scopeType: z.literal("billingAccount"),
     billingAccountId: billingAccount,
     subscriptionIds: z.union([guid.transform((g) => [g]), z.array(guid).min(1)]),
+    ...tagOptions,
   }),
 ]);
 export type AzureScope = z.infer<typeof AzureScopeSchema>;
@@ -96,24 +110,37 @@ export class AzureCostManagementSource implements BillingSource {
     ] as const;
     for (const q of queries) {
       for (const [type, measure] of measures) {
-        try {
-          const { pages, requests: n } = await fetchAllPages(api, scopePath(scope), buildQueryDefinition(window, q.filter, type));
+        const mapOpts = {
+          subscriptionId: q.subscriptionId,
+          billingAccountId: scope.billingAccountId,
+          resourceGroup: scope.scopeType === "resourceGroup" ? scope.resourceGroup : undefined,
+          measure,
+        };
+        const query = async (opts: QueryDefinitionOptions = {}) => {
+          const { pages, requests: n } = await fetchAllPages(api, scopePath(scope), buildQueryDefinition(window, q.filter, type, opts));
           requests += n;
-          for (const page of pages) {
-            if (page.rows.length === 0) continue;
-            drafts.push(
-              ...draftsFromQueryResult(page, {
-                subscriptionId: q.subscriptionId,
-                billingAccountId: scope.billingAccountId,
-                resourceGroup: scope.scopeType === "resourceGroup" ? scope.resourceGroup : undefined,
-                measure,
-              }),
+          return pages.filter((p) => p.rows.length > 0);
+        };
+        try {
+          const base = (await query()).flatMap((p) => draftsFromQueryResult(p, mapOpts));
+          if (scope.tagKeys && scope.tagKeys.length > 0) {
+            const split = await splitByTags(
+              base,
+              scope.tagKeys,
+              {
+                drafts: async (tags) => (await query({ tags })).flatMap((p) => draftsFromQueryResult(p, mapOpts)),
+                values: async (tags, key) => tagValuesOf(await query({ tags, groupByTagKey: key }), key),
+              },
+              scope.tagQueryLimit ?? DEFAULT_TAG_QUERY_LIMIT,
             );
+            drafts.push(...split);
+          } else {
+            drafts.push(...base);
           }
         } catch (err) {
           throw new CollectionError(account, window, `Query_Usage (${type}) failed: ${describeError(err)}`, {
             cause: err,
-            retryable: isRetryable(err),
+            retryable: !(err instanceof TagSplitBudgetError) && isRetryable(err),
           });
         }
       }
@@ -131,5 +158,29 @@ export class AzureCostManagementSource implements BillingSource {
     const calls = before !== undefined && after !== undefined ? after - before : requests;
     // The Query API does not flag estimated days; the trailing re-pull (DESIGN.md §2) covers them.
     return { records, incompleteDays: [], calls };
+  }
+
+  /**
+   * Root cause of a flagged anomaly: the service's cost in the subscription by resource group
+   * and by meter category. Null for a subscription outside the scope.
+   */
+  async drillDown(req: DrillDownRequest): Promise<DrillDownSeries[] | null> {
+    const window = DayWindowSchema.parse(req.window);
+    const parsed = AzureScopeSchema.safeParse(req.account.scope);
+    if (!parsed.success) {
+      throw new CollectionError(req.account, window, `invalid Azure scope: ${parsed.error.issues[0]?.message ?? "invalid"}`, { retryable: false });
+    }
+    const scope = parsed.data;
+    const subs = scope.scopeType === "billingAccount" ? scope.subscriptionIds : [scope.subscriptionId];
+    if (!subs.some((s) => s.toLowerCase() === req.subAccountId.toLowerCase())) return null;
+    const api = await clientForAccount(this.opts.clientFor, req.account, window, "Cost Management");
+    try {
+      return (await drillDownAzure(api, scopePath(scope), { ...req, window })).series;
+    } catch (err) {
+      throw new CollectionError(req.account, window, `Query_Usage (root cause) failed: ${describeError(err)}`, {
+        cause: err,
+        retryable: isRetryable(err),
+      });
+    }
   }
 }

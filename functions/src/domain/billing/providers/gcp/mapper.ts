@@ -10,7 +10,7 @@ import { IsoDate } from "#kernel/days.js";
 /**
  * GCP Cloud Billing export -> CostRecords. Two inputs share one path:
  * - the collector's daily-sum query rows (query.ts), already grouped by day, project, service,
- *   region, pricing unit and cost type;
+ *   SKU, region, pricing unit, cost type and label sets (each as sorted JSON text);
  * - raw export rows (standard `gcp_billing_export_v1_*` or detailed `gcp_billing_export_resource_v1_*`,
  *   schemas in ../shared/data/gcp-billing-export-schema), which `mapGcpExportRows` first reduces to
  *   the same daily shape, for the `import --format gcp-export` command.
@@ -67,8 +67,44 @@ export const DailyRowSchema = z.object({
   cost_at_list: amount.optional(),
   pricing_quantity: amount.optional(),
   credits: amount.optional(),
+  sku_id: text.optional(),
+  labels_json: text.optional(),
+  project_labels_json: text.optional(),
+  system_labels_json: text.optional(),
 });
 export type DailyRow = z.infer<typeof DailyRowSchema>;
+
+/** A label array as the export stores it: `[{key, value}]` (value may be NULL). */
+const LabelArray = z.array(z.object({ key: z.string(), value: z.string().nullish() }));
+
+/** Prefixes of the label kinds that are not the resource's own labels (docs/ledger.md, "Tags"). */
+export const GCP_LABEL_PREFIXES = { project: "gcp:project:", system: "gcp:system:" } as const;
+
+function labelPairs(json: string | undefined, what: string): [string, string][] {
+  if (json === undefined || json === "") return [];
+  let raw: unknown;
+  try {
+    raw = JSON.parse(json);
+  } catch {
+    throw new RangeError(`${what} is not JSON`);
+  }
+  const parsed = LabelArray.safeParse(raw);
+  if (!parsed.success) throw new RangeError(`${what} is not a label array`);
+  return parsed.data.map((l) => [l.key, l.value ?? ""]);
+}
+
+/**
+ * One tag map from the export's three label sets: the resource's labels under their own keys,
+ * project labels under `gcp:project:`, system labels (goog-*, compute.googleapis.com/*) under
+ * `gcp:system:`, so none of them can overwrite another.
+ */
+export function tagsOfLabels(labels?: string, projectLabels?: string, systemLabels?: string): Record<string, string> {
+  const tags: Record<string, string> = {};
+  for (const [k, v] of labelPairs(systemLabels, "system_labels")) tags[`${GCP_LABEL_PREFIXES.system}${k}`] = v;
+  for (const [k, v] of labelPairs(projectLabels, "project.labels")) tags[`${GCP_LABEL_PREFIXES.project}${k}`] = v;
+  for (const [k, v] of labelPairs(labels, "labels")) tags[k] = v;
+  return tags;
+}
 
 /** Export `cost_type` (regular, tax, adjustment, rounding_error) -> FOCUS ChargeCategory. */
 function categoryOfCostType(costType: string): ChargeCategory {
@@ -105,7 +141,8 @@ export function draftsFromDailyRows(rows: readonly DailyRow[]): RecordDraft[] {
       resource_id: "",
       charge_period_start: r.usage_date,
       billing_currency: r.currency,
-      tags: {},
+      tags: tagsOfLabels(r.labels_json, r.project_labels_json, r.system_labels_json),
+      ...(r.sku_id ? { sku_id: r.sku_id } : {}),
     };
     const category = r.charge_category ? focusCategory(r.charge_category) : categoryOfCostType(r.cost_type ?? "regular");
     if (compareDecimals(r.cost, "0") !== 0 || (r.effective_cost && compareDecimals(r.effective_cost, "0") !== 0)) {
@@ -154,7 +191,6 @@ const RawExportRow = z.object({
   billing_account_id: z.string().nullish(),
   service: z.object({ description: z.string().nullish() }).nullish(),
   usage_start_time: text,
-  project: z.object({ id: z.string().nullish() }).nullish(),
   location: z.object({ region: z.string().nullish(), location: z.string().nullish() }).nullish(),
   cost: z.unknown(),
   cost_at_list: z.unknown().optional(),
@@ -162,7 +198,17 @@ const RawExportRow = z.object({
   cost_type: z.string().nullish(),
   usage: z.object({ pricing_unit: z.string().nullish(), amount_in_pricing_units: z.unknown().optional() }).nullish(),
   credits: z.array(z.object({ amount: z.unknown() })).nullish(),
+  sku: z.object({ id: z.string().nullish() }).nullish(),
+  labels: LabelArray.nullish(),
+  project: z.object({ id: z.string().nullish(), labels: LabelArray.nullish() }).nullish(),
+  system_labels: LabelArray.nullish(),
 });
+
+/** A raw row's label array as the canonical JSON text the collector's query produces. */
+function labelText(labels: z.infer<typeof LabelArray> | null | undefined): string {
+  const sorted = [...(labels ?? [])].sort((a, b) => (a.key === b.key ? ((a.value ?? "") < (b.value ?? "") ? -1 : 1) : a.key < b.key ? -1 : 1));
+  return JSON.stringify(sorted.map((l) => ({ key: l.key, value: l.value ?? null })));
+}
 
 function rawToDaily(row: unknown, i: number): DailyRow {
   const parsed = RawExportRow.safeParse(row);
@@ -195,12 +241,17 @@ function rawToDaily(row: unknown, i: number): DailyRow {
     cost_at_list: r.cost_at_list === undefined || r.cost_at_list === null ? dec(r.cost, "cost") : dec(r.cost_at_list, "cost_at_list"),
     pricing_quantity: dec(r.usage?.amount_in_pricing_units, "usage.amount_in_pricing_units"),
     credits: addDecimals((r.credits ?? []).map((c, j) => dec(c.amount, `credits[${j}].amount`))),
+    sku_id: r.sku?.id ?? "",
+    labels_json: labelText(r.labels),
+    project_labels_json: labelText(r.project?.labels),
+    system_labels_json: labelText(r.system_labels),
   };
 }
 
 /**
  * Pure mapper for raw billing-export rows (standard or detailed table, as JSON objects): sums
- * them per day, project, service, region and cost type into CostRecords, credits apart.
+ * them per day, project, service, SKU, region, cost type and label sets into CostRecords, credits
+ * apart.
  */
 export function mapGcpExportRows(rows: readonly unknown[], ctx: MapContext): CostRecord[] {
   const context = MapContextSchema.parse(ctx);

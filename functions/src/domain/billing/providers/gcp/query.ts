@@ -48,57 +48,90 @@ export interface BuiltQuery {
 }
 
 const LABEL_CLAUSE =
-  "\n  AND EXISTS (SELECT 1 FROM UNNEST(labels) AS l WHERE l.key = @label_key AND l.value = @label_value)";
+  "\n    AND EXISTS (SELECT 1 FROM UNNEST(labels) AS l WHERE l.key = @label_key AND l.value = @label_value)";
+
+/** A label array as canonical JSON text, sorted, so that equal label sets group together. */
+const labelsJson = (column: string) =>
+  `TO_JSON_STRING(ARRAY(SELECT AS STRUCT l.key, l.value FROM UNNEST(${column}) AS l ORDER BY l.key, l.value))`;
 
 function exportSql(table: string, withLabels: boolean): string {
   // FLOAT64 money is cast to NUMERIC row by row before SUM, so the sum is exact decimal math.
-  return `SELECT
-  DATE(usage_start_time) AS usage_date,
-  billing_account_id,
-  project.id AS project_id,
-  IFNULL(service.description, '') AS service_name,
-  IFNULL(location.region, IFNULL(location.location, '')) AS region,
-  IFNULL(usage.pricing_unit, '') AS pricing_unit,
-  IFNULL(cost_type, 'regular') AS cost_type,
-  currency,
-  SUM(CAST(cost AS NUMERIC)) AS cost,
-  SUM(CAST(IFNULL(cost_at_list, cost) AS NUMERIC)) AS cost_at_list,
-  SUM(CAST(IFNULL(usage.amount_in_pricing_units, 0) AS NUMERIC)) AS pricing_quantity,
-  SUM((SELECT IFNULL(SUM(CAST(c.amount AS NUMERIC)), 0) FROM UNNEST(credits) AS c)) AS credits
-FROM \`${table}\`
-WHERE _PARTITIONTIME >= TIMESTAMP(@partition_start)
-  AND _PARTITIONTIME < TIMESTAMP(@partition_end)
-  AND usage_start_time >= TIMESTAMP(@usage_start)
-  AND usage_start_time < TIMESTAMP(@usage_end)
-  AND project.id IN UNNEST(@authorized_projects)${withLabels ? LABEL_CLAUSE : ""}
-GROUP BY usage_date, billing_account_id, project_id, service_name, region, pricing_unit, cost_type, currency
-ORDER BY usage_date, project_id, service_name, region, pricing_unit, cost_type`;
+  // The label sets (resource, project and system labels) and the SKU are part of the grain:
+  // rows that differ in them stay apart (docs/ledger.md). Arrays cannot be grouped, so each set
+  // is grouped as its sorted JSON text, worked out in the CTE.
+  return `WITH usage_rows AS (
+  SELECT
+    DATE(usage_start_time) AS usage_date,
+    billing_account_id,
+    project.id AS project_id,
+    IFNULL(service.description, '') AS service_name,
+    IFNULL(sku.id, '') AS sku_id,
+    IFNULL(location.region, IFNULL(location.location, '')) AS region,
+    IFNULL(usage.pricing_unit, '') AS pricing_unit,
+    IFNULL(cost_type, 'regular') AS cost_type,
+    currency,
+    ${labelsJson("labels")} AS labels_json,
+    ${labelsJson("project.labels")} AS project_labels_json,
+    ${labelsJson("system_labels")} AS system_labels_json,
+    CAST(cost AS NUMERIC) AS cost,
+    CAST(IFNULL(cost_at_list, cost) AS NUMERIC) AS cost_at_list,
+    CAST(IFNULL(usage.amount_in_pricing_units, 0) AS NUMERIC) AS pricing_quantity,
+    (SELECT IFNULL(SUM(CAST(c.amount AS NUMERIC)), 0) FROM UNNEST(credits) AS c) AS credits
+  FROM \`${table}\`
+  WHERE _PARTITIONTIME >= TIMESTAMP(@partition_start)
+    AND _PARTITIONTIME < TIMESTAMP(@partition_end)
+    AND usage_start_time >= TIMESTAMP(@usage_start)
+    AND usage_start_time < TIMESTAMP(@usage_end)
+    AND project.id IN UNNEST(@authorized_projects)${withLabels ? LABEL_CLAUSE : ""}
+)
+SELECT
+  usage_date, billing_account_id, project_id, service_name, sku_id, region, pricing_unit, cost_type, currency,
+  labels_json, project_labels_json, system_labels_json,
+  SUM(cost) AS cost,
+  SUM(cost_at_list) AS cost_at_list,
+  SUM(pricing_quantity) AS pricing_quantity,
+  SUM(credits) AS credits
+FROM usage_rows
+GROUP BY usage_date, billing_account_id, project_id, service_name, sku_id, region, pricing_unit, cost_type, currency,
+  labels_json, project_labels_json, system_labels_json
+ORDER BY usage_date, project_id, service_name, sku_id, region, pricing_unit, cost_type, labels_json, project_labels_json, system_labels_json`;
 }
 
 function focusSql(table: string, withLabels: boolean): string {
   // The FOCUS export is not assumed to be ingestion-time partitioned: ChargePeriodStart bounds the scan.
   const labels = withLabels
-    ? "\n  AND EXISTS (SELECT 1 FROM UNNEST(Tags) AS t WHERE t.key = @label_key AND t.value = @label_value)"
+    ? "\n    AND EXISTS (SELECT 1 FROM UNNEST(Tags) AS t WHERE t.key = @label_key AND t.value = @label_value)"
     : "";
-  return `SELECT
-  DATE(ChargePeriodStart) AS usage_date,
-  BillingAccountId AS billing_account_id,
-  SubAccountId AS project_id,
-  IFNULL(ServiceName, '') AS service_name,
-  IFNULL(RegionId, '') AS region,
-  IFNULL(PricingUnit, '') AS pricing_unit,
-  ChargeCategory AS charge_category,
-  BillingCurrency AS currency,
-  SUM(CAST(BilledCost AS NUMERIC)) AS cost,
-  SUM(CAST(EffectiveCost AS NUMERIC)) AS effective_cost,
-  SUM(CAST(ListCost AS NUMERIC)) AS cost_at_list,
-  SUM(CAST(IFNULL(PricingQuantity, 0) AS NUMERIC)) AS pricing_quantity
-FROM \`${table}\`
-WHERE ChargePeriodStart >= TIMESTAMP(@usage_start)
-  AND ChargePeriodStart < TIMESTAMP(@usage_end)
-  AND SubAccountId IN UNNEST(@authorized_projects)${labels}
-GROUP BY usage_date, billing_account_id, project_id, service_name, region, pricing_unit, charge_category, currency
-ORDER BY usage_date, project_id, service_name, region, pricing_unit, charge_category`;
+  return `WITH usage_rows AS (
+  SELECT
+    DATE(ChargePeriodStart) AS usage_date,
+    BillingAccountId AS billing_account_id,
+    SubAccountId AS project_id,
+    IFNULL(ServiceName, '') AS service_name,
+    IFNULL(SkuId, '') AS sku_id,
+    IFNULL(RegionId, '') AS region,
+    IFNULL(PricingUnit, '') AS pricing_unit,
+    ChargeCategory AS charge_category,
+    BillingCurrency AS currency,
+    ${labelsJson("Tags")} AS labels_json,
+    CAST(BilledCost AS NUMERIC) AS cost,
+    CAST(EffectiveCost AS NUMERIC) AS effective_cost,
+    CAST(ListCost AS NUMERIC) AS cost_at_list,
+    CAST(IFNULL(PricingQuantity, 0) AS NUMERIC) AS pricing_quantity
+  FROM \`${table}\`
+  WHERE ChargePeriodStart >= TIMESTAMP(@usage_start)
+    AND ChargePeriodStart < TIMESTAMP(@usage_end)
+    AND SubAccountId IN UNNEST(@authorized_projects)${labels}
+)
+SELECT
+  usage_date, billing_account_id, project_id, service_name, sku_id, region, pricing_unit, charge_category, currency, labels_json,
+  SUM(cost) AS cost,
+  SUM(effective_cost) AS effective_cost,
+  SUM(cost_at_list) AS cost_at_list,
+  SUM(pricing_quantity) AS pricing_quantity
+FROM usage_rows
+GROUP BY usage_date, billing_account_id, project_id, service_name, sku_id, region, pricing_unit, charge_category, currency, labels_json
+ORDER BY usage_date, project_id, service_name, sku_id, region, pricing_unit, charge_category, labels_json`;
 }
 
 /** Builds the daily-sum query for one window and the tenant's authorized projects. */

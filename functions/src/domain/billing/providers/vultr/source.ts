@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { monthsBefore } from "#kernel/days.js";
 import { AppError } from "#kernel/errors.js";
 import { type Clock, systemClock } from "#kernel/ports.js";
 import type { CostRecord } from "../../cost-record.js";
@@ -55,9 +56,20 @@ export interface VultrSourceOptions {
 }
 
 /**
- * Vultr spend: the items of every invoice dated inside the window (loaded once the invoice exists,
- * that is, once it has closed, each reconciled to its total), and, when the window reaches today,
- * a snapshot of the pending charges (month to date). Rows are provider "other", in USD.
+ * Vultr spend by invoice month. The nightly pages a Vultr account by calendar month, always
+ * including the month before the current one (domain/nightly/window-rules.ts), and for a page:
+ *
+ * - loads the items of every invoice dated in the page's month or the month after (Vultr dates a
+ *   month's invoice on the 1st of the next one; an invoice appears once the month has closed),
+ *   each reconciled to its invoice total first, and keeps the items whose service starts inside
+ *   the page;
+ * - when the page is of today's month and starts on its 1st, adds the pending charges (month to
+ *   date) as a snapshot dated the 1st, which the next night's snapshot replaces, and which the
+ *   month's invoice items replace once it closes;
+ * - for the month just before today's whose invoice is not out yet, keeps what the ledger holds
+ *   (`keepLedger`: the last snapshot stays until the invoice replaces it).
+ *
+ * Rows are provider "other", in USD. "Today" is the clock's UTC day.
  */
 export class VultrBillingSource implements BillingSource {
   readonly provider = "other" as const;
@@ -70,28 +82,37 @@ export class VultrBillingSource implements BillingSource {
     const ingestedAt = (this.opts.clock ?? systemClock).now().toISOString();
     const today = ingestedAt.slice(0, 10);
     const ctx = { tenantId: account.tenantId, ingestedAt };
+    const pageMonth = window.start.slice(0, 7);
+    const nextMonth = monthsBefore(window.start, -1).slice(0, 7);
     const records: CostRecord[] = [];
     let calls = 0;
+    let closed = false;
+    let snapshot = false;
     try {
       const invoices = await listInvoices(api);
       calls += invoices.pages;
       for (const inv of invoices.items) {
-        const d = new Date(inv.date).toISOString().slice(0, 10);
-        if (d < window.start || d > window.end) continue;
+        const month = new Date(inv.date).toISOString().slice(0, 7);
+        if (month === nextMonth) closed = true;
+        if (month !== pageMonth && month !== nextMonth) continue;
         const items = await listInvoiceItems(api, inv.id);
         calls += items.pages;
         records.push(...invoiceRecords(inv, items.items, ctx, account.accountId).records);
       }
-      if (window.start <= today && today <= window.end) {
+      if (pageMonth === today.slice(0, 7) && window.start === `${pageMonth}-01`) {
         const pending = PendingChargesSchema.safeParse(await api.get("billing/pending-charges", {}));
         calls += 1;
         if (!pending.success) throw new AppError("failed-precondition", `unreadable answer from billing/pending-charges: ${pending.error.issues[0]?.message}`, { retryable: false });
         records.push(...pendingSnapshotRecords(pending.data.pending_charges, today, ctx, account.accountId));
+        snapshot = true;
       }
     } catch (err) {
       const retryable = err instanceof RangeError ? false : !(err instanceof AppError) || err.retryable;
       throw new CollectionError(account, window, describeError(err), { cause: err, retryable });
     }
-    return { records, incompleteDays: window.start <= today && today <= window.end ? [today] : [], calls };
+    const inPage = records.filter((r) => r.charge_period_start >= window.start && r.charge_period_start <= window.end);
+    // The month before today's, its invoice not out yet: the ledger's last snapshot of it stays.
+    if (!closed && nextMonth === today.slice(0, 7) && inPage.length === 0) return { records: [], incompleteDays: [], calls, keepLedger: true };
+    return { records: inPage, incompleteDays: snapshot ? [window.start] : [], calls };
   }
 }
