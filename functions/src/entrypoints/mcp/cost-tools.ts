@@ -4,6 +4,7 @@ import { CompareCostsInput, compareCosts } from "#domain/api/cost-comparison.js"
 import { CostSummaryInput, getCostSummary } from "#domain/api/cost-summary.js";
 import { AllocationCoverageInput, allocationCoverage, listTagValues, TagKey, TagValuesInput } from "#domain/api/tag-allocation.js";
 import { sub } from "#domain/billing/money.js";
+import { costsExportLink } from "./cost-export.js";
 import type { ToolScope } from "./gate.js";
 import { argumentHash, decodeCursor, fixIt, pageTable, text } from "./result.js";
 import { args, defineTool } from "./tool.js";
@@ -33,7 +34,7 @@ export const getCosts = defineTool({
   description:
     "Cost of the tenant between two explicit dates (at most 400 days), optionally grouped by provider, account, service or region, daily or monthly. " +
     "Totals come per currency (never added across currencies), each with its ISO code; rows carry their currency. " +
-    "billedCost is gross; effectiveCost is net of credits and discounts; creditsApplied flags where they differ, so a net of 0 is never mistaken for no usage. view summary gives totals only; rows gives a paged table.",
+    "billedCost is gross; effectiveCost is net of credits and discounts; creditsApplied flags where they differ, so a net of 0 is never mistaken for no usage. view summary gives totals only; rows gives a paged table and a resource_link to the whole table as CSV.",
   scope: COSTS,
   input: {
     start: args.start,
@@ -62,7 +63,10 @@ export const getCosts = defineTool({
     if (a.view === "summary") return text(head);
     const columns = ["period", ...a.group_by, "currency", "billed", "net", "credits"];
     const rows = summary.rows.map((r) => [r.period, ...a.group_by.map((d) => r.dims[d] ?? ""), r.currency, r.billedCost, r.effectiveCost, r.billedCost !== r.effectiveCost]);
-    return pageTable(head, { columns, rows }, { offset: page.offset, limit: a.limit, queryKey: queryKey(a) });
+    const answer = pageTable(head, { columns, rows }, { offset: page.offset, limit: a.limit, queryKey: queryKey(a) });
+    // Every page links the whole table as CSV, for a client that wants it all at once.
+    answer.content.push(costsExportLink(a));
+    return answer;
   },
 });
 

@@ -2,6 +2,7 @@ import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { CallToolRequestSchema, type CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import { registerCatalog } from "./catalog.js";
+import { registerCostsExport } from "./cost-export.js";
 import { COST_TOOLS, invalid } from "./cost-tools.js";
 import type { McpGate, ToolScope } from "./gate.js";
 import { fixIt } from "./result.js";
@@ -48,6 +49,8 @@ export function buildMcpServer(deps: McpDeps, gate: McpGate, version = "1.0.0"):
     });
   }
   registerCatalog(server);
+  // The CSV behind get_costs' resource_link: read with the same authorization as get_costs.
+  registerCostsExport(server, deps, gate, (byName.get("get_costs") as ToolSpec).scope);
   server.server.setRequestHandler(CallToolRequestSchema, async (request, extra): Promise<CallToolResult> => {
     const name = request.params.name;
     const args = request.params.arguments ?? {};
