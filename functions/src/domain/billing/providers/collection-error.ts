@@ -1,3 +1,4 @@
+import type { z } from "zod";
 import type { DayWindow } from "#kernel/days.js";
 import { AppError } from "#kernel/errors.js";
 import { redactText } from "#kernel/redact.js";
@@ -32,6 +33,21 @@ export class CollectionError extends AppError {
     this.provider = account.provider;
     this.window = { ...window };
   }
+}
+
+/**
+ * The account's scope as its source reads it. A scope that does not fit is not retryable: the
+ * account must be fixed first. `namePath` puts the offending field in the message.
+ *
+ * @example
+ *   const scope = accountScope(AwsScopeSchema, account, window, "AWS"); // throws "invalid AWS scope: …"
+ */
+export function accountScope<T>(schema: z.ZodType<T>, account: CloudAccountRef, window: DayWindow, what: string, opts: { namePath?: boolean } = {}): T {
+  const parsed = schema.safeParse(account.scope);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const where = opts.namePath ? ` at ${issue?.path.join(".") ?? "?"}` : "";
+  throw new CollectionError(account, window, `invalid ${what} scope${where}: ${issue?.message ?? "invalid"}`, { retryable: false });
 }
 
 /**

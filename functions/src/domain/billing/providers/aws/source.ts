@@ -5,7 +5,7 @@ import type { BillingSource, CloudAccountRef, CollectRequest, CollectResult, Dri
 import { drillDownAws } from "./drill-down.js";
 import { type DayWindow, DayWindowSchema, daysInWindow } from "#kernel/days.js";
 import { buildRecords, type RecordDraft } from "../record-builder.js";
-import { clientForAccount, CollectionError, describeError } from "../collection-error.js";
+import { accountScope, clientForAccount, CollectionError, describeError } from "../collection-error.js";
 import { DEFAULT_TAG_QUERY_LIMIT, MAX_TAG_KEYS, TagKeySchema, TagQueryLimitSchema } from "../tag-keys.js";
 import { splitByTags, TagSplitBudgetError } from "../tag-split.js";
 import { draftsFromCostAndUsage, estimatedDays } from "./mapper.js";
@@ -187,12 +187,6 @@ export class AwsCostExplorerSource implements BillingSource {
   }
 
   private scopeOf(account: CloudAccountRef, window: DayWindow): AwsScope {
-    const parsed = AwsScopeSchema.safeParse(account.scope);
-    if (!parsed.success) {
-      throw new CollectionError(account, window, `invalid AWS scope: ${parsed.error.issues[0]?.message ?? "invalid"}`, {
-        retryable: false,
-      });
-    }
-    return parsed.data;
+    return accountScope(AwsScopeSchema, account, window, "AWS");
   }
 }

@@ -3,7 +3,7 @@ import { type Clock, systemClock } from "#kernel/ports.js";
 import type { BillingSource, CloudAccountRef, CollectRequest, CollectResult, DrillDownRequest, DrillDownSeries } from "../../ports.js";
 import { drillDownAzure } from "./drill-down.js";
 import { buildRecords, type RecordDraft } from "../record-builder.js";
-import { clientForAccount, CollectionError, describeError } from "../collection-error.js";
+import { accountScope, clientForAccount, CollectionError, describeError } from "../collection-error.js";
 import { DayWindowSchema, daysInWindow } from "#kernel/days.js";
 import { DEFAULT_TAG_QUERY_LIMIT, MAX_TAG_KEYS, TagKeySchema, TagQueryLimitSchema } from "../tag-keys.js";
 import { splitByTags, TagSplitBudgetError } from "../tag-split.js";
@@ -84,13 +84,7 @@ export class AzureCostManagementSource implements BillingSource {
   async collect(req: CollectRequest): Promise<CollectResult> {
     const { account } = req;
     const window = DayWindowSchema.parse(req.window);
-    const parsed = AzureScopeSchema.safeParse(account.scope);
-    if (!parsed.success) {
-      throw new CollectionError(account, window, `invalid Azure scope: ${parsed.error.issues[0]?.message ?? "invalid"}`, {
-        retryable: false,
-      });
-    }
-    const scope = parsed.data;
+    const scope = accountScope(AzureScopeSchema, account, window, "Azure");
     const subs = scope.scopeType === "billingAccount" ? scope.subscriptionIds : [scope.subscriptionId];
 
     const api = await clientForAccount(this.opts.clientFor, account, window, "Cost Management");

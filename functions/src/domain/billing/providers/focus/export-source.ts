@@ -2,7 +2,7 @@ import { z } from "zod";
 import { type Clock, systemClock } from "#kernel/ports.js";
 import { PROVIDERS } from "../../cost-record.js";
 import type { BillingSource, CollectRequest, CollectResult } from "../../ports.js";
-import { CollectionError, describeError } from "../collection-error.js";
+import { accountScope, CollectionError, describeError } from "../collection-error.js";
 import type { FocusImportResult, ImportOptions } from "./types.js";
 
 /**
@@ -80,14 +80,10 @@ export class FocusExportSource implements BillingSource {
 
   async collect(req: CollectRequest): Promise<CollectResult> {
     const { account, window } = req;
-    const scope = FocusExportScopeSchema.safeParse(account.scope);
-    if (!scope.success) {
-      const issue = scope.error.issues[0];
-      throw new CollectionError(account, window, `invalid FOCUS export scope at ${issue?.path.join(".") ?? "?"}: ${issue?.message ?? "bad scope"}`, { retryable: false });
-    }
-    const { folder, bucket, defaultCurrency } = scope.data;
+    const scope = accountScope(FocusExportScopeSchema, account, window, "FOCUS export", { namePath: true });
+    const { folder, bucket, defaultCurrency } = scope;
     if (folder === undefined) {
-      throw new CollectionError(account, window, `reading FOCUS exports from Cloud Storage (gs://${bucket}/${scope.data.prefix ?? ""}) is not built; copy the export to a folder and use folder=`, { retryable: false });
+      throw new CollectionError(account, window, `reading FOCUS exports from Cloud Storage (gs://${bucket}/${scope.prefix ?? ""}) is not built; copy the export to a folder and use folder=`, { retryable: false });
     }
     const ingestedAt = (this.opts.clock ?? systemClock).now().toISOString();
     let read: FocusImportResult & { files: string[] };

@@ -3,7 +3,7 @@ import { AppError } from "#kernel/errors.js";
 import { type Clock, systemClock } from "#kernel/ports.js";
 import type { BillingSource, CloudAccountRef, CollectRequest, CollectResult } from "../../ports.js";
 import { buildRecords } from "../record-builder.js";
-import { CollectionError, describeError } from "../collection-error.js";
+import { accountScope, CollectionError, describeError } from "../collection-error.js";
 import { DayWindowSchema, daysInWindow, addDays } from "#kernel/days.js";
 import { draftsFromDailyRows, parseDailyRows } from "./mapper.js";
 import { type BigQueryApi, buildCostQuery, EXPORT_KINDS, fetchAllRows, TableRefSchema } from "./query.js";
@@ -51,13 +51,7 @@ export class GcpBillingExportSource implements BillingSource {
   async collect(req: CollectRequest): Promise<CollectResult> {
     const { account } = req;
     const window = DayWindowSchema.parse(req.window);
-    const parsed = GcpScopeSchema.safeParse(account.scope);
-    if (!parsed.success) {
-      throw new CollectionError(account, window, `invalid GCP scope: ${parsed.error.issues[0]?.message ?? "invalid"}`, {
-        retryable: false,
-      });
-    }
-    const scope = parsed.data;
+    const scope = accountScope(GcpScopeSchema, account, window, "GCP");
     const built = buildCostQuery({
       table: scope.table,
       kind: scope.exportKind,

@@ -3,7 +3,7 @@ import { addDays, type DayWindow } from "#kernel/days.js";
 import { AppError } from "#kernel/errors.js";
 import { type Clock, systemClock } from "#kernel/ports.js";
 import type { BillingSource, CloudAccountRef, CollectRequest, CollectResult } from "../../ports.js";
-import { clientForAccount, CollectionError, describeError } from "../collection-error.js";
+import { accountScope, clientForAccount, CollectionError, describeError } from "../collection-error.js";
 import { mapAllocations } from "./allocation-records.js";
 import { AllocationResponseSchema } from "./allocation-response.js";
 import { add } from "../../money.js";
@@ -71,14 +71,11 @@ export class OpenCostAllocationSource implements BillingSource {
 
   async collect(req: CollectRequest): Promise<CollectResult> {
     const { account, window } = req;
-    const scope = OpenCostScopeSchema.safeParse(account.scope);
-    if (!scope.success) {
-      throw new CollectionError(account, window, `invalid OpenCost scope: ${scope.error.issues[0]?.message ?? "bad scope"}`, { retryable: false });
-    }
+    const scope = accountScope(OpenCostScopeSchema, account, window, "OpenCost");
     const api = await clientForAccount(this.opts.clientFor, account, window, "OpenCost");
     let answer: { body: unknown; calls: number };
     try {
-      answer = await api.allocation(allocationQuery(window, scope.data.aggregate));
+      answer = await api.allocation(allocationQuery(window, scope.aggregate));
     } catch (err) {
       throw new CollectionError(account, window, describeError(err), { cause: err, retryable: !(err instanceof AppError) || err.retryable });
     }
@@ -91,10 +88,10 @@ export class OpenCostAllocationSource implements BillingSource {
       throw new CollectionError(account, window, `OpenCost answered code ${parsed.data.code}: ${(parsed.data.message ?? "").slice(0, 200)}`, { retryable: parsed.data.code >= 500 });
     }
     const ingestedAt = (this.opts.clock ?? systemClock).now().toISOString();
-    const mapped = mapAllocations(parsed.data, { tenantId: account.tenantId, ingestedAt, source: "opencost" }, scope.data);
+    const mapped = mapAllocations(parsed.data, { tenantId: account.tenantId, ingestedAt, source: "opencost" }, scope);
     let records = mapped.records.filter((r) => r.charge_period_start >= window.start && r.charge_period_start <= window.end);
     let calls = answer.calls;
-    if (scope.data.billSplit === "cloudCost") {
+    if (scope.billSplit === "cloudCost") {
       let bill: Awaited<ReturnType<typeof fetchKubernetesPartOfBill>>;
       try {
         bill = await fetchKubernetesPartOfBill(api, window);
