@@ -22,7 +22,7 @@ if (!values.data) throw new Error("--data DIR is required");
 const set = loadSet(values.data);
 const cfg = parseDetectionConfig({
   sensitivity: values.sensitivity,
-  minImpactUsd: Number(values["min-impact"]),
+  minImpact: Number(values["min-impact"]),
   percentThreshold: Number(values.percent),
 });
 const flags = new Map<string, Set<string>>();

@@ -5,6 +5,7 @@ import { DemoBillingSource } from "#adapters/demo/demo-billing-source.js";
 import type { DemoConfig } from "#adapters/demo/demo-config.js";
 import { DuckDbCostWarehouse } from "#adapters/local/duckdb-warehouse.js";
 import { DuckDbDocumentStore } from "#adapters/local/duckdb-document-store.js";
+import { tenantAnalysisOf } from "#cli/nightly/seed-tenants.js";
 import type { Provider } from "#domain/billing/cost-record.js";
 import { addDays, monthPages, monthsBefore } from "#kernel/days.js";
 import type { DocumentStore } from "#kernel/ports.js";
@@ -22,7 +23,7 @@ export async function seedDemoDocuments(store: DocumentStore, cfg: DemoConfig): 
   for (const t of cfg.tenants) {
     await store.set(
       `tenants/${t.id}`,
-      { name: t.name, timezone: t.timezone, analysis: { minImpactUsd: t.analysis.min_impact_usd, minChangePct: t.analysis.min_change_pct } },
+      { name: t.name, timezone: t.timezone, analysis: tenantAnalysisOf(t) },
       { merge: true },
     );
     for (const b of t.budgets) {

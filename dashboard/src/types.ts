@@ -17,6 +17,8 @@ export interface Anomaly {
   end: string;
   direction: "increase" | "decrease" | string;
   where?: { provider?: string; accountId?: string; service?: string };
+  /** The ledger view of the series; absent on documents written before allocation anomalies (billed). */
+  view?: "billed" | "kubernetes-allocation";
   /** Amounts in `currency`; documents written before it existed name them `…Usd`. */
   expected?: string;
   actual?: string;

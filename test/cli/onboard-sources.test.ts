@@ -111,6 +111,14 @@ describe("account templates for FOCUS exports, OpenCost and Vultr", () => {
     expect(asked.get("window")).toBe("2026-12-04T00:00:00Z,2026-12-05T00:00:00Z");
     const withSplit = JSON.parse((await add("--template", "opencost", "--scope", "clusterId=cluster-one")).stdout) as { calls: { api: string }[] };
     expect(withSplit.calls.filter((c) => c.api.includes("cloudCost"))).toHaveLength(3);
+    // billSplit=nodes: per page, the nodes and the bill by resource besides the allocation.
+    const byNodes = JSON.parse((await add("--template", "opencost", "--scope", "clusterId=cluster-one", "--scope", "billSplit=nodes")).stdout) as { calls: { api: string; request: { aggregate?: string } }[] };
+    expect(byNodes.calls.slice(0, 3).map((c) => [c.api, c.request.aggregate])).toEqual([
+      ["GET {url}/allocation", "namespace,controllerKind,controller"],
+      ["GET {url}/allocation", "node"],
+      ["GET {url}/cloudCost", "providerID"],
+    ]);
+    expect(byNodes.calls).toHaveLength(9);
   });
 
   it("opencost: a refused token fails the dry run without echoing it; a bad scope exits 2", async () => {

@@ -8,14 +8,19 @@ const base = (over: Partial<ReportData> = {}): ReportData => ({
   currency: "EUR",
   locale: "de-DE",
   asOf: "2026-11-19",
-  budgets: [{ name: "monthly", periodKey: "2026-11", scope: "all costs", amount: "1000.00", actual: "1234.5", projected: "2000", state: "breached" }],
+  budgets: [{ name: "monthly", periodKey: "2026-11", scope: "all costs", amount: "1000.00", actual: "1234.5", projected: "2000", state: "breached", currency: "EUR" }],
   forecasts: [],
-  daily: { dates: ["2026-11-19"], series: [{ provider: "gcp", service: "BigQuery", values: ["1234.5"] }], totals: ["1234.5"] },
-  otherCurrencies: [{ currency: "USD", billedCost: "10.25" }],
+  daily: {
+    dates: ["2026-11-19"],
+    byCurrency: [
+      { currency: "EUR", series: [{ provider: "gcp", service: "BigQuery", values: ["1234.5"] }], totals: ["1234.5"] },
+      { currency: "USD", series: [{ provider: "aws", service: "Amazon EC2", values: ["10.25"] }], totals: ["10.25"] },
+    ],
+  },
   anomalies: [
-    { id: "a1", start: "2026-11-18", end: "2026-11-19", direction: "increase", impact: "99.999", severity: "high", status: "open", where: "gcp · p · BigQuery", rootCauses: [{ dimension: "region", value: "US", contribution: "80" }] },
+    { id: "a1", start: "2026-11-18", end: "2026-11-19", direction: "increase", impact: "99.999", currency: "EUR", severity: "high", status: "open", where: "gcp · p · BigQuery", rootCauses: [{ dimension: "region", value: "US", contribution: "80" }] },
   ],
-  allocation: { tagKey: "team", slices: [{ value: null, cost: "1234.5" }] },
+  allocation: { tagKey: "team", byCurrency: [{ currency: "EUR", slices: [{ value: null, cost: "1234.5" }] }] },
   llmUsage: [],
   backtest: null,
   recommendations: { open: 0, top: [], monthlySavings: [] },
@@ -27,8 +32,83 @@ describe("renderReportHtml", () => {
     const html = renderReportHtml(base());
     expect(html).toContain("99,999\u00a0€");
     expect(html).toContain("1.234,50\u00a0€");
-    // Another currency is named apart, in its own currency, not added to the tenant's.
-    expect(html).toContain("10,25\u00a0$");
+  });
+
+  it("draws one daily chart per currency, each with its own series and totals, never one sum across currencies", () => {
+    // Prepare: a USD anomaly beside the EUR one.
+    const usdAnomaly = { id: "a2", start: "2026-11-19", end: "2026-11-19", direction: "increase", impact: "5", currency: "USD", severity: "low", status: "open", where: "aws · 1 · Amazon EC2", rootCauses: [{ dimension: "region", value: "us-east-1", contribution: "5" }] };
+    const d = base();
+
+    // Act
+    const html = renderReportHtml({ ...d, anomalies: [...d.anomalies, usdAnomaly] });
+    const data = JSON.parse(/<script type="application\/json" id="report-data">(.*?)<\/script>/s.exec(html)?.[1] ?? "null") as {
+      daily: { id: string; currency: string; totals: string[]; series: { service: string }[]; markers: { impact: string; rootCauses: string[] }[] }[];
+    };
+
+    // Assess: one chart element and one data set per currency, the tenant's first.
+    expect(html).toContain('id="chart-daily-EUR"');
+    expect(html).toContain('id="chart-daily-USD"');
+    expect(html).toContain("One chart per billing currency");
+    expect(data.daily.map((c) => [c.id, c.currency, c.totals, c.series.map((x) => x.service)])).toEqual([
+      ["chart-daily-EUR", "EUR", ["1234.5"], ["BigQuery"]],
+      ["chart-daily-USD", "USD", ["10.25"], ["Amazon EC2"]],
+    ]);
+    expect(html).not.toContain("1244.75");
+    // Each anomaly is marked on its own currency's chart, and written in its own currency.
+    expect(data.daily[0]!.markers.map((m) => m.impact)).toEqual(["99,999\u00a0€"]);
+    expect(data.daily[1]!.markers).toEqual([{ date: "2026-11-19", impact: "5,00\u00a0$", direction: "increase", where: "aws · 1 · Amazon EC2", window: "2026-11-19", rootCauses: ["region us-east-1: 5,00\u00a0$"] }]);
+    expect(html).toContain('<td class="num">5,00\u00a0$</td>');
+  });
+
+  it("draws budgets and month-end forecasts per currency, each in its own", () => {
+    const fc = (label: string, currency: string, projected: string) => ({ label, provider: null, currency, actualToDate: "1", projected, lower80: "1", upper80: "2", lower95: "1", upper95: "3" });
+    const html = renderReportHtml(
+      base({
+        budgets: [...base().budgets, { name: "us", periodKey: "2026-11", scope: "provider aws", amount: "500", actual: "20", projected: "40", state: "on_track", currency: "USD" }],
+        forecasts: [fc("all costs", "EUR", "3000"), fc("all costs", "USD", "60")],
+      }),
+    );
+    const data = JSON.parse(/<script type="application\/json" id="report-data">(.*?)<\/script>/s.exec(html)?.[1] ?? "null") as {
+      budgets: { id: string; items: { name: string; fmt: { amount: string } }[] }[];
+      forecasts: { id: string; items: { fmt: { projected: string } }[] }[];
+    };
+    expect(data.budgets.map((c) => [c.id, c.items.map((b) => `${b.name}: ${b.fmt.amount}`)])).toEqual([
+      ["chart-budgets-EUR", ["monthly: 1.000,00\u00a0€"]],
+      ["chart-budgets-USD", ["us: 500,00\u00a0$"]],
+    ]);
+    expect(data.forecasts.map((c) => [c.id, c.items.map((f) => f.fmt.projected)])).toEqual([
+      ["chart-forecast-EUR", ["3.000,00\u00a0€"]],
+      ["chart-forecast-USD", ["60,00\u00a0$"]],
+    ]);
+    expect(html).toContain('id="chart-budgets-USD"');
+    expect(html).toContain('id="chart-forecast-USD"');
+  });
+
+  it("draws one chart and no currency note when the ledger holds one currency", () => {
+    const d = base();
+    const html = renderReportHtml({ ...d, daily: { dates: d.daily.dates, byCurrency: d.daily.byCurrency.slice(0, 1) } });
+    expect(html).toContain('id="chart-daily-EUR"');
+    expect(html).not.toContain('id="chart-daily-USD"');
+    expect(html).not.toContain("One chart per billing currency");
+    expect(renderReportHtml({ ...d, daily: { dates: d.daily.dates, byCurrency: [] } })).toContain("No cost in the last 1 days.");
+  });
+
+  it("splits the allocation by currency: each pie and its untagged share in one currency", () => {
+    const html = renderReportHtml(
+      base({
+        allocation: {
+          tagKey: "team",
+          byCurrency: [
+            { currency: "EUR", slices: [{ value: "web", cost: "300" }, { value: null, cost: "100" }] },
+            { currency: "USD", slices: [{ value: "ml", cost: "50" }] },
+          ],
+        },
+      }),
+    );
+    expect(html).toContain('id="chart-allocation-EUR"');
+    expect(html).toContain('id="chart-allocation-USD"');
+    expect(html).toMatch(/Untagged: 100,00\u00a0€ \(25\s?%\)\./);
+    expect(html).toContain("Untagged: none.");
   });
 
   it("escapes tenant text so that it cannot close a script or inject markup", () => {

@@ -63,7 +63,10 @@ describe("HTML report in headless Chromium", () => {
       // The expected series come from the ledger through the costs command, not from the page.
       const from = new Date(Date.parse(`${asOf}T00:00:00Z`) - 89 * 86_400_000).toISOString().slice(0, 10);
       const costs = await runCostmon("costs", "--tenant", t.tenantId, "--data-dir", join(dir, "data"), "--from", from, "--to", String(asOf), "--group-by", "provider,service", "--format", "json");
-      const pairs = new Set((JSON.parse(costs.stdout).rows as Record<string, string>[]).map((r) => `${r.provider}|${r.service}`));
+      const rows = JSON.parse(costs.stdout).rows as Record<string, string>[];
+      // One daily chart per currency; the demo ledger is in USD, the tenant's reporting currency.
+      const currencies = new Set(rows.map((r) => r.currency));
+      const pairs = new Set(rows.filter((r) => r.currency === "USD").map((r) => `${r.provider}|${r.service}`));
       const anomalies = (t.analysis?.anomalies ?? []).filter((a) => a.end >= from && a.end <= String(asOf)).length;
       markersSeen += anomalies;
 
@@ -85,10 +88,17 @@ describe("HTML report in headless Chromium", () => {
           const canvas = el?.querySelector("canvas");
           return inst ? { series: inst.getOption().series.map((s) => ({ type: s.type, name: s.name, points: s.data.length })), canvasWidth: canvas?.width ?? 0 } : null;
         };
-        return { daily: of("chart-daily"), budgets: of("chart-budgets"), forecast: of("chart-forecast"), allocation: of("chart-allocation") };
+        return {
+          dailyCharts: document.querySelectorAll('[id^="chart-daily-"]').length,
+          daily: of("chart-daily-USD"),
+          budgets: of("chart-budgets-USD"),
+          forecast: of("chart-forecast-USD"),
+          allocation: of("chart-allocation-USD"),
+        };
       });
       expect(errors).toEqual([]);
       expect(external).toEqual([]);
+      expect(charts.dailyCharts).toBe(currencies.size);
       const daily = charts.daily;
       expect(daily).not.toBeNull();
       expect(daily?.canvasWidth).toBeGreaterThan(0);
@@ -105,9 +115,9 @@ describe("HTML report in headless Chromium", () => {
         const seriesIndex = (daily?.series.length ?? 0) - 1;
         await page.evaluate((i) => {
           const ec = (window as unknown as { echarts: { getInstanceByDom(el: Element): { dispatchAction(a: unknown): void } } }).echarts;
-          ec.getInstanceByDom(document.getElementById("chart-daily") as Element).dispatchAction({ type: "showTip", seriesIndex: i, dataIndex: 0 });
+          ec.getInstanceByDom(document.getElementById("chart-daily-USD") as Element).dispatchAction({ type: "showTip", seriesIndex: i, dataIndex: 0 });
         }, seriesIndex);
-        const tip = await page.locator("#chart-daily div", { hasText: "impact" }).last().textContent();
+        const tip = await page.locator("#chart-daily-USD div", { hasText: "impact" }).last().textContent();
         expect(tip).toMatch(/impact -?\$[\d,]+\.\d{2}/);
         expect(tip).toContain("root causes");
       }

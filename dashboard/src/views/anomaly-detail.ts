@@ -40,6 +40,7 @@ export function AnomalyDetail(props: { tenantId: string; id: string }) {
     <p><a href="/anomalies" onClick=${onLinkClick}>All anomalies</a></p>
     <dl class="detail" id="anomaly-detail" data-anomaly-id=${a.id}>
       <dt>Where</dt><dd>${where(a)}</dd>
+      <dt>View</dt><dd data-field="view">${a.view === "kubernetes-allocation" ? "Kubernetes allocation (the cloud bill's node money by workload, not added to the bill)" : "billed"}</dd>
       <dt>Direction</dt><dd>${a.direction}</dd>
       <dt>Expected</dt><dd>${anomalyMoney(a, a.expected ?? a.expectedUsd)}</dd>
       <dt>Actual</dt><dd>${anomalyMoney(a, a.actual ?? a.actualUsd)}</dd>

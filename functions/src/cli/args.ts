@@ -38,6 +38,12 @@ export const nonNegative = (v: string): number => {
   return n;
 };
 
+/** A non-negative decimal amount, kept as the text given (money is never a float): "50", "1234.56". */
+export const decimalAmount = (v: string): string => {
+  if (!/^\d{1,15}(\.\d{1,12})?$/.test(v.trim())) throw new InvalidArgumentError("expected a decimal amount from 0, such as 50 or 1234.56");
+  return v.trim();
+};
+
 /** For options given several times: each value appended. */
 export const collect = (v: string, previous: string[] = []): string[] => [...previous, v];
 

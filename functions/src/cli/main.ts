@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Argument, Command, CommanderError, Option } from "commander";
-import { accountId, collect, currencyCode, EXIT_CODES_HELP, existingPath, isoDate, nonNegative, positiveInt, tcpPort, tenantId } from "./args.js";
+import { accountId, collect, currencyCode, decimalAmount, EXIT_CODES_HELP, existingPath, isoDate, nonNegative, positiveInt, tcpPort, tenantId } from "./args.js";
 import { TEMPLATE_NAMES } from "#domain/onboarding/account-templates.js";
 import { parseGroupBy } from "./costs/cost-report.js";
 import { parseTagKeys } from "./costs/tag-coverage.js";
@@ -212,14 +212,16 @@ ${EXIT_CODES_HELP}`,
     .requiredOption("--tenant <tenantId>", "the tenant id", tenantId)
     .requiredOption("--name <name>", "display name")
     .option("--timezone <zone>", "IANA time zone for quiet hours and digests", "UTC")
-    .option("--min-impact-usd <amount>", "smallest anomaly impact worth flagging, in dollars", nonNegative, 20)
+    .option("--min-impact <amount>", "smallest anomaly impact worth flagging, in the tenant's reporting currency (config currency.reporting_by_tenant, else currency.reporting); default 20", decimalAmount)
+    .option("--min-impact-usd <amount>", "deprecated: the same floor in US dollars (stored as the USD threshold)", nonNegative)
     .option("--min-change-pct <percent>", "smallest change against expected worth flagging, in percent", nonNegative, 20)
+    .option("--locale <tag>", "BCP 47 locale of the tenant's alerts and summaries, e.g. de-DE (default en-US)")
     .addOption(dataDirOption())
     .addOption(configDirOption())
     .addHelpText(
       "after",
       `\nExamples:
-  costmon tenant init --tenant acme --name "Acme Retail" --timezone Europe/Paris
+  costmon tenant init --tenant acme --name "Acme Retail" --timezone Europe/Paris --locale fr-FR --min-impact 50
   costmon account add --tenant acme --template aws-payer --account acme-aws --scope payerAccountId=123456789012 --dry-run
 ${EXIT_CODES_HELP}`,
     )

@@ -105,13 +105,14 @@ describe("BigQueryHistoryWriter against the BigQuery REST replay", () => {
         start_date: "2026-11-19",
         end_date: "2026-11-20",
         direction: "increase",
-        expected_usd: "100",
-        actual_usd: "250.5",
-        impact_usd: "150.50",
+        expected: "100",
+        actual: "250.5",
+        impact: "150.50",
+        currency: "EUR",
         score: 7.5,
         severity: "warning",
         status: "open",
-        root_causes: [{ dimension: "region", value: "us-east1", contribution_usd: "150.5" }],
+        root_causes: [{ dimension: "region", value: "us-east1", contribution: "150.5" }],
         recorded_at: "2026-11-20T06:00:00Z",
       },
     };
@@ -119,9 +120,10 @@ describe("BigQueryHistoryWriter against the BigQuery REST replay", () => {
     await writer(server.url).append("anomalies", "acme", [anomaly]);
 
     expect(server.inserts[0]!.body.rows[0]!.json).toMatchObject({
-      root_causes: [{ dimension: "region", value: "us-east1", contribution_usd: "150.5" }],
+      root_causes: [{ dimension: "region", value: "us-east1", contribution: "150.5" }],
       feedback: null,
-      impact_usd: "150.50",
+      impact: "150.50",
+      currency: "EUR",
     });
   });
 

@@ -1,7 +1,8 @@
 import { type Node, parse } from "sql-parser-cst";
 import { describe, expect, it } from "vitest";
 import { createTableDdl, restSchema } from "#adapters/bigquery/table-ddl.js";
-import { DAILY_COSTS, HISTORY_TABLES, type TableSpec } from "#adapters/bigquery/table-schemas.js";
+import { rowSchema } from "#adapters/bigquery/table-row-schema.js";
+import { ANOMALIES, DAILY_COSTS, HISTORY_TABLES, type TableSpec } from "#adapters/bigquery/table-schemas.js";
 import { CostRecordSchema } from "#domain/billing/cost-record.js";
 
 /**
@@ -40,6 +41,35 @@ describe("history table schemas", () => {
       ["list_cost", "BIGNUMERIC", 38, 12],
       ["pricing_quantity", "BIGNUMERIC", 38, 12],
     ]);
+  });
+
+  it("anomalies: amounts under currency-neutral names with the currency beside them; dollar names refused", () => {
+    // Prepare
+    const row = {
+      tenant_id: "acme",
+      run_date: "2026-11-20",
+      anomaly_id: "a1",
+      series_key: "gcp|p1|Compute Engine",
+      start_date: "2026-11-18",
+      end_date: "2026-11-19",
+      direction: "increase",
+      expected: "100",
+      actual: "160.5",
+      impact: "60.5",
+      currency: "EUR",
+      score: 7.5,
+      severity: "high",
+      status: "open",
+      root_causes: [{ dimension: "region", value: "europe-west1", contribution: "60.5" }],
+      recorded_at: "2026-11-20T06:00:00Z",
+    };
+    const schema = rowSchema(ANOMALIES);
+    const { currency: _c, ...withoutCurrency } = row;
+    // Act + Assess
+    expect(schema.parse(row)).toMatchObject({ impact: "60.5", currency: "EUR", root_causes: [{ contribution: "60.5" }] });
+    expect(schema.safeParse(withoutCurrency).success).toBe(false);
+    expect(schema.safeParse({ ...row, impact_usd: "60.5" }).success).toBe(false);
+    expect(ANOMALIES.columns.map((c) => c.name).filter((n) => n.endsWith("_usd"))).toEqual([]);
   });
 
   it("table names are unique", () => {

@@ -144,6 +144,32 @@ describe("OpenCost allocation source against a replay server", () => {
     expect((err as CollectionError).retryable).toBe(false);
   });
 
+  it("with billSplit nodes prices the allocations by the bill items of the cluster's own nodes, matched by resource id", async () => {
+    const win = { start: "2026-11-01T00:00:00Z", end: "2026-11-02T00:00:00Z" };
+    // /allocation?aggregate=node: the cluster's nodes with the providerID Kubernetes gave them.
+    const nodesAnswer = allocationResponse({ "2026-11-01": [{ key: "ip-10-0-1-5", cpuCost: 2, ramCost: 1 }, { key: "ip-10-0-2-9", cpuCost: 1, ramCost: 0 }] });
+    const props = (k: string) => (nodesAnswer.data[0] as Record<string, { properties: Record<string, unknown> }>)[k]?.properties ?? {};
+    props("ip-10-0-1-5").providerID = "aws:///us-east-1a/i-0aaa";
+    props("ip-10-0-2-9").providerID = "aws:///us-east-1b/i-0bbb";
+    // /cloudCost?aggregate=providerID: every billed resource of the integration, another cluster's node included.
+    const item = (providerID: string, cost: number) => ({ properties: { provider: "AWS", providerID }, window: win, netCost: { cost, kubernetesPercent: 0.5 } });
+    const cc = { code: 200, data: { sets: [{ window: win, cloudCosts: { a: item("i-0aaa", 6), b: item("i-0bbb", 2), other: item("i-0zzz", 90) } }] } };
+    server = await startOpenCostServer({ token: TOKEN, body: (q) => (q.get("aggregate") === "node" ? nodesAnswer : body), cloudCost: () => cc });
+    const result = await sourceFor(server.url).collect({ account: { ...account, scope: { clusterId: "cluster-one", billSplit: "nodes" } }, window });
+    expect(result.calls).toBe(3);
+    const queries = server.requests.map((r) => new URL(r.url, "http://x")).map((u) => [u.pathname, u.searchParams.get("aggregate")]);
+    expect(queries).toEqual([
+      ["/allocation", "namespace,controllerKind,controller"],
+      ["/allocation", "node"],
+      ["/cloudCost", "providerID"],
+    ]);
+    // The nodes' bill is 8 (6 + 2, whole: kubernetesPercent is not used), split 3:1 like OpenCost's prices.
+    expect(result.records.map((r) => [r.service_name, r.billed_cost, r.list_cost])).toEqual([
+      ["Kubernetes workload", "6", "3"],
+      ["Kubernetes idle", "2", "1"],
+    ]);
+  });
+
   it("reads Retry-After in seconds and as a date", () => {
     expect(retryAfterMs("2")).toBe(2000);
     expect(retryAfterMs("Thu, 01 Jan 1970 00:00:10 GMT", 4000)).toBe(6000);

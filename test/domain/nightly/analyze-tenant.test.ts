@@ -73,7 +73,7 @@ const msg = { tenantId: T, runDate: RUN, accounts: ["gcp-1", "aws-1"], failedAcc
 describe("analyzeTenant", () => {
   afterEach(() => vi.restoreAllMocks());
 
-  it("reads the ledger once over 400 days and writes the analysis documents in one batch", async () => {
+  it("reads the bill once over 400 days, the Kubernetes allocation once, and writes the analysis documents in one batch", async () => {
     // Prepare
     const { warehouse, store, deps } = await setup();
     const query = vi.spyOn(warehouse, "queryDaily");
@@ -82,11 +82,18 @@ describe("analyzeTenant", () => {
     // Act
     await analyzeTenant(deps, msg);
     // Assess
-    expect(query).toHaveBeenCalledTimes(1);
+    expect(query).toHaveBeenCalledTimes(2);
     expect(query.mock.calls[0]?.[1]).toEqual({
       window: { start: "2025-10-16", end: AS_OF },
       groupBy: ["provider", "sub_account_id", "service_name", "region_id", "charge_category", "billing_currency"],
       groupByTags: ["env", "team"],
+    });
+    // The allocation view (no `k8s:` budget here): grouped by the dimensions of its anomaly series.
+    expect(query.mock.calls[1]?.[1]).toEqual({
+      window: { start: "2025-10-16", end: AS_OF },
+      groupBy: ["provider", "sub_account_id", "service_name", "region_id", "charge_category", "billing_currency"],
+      groupByTags: ["k8s:cluster", "k8s:namespace", "k8s:controller_kind", "k8s:controller"],
+      view: "kubernetes-allocation",
     });
     expect(setMany).toHaveBeenCalledTimes(1);
     const paths = setMany.mock.calls[0]?.[0].map((w) => w.path.replace(`tenants/${T}/`, ""));

@@ -60,8 +60,8 @@ export function createOpenCostApi(secret: OpenCostSecret, opts: OpenCostClientOp
       });
       return { body, calls };
     },
-    async cloudCost(window: string) {
-      const params = new URLSearchParams({ window, aggregate: "provider", accumulate: "day" });
+    async cloudCost(window: string, aggregate: "provider" | "providerID" = "provider") {
+      const params = new URLSearchParams({ window, aggregate, accumulate: "day" });
       let calls = 0;
       const body = await getJsonWithRetry(policy, `${base}/cloudCost?${params}`, authHeader(secret), { service: "OpenCost", fetch: opts.fetch, timeoutMs: opts.timeoutMs }, () => {
         calls += 1;

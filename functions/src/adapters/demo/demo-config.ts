@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { CORE_SCHEMA, load as loadYaml } from "js-yaml";
 import { z } from "zod";
+import { LocaleSchema } from "#domain/alerts/tenant-locale.js";
 import { PROVIDERS } from "#domain/billing/cost-record.js";
 import { MoneyString } from "#domain/billing/money.js";
 import { IsoDate } from "#kernel/days.js";
@@ -107,8 +108,19 @@ const TenantSpec = z
     id: z.string().regex(/^[a-z0-9-]+$/),
     name: z.string().min(1),
     timezone: z.string().min(1),
+    /** BCP 47 locale of the tenant's alerts and summaries (en-US when absent). */
+    locale: LocaleSchema.optional(),
     analysis: z
-      .object({ min_impact_usd: z.number().nonnegative(), min_change_pct: z.number().nonnegative() })
+      .object({
+        /**
+         * Smallest anomaly impact worth flagging, per currency: `{ USD: "50" }`. A series in a
+         * currency not listed takes the reporting currency's, converted (thresholds.ts).
+         */
+        min_impact: z.record(z.string().regex(/^[A-Z]{3}$/, "an ISO 4217 code such as USD or EUR"), MoneyString).optional(),
+        /** Deprecated: the floor in US dollars, as `min_impact: { USD: ... }`. */
+        min_impact_usd: z.number().nonnegative().optional(),
+        min_change_pct: z.number().nonnegative(),
+      })
       .strict(),
     accounts: z.array(AccountSpec).default([]),
     provider_accounts: z.array(ProviderAccountSpec).default([]),

@@ -21,7 +21,7 @@ function unsafeLine(message: ChannelMessage): string {
   }
   const e = message.event;
   const tag = message.transition === "trigger" ? `${priorityOf(e.severity)} ${e.severity}` : message.transition;
-  return `[alert ${tag}] tenant=${e.tenantId} ${headline(e)} | impact ${formatMoney(e.impact, e.currency)} | ${describeScope(e)} | ${e.dashboardUrl} | id=${e.id}`;
+  return `[alert ${tag}] tenant=${e.tenantId} ${headline(e)} | impact ${formatMoney(e.impact, e.currency, e.locale)} | ${describeScope(e)} | ${e.dashboardUrl} | id=${e.id}`;
 }
 
 export function createConsoleChannel(write: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): AlertChannel {

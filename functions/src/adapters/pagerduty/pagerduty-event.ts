@@ -87,7 +87,7 @@ export function pagerDutyBody(event: AlertEvent, transition: Transition, routing
   if (causes.length > 0) {
     details.root_causes = causes
       .slice(0, MAX_ROOT_CAUSES_IN_DETAILS)
-      .map((c) => `${c.dimension}=${c.value}: ${formatSignedMoney(c.contribution, event.currency)}`);
+      .map((c) => `${c.dimension}=${c.value}: ${formatSignedMoney(c.contribution, event.currency, event.locale)}`);
     if (causes.length > MAX_ROOT_CAUSES_IN_DETAILS) details.root_causes_more = causes.length - MAX_ROOT_CAUSES_IN_DETAILS;
   }
   return {

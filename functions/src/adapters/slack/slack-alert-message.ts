@@ -49,7 +49,7 @@ function rootCauseSection(event: AlertEvent): SectionBlock | null {
   if (causes.length === 0) return null;
   const shown = causes.slice(0, MAX_ROOT_CAUSES_SHOWN);
   const lines = shown.map(
-    (c) => `• ${slackText(c.dimension)} = \`${slackText(c.value)}\`: ${formatSignedMoney(c.contribution, event.currency)}`,
+    (c) => `• ${slackText(c.dimension)} = \`${slackText(c.value)}\`: ${formatSignedMoney(c.contribution, event.currency, event.locale)}`,
   );
   const hidden = causes.length - shown.length;
   if (hidden > 0) lines.push(`+${hidden} more`);

@@ -13,12 +13,12 @@ const ITEMS_PER_SECTION = 10;
 /** header + summary + divider + the closing "+N more" context. */
 const RESERVED_BLOCKS = 4;
 
-function line(item: AlertDigest["items"][number]): string {
+function line(item: AlertDigest["items"][number], locale: string | undefined): string {
   const tags = [item.deferred ? "held by quiet hours" : null, item.resolved ? "resolved" : null].filter(Boolean);
   const suffix = tags.length ? ` _(${tags.join(", ")})_` : "";
   // The headline was stored when the alert was sent: it is made safe here, at the point of display.
   const link = `<${item.dashboardUrl}|${slackText(truncate(item.headline, 300))}>`;
-  return `${SEVERITY_TABLE[item.severity].emoji} ${link}: ${formatMoney(item.impact, item.currency)}${suffix}`;
+  return `${SEVERITY_TABLE[item.severity].emoji} ${link}: ${formatMoney(item.impact, item.currency, locale)}${suffix}`;
 }
 
 export function slackDigestMessage(digest: AlertDigest): SlackWebhookPayload {
@@ -47,7 +47,7 @@ export function slackDigestMessage(digest: AlertDigest): SlackWebhookPayload {
     sectionLen = 0;
   };
   for (const item of digest.items) {
-    const l = truncate(line(item), SLACK_LIMITS.sectionText);
+    const l = truncate(line(item, digest.locale), SLACK_LIMITS.sectionText);
     const full = section.length >= ITEMS_PER_SECTION || sectionLen + l.length + 1 > SLACK_LIMITS.sectionText;
     if (full) flush();
     if (sections >= maxSections) break;

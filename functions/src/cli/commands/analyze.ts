@@ -1,7 +1,10 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { headline } from "#domain/alerts/describe.js";
+import { tenantLocaleOf } from "#domain/alerts/tenant-locale.js";
 import { computeTenantAnalysis } from "#domain/nightly/analyze-tenant.js";
+import { tenantCurrencyOf } from "#foundation/config/tenant-currency.js";
+import { paths } from "#kernel/document-paths.js";
 import { closeDeps, configureDeps, getDeps } from "../../deps.js";
 import { analysisLines } from "../nightly/summary.js";
 import { writeOutput } from "../output.js";
@@ -57,19 +60,22 @@ export async function runAnalyzeCommand(opts: AnalyzeCommandOptions): Promise<nu
         store: deps.documents,
         dashboardUrl: alerts.dashboard_url,
         settings: { historyDays: analysis.history_days, forecastHorizonDays: analysis.forecast_horizon_days, settleDays: analysis.settle_days },
+        currency: tenantCurrencyOf(deps.config.currency, opts.tenant),
       },
       opts.tenant,
       asOf,
       deps.clock.now(),
       currency ? { currency } : {},
     );
-    const wouldAlert = plan.events.map((e) => ({ type: e.type, severity: e.severity, headline: headline(e) }));
+    // Written as the tenant's alerts would be: in its locale.
+    const locale = tenantLocaleOf(await deps.documents.get(paths.tenant(opts.tenant)));
+    const wouldAlert = plan.events.map((e) => ({ type: e.type, severity: e.severity, headline: headline({ ...e, locale }) }));
     if (opts.format === "json") {
       await writeOutput(opts.output, `${JSON.stringify({ ...plan.result, currency: currency ?? null, ledger: { from: first, to: last }, wouldAlert }, null, 2)}\n`);
     } else {
       const lines = [
         `Analysis of ${opts.tenant} as of ${asOf}${currency ? ` (${currency})` : ""}, ledger ${first}..${last}`,
-        ...analysisLines(plan.result),
+        ...analysisLines(plan.result, locale),
         `  alerts     ${wouldAlert.length} the nightly would raise (none sent)`,
         ...wouldAlert.map((a) => `    ${a.severity.padEnd(8)} ${a.headline}`),
       ];

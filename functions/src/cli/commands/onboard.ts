@@ -1,17 +1,21 @@
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
+import Big from "big.js";
 import { z } from "zod";
 import { AwsCredentialSecretSchema } from "#adapters/billing/aws-cost-explorer-client.js";
 import { AzureCredentialSecretSchema } from "#adapters/billing/azure-cost-management-client.js";
 import { GcpCredentialSecretSchema } from "#adapters/billing/bigquery-billing-client.js";
 import { OpenCostSecretSchema } from "#adapters/billing/opencost-client.js";
 import { VultrSecretSchema } from "#adapters/billing/vultr-client.js";
+import { LocaleSchema } from "#domain/alerts/tenant-locale.js";
+import { parseTenantDetectionSettings } from "#domain/analysis/anomaly/index.js";
 import { connectCloudAccount, disconnectCloudAccount } from "#domain/api/cloud-accounts.js";
 import { CloudAccountDocSchema, toAccountRef } from "#domain/billing/cloud-account.js";
 import { accountCollectionWindow } from "#domain/nightly/window-rules.js";
 import { ACCOUNT_TEMPLATES, type AccountTemplate, findTemplate, validateTemplateScope } from "#domain/onboarding/account-templates.js";
 import { addDays } from "#kernel/days.js";
 import { paths } from "#kernel/document-paths.js";
+import { tenantCurrencyOf } from "#foundation/config/tenant-currency.js";
 import { InputError } from "#kernel/errors.js";
 import { closeDeps, configureDeps, getDeps } from "../../deps.js";
 import { formatCount } from "../format.js";
@@ -47,21 +51,49 @@ export interface TenantInitOptions extends StoreOptions {
   tenant: string;
   name: string;
   timezone: string;
-  minImpactUsd: number;
+  /** Smallest anomaly impact worth flagging, a decimal in the tenant's reporting currency (default 20). */
+  minImpact?: string;
+  /** Deprecated (`--min-impact-usd`): the same floor, in US dollars. */
+  minImpactUsd?: number;
   minChangePct: number;
+  /** BCP 47 locale of the tenant's alerts and summaries (default en-US). */
+  locale?: string;
 }
 
-/** Creates (or updates) the tenant document the nightly and the analysis read. */
+/** The floor `tenant init` writes when given none, in the tenant's reporting currency. */
+const DEFAULT_MIN_IMPACT = "20";
+
+/**
+ * Creates (or updates) the tenant document the nightly and the analysis read. The impact floor is
+ * written under its currency (`analysis.thresholds.{CUR}.minImpact`, thresholds.ts): the reporting
+ * currency for `--min-impact`, USD for the deprecated `--min-impact-usd`.
+ */
 export async function runTenantInit(opts: TenantInitOptions): Promise<number> {
   const tz = TimeZone.safeParse(opts.timezone);
   if (!tz.success) throw new UsageError(`option '--timezone': ${tz.error.issues[0]?.message}`);
   if (opts.name.trim() === "" || opts.name.length > 200) throw new UsageError("option '--name': 1 to 200 characters");
+  if (opts.minImpact !== undefined && opts.minImpactUsd !== undefined) throw new UsageError("give --min-impact (in the tenant's currency) or the deprecated --min-impact-usd, not both");
+  let locale: string | undefined;
+  if (opts.locale !== undefined) {
+    const l = LocaleSchema.safeParse(opts.locale);
+    if (!l.success) throw new UsageError(`option '--locale': ${l.error.issues[0]?.message}`);
+    locale = l.data;
+  }
   useStores(opts);
   try {
-    const { documents } = await getDeps();
+    const { documents, config } = await getDeps();
+    const currency = opts.minImpactUsd !== undefined ? "USD" : tenantCurrencyOf(config.currency, opts.tenant).reporting;
+    const minImpact = opts.minImpactUsd !== undefined ? new Big(opts.minImpactUsd).toFixed() : (opts.minImpact ?? DEFAULT_MIN_IMPACT);
+    const analysis = { thresholds: { [currency]: { minImpact } }, minChangePct: opts.minChangePct };
+    // The same check the analysis applies when it reads the document.
+    try {
+      parseTenantDetectionSettings(analysis);
+    } catch (err) {
+      throw new UsageError(`option '--min-impact': ${(err as Error).message}`);
+    }
     const path = paths.tenant(opts.tenant);
     const existed = (await documents.get(path)) !== null;
-    const doc = { name: opts.name, timezone: opts.timezone, analysis: { minImpactUsd: opts.minImpactUsd, minChangePct: opts.minChangePct } };
+    const doc = { name: opts.name, timezone: opts.timezone, ...(locale ? { locale } : {}), analysis };
     await documents.set(path, doc, { merge: true });
     process.stdout.write(`${JSON.stringify({ tenant: opts.tenant, ...doc, created: !existed }, null, 2)}\n`);
     return 0;

@@ -1,10 +1,12 @@
 import type { DispatchReport } from "#domain/alerts/dispatch-report.js";
 import { emptyReport } from "#domain/alerts/dispatch-report.js";
+import { tenantLocaleOf } from "#domain/alerts/tenant-locale.js";
 import type { TenantAnalysis } from "#domain/nightly/analyze-tenant.js";
 import { type NightlyCollectMessage, TOPICS } from "#domain/nightly/messages.js";
 import { readRun } from "#domain/nightly/run-state.js";
 import type { RealizedReport } from "#domain/recommendations/realized.js";
 import { type RecommendationsRefresh, refreshTenantRecommendations } from "#domain/recommendations/refresh.js";
+import { paths } from "#kernel/document-paths.js";
 import type { AppDeps } from "../../deps.js";
 import { subscribeEventFunctions } from "../../local-subscriptions.js";
 import { formatCount } from "../format.js";
@@ -23,6 +25,8 @@ export interface TenantRunSummary {
   alerts: DispatchReport;
   /** The recommendations step after the run (absent in summaries made before it existed). */
   recommendations?: RecommendationsSummary;
+  /** The tenant's locale, which the summary writes amounts in; absent: en-US. */
+  locale?: string;
 }
 
 /** What the summary shows of one tenant's recommendations step. */
@@ -67,7 +71,8 @@ export type DeliveryReport = (eventName: string, outcome: DeliveryOutcome) => Pr
 export type ConnectFunctions = (report: DeliveryReport) => Promise<void>;
 
 async function summaryOf(deps: AppDeps, tenantId: string, runDate: string): Promise<TenantRunSummary> {
-  const run = await readRun(deps.documents, tenantId, runDate);
+  const [run, tenant] = await Promise.all([readRun(deps.documents, tenantId, runDate), deps.documents.get(paths.tenant(tenantId))]);
+  const locale = tenant?.locale === undefined ? undefined : tenantLocaleOf(tenant);
   const c = run?.collection;
   const { finishedAt: _f, ...analysis } = run?.analysis ?? { finishedAt: "" };
   return {
@@ -81,6 +86,7 @@ async function summaryOf(deps: AppDeps, tenantId: string, runDate: string): Prom
     // Nested results in one key order whichever store kept them (sorted-keys.ts).
     analysis: run?.analysis ? sortedKeys(analysis as TenantAnalysis) : null,
     alerts: sortedKeys(run?.alerts ?? emptyReport()),
+    ...(locale ? { locale } : {}),
   };
 }
 

@@ -1,7 +1,9 @@
 import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
+import Big from "big.js";
 import type { AlertChannelSpec, DemoConfig, DemoTenant, ProviderAccountSpec, SecretSourceSpec } from "#adapters/demo/demo-config.js";
 import { RoutingRuleSchema } from "#domain/alerts/channel-config.js";
+import { parseTenantDetectionSettings } from "#domain/analysis/anomaly/index.js";
 import { upsertAlertChannel } from "#domain/api/alert-channels.js";
 import { findTemplate, validateTemplateScope } from "#domain/onboarding/account-templates.js";
 import { paths } from "#kernel/document-paths.js";
@@ -103,10 +105,28 @@ async function seedChannel(t: SeedTargets, tenantId: string, c: AlertChannelSpec
   await upsertAlertChannel(t.documents, t.secrets, tenantId, { id: c.id, kind: c.kind, enabled: true, rules, ...(c.name ? { name: c.name } : {}), ...(secret ? { secret } : {}) });
 }
 
+/**
+ * The tenant document's `analysis` map: each currency's floor under `thresholds` (the deprecated
+ * `min_impact_usd` as the USD one, `min_impact` winning), checked as the analysis will read it.
+ */
+export function tenantAnalysisOf(tenant: DemoTenant): Record<string, unknown> {
+  const floors: Record<string, string> = {
+    ...(tenant.analysis.min_impact_usd !== undefined ? { USD: new Big(tenant.analysis.min_impact_usd).toFixed() } : {}),
+    ...tenant.analysis.min_impact,
+  };
+  const analysis = { thresholds: Object.fromEntries(Object.entries(floors).map(([c, minImpact]) => [c, { minImpact }])), minChangePct: tenant.analysis.min_change_pct };
+  try {
+    parseTenantDetectionSettings(analysis);
+  } catch (err) {
+    throw new InputError(`tenants.${tenant.id}.analysis: ${(err as Error).message}`, [{ path: `tenants.${tenant.id}.analysis`, message: "invalid thresholds" }]);
+  }
+  return analysis;
+}
+
 async function seedTenant(t: SeedTargets, tenant: DemoTenant, baseDir: string): Promise<void> {
   await t.documents.set(
     paths.tenant(tenant.id),
-    { name: tenant.name, timezone: tenant.timezone, analysis: { minImpactUsd: tenant.analysis.min_impact_usd, minChangePct: tenant.analysis.min_change_pct } },
+    { name: tenant.name, timezone: tenant.timezone, ...(tenant.locale ? { locale: tenant.locale } : {}), analysis: tenantAnalysisOf(tenant) },
     { merge: true },
   );
   for (const a of tenant.accounts) {

@@ -19,8 +19,12 @@ function standing(b: BudgetStatus): string {
   }
 }
 
-/** Anomalies, month-end forecast and budgets of one analysis, as the summary and `costmon analyze` show them. */
-export function analysisLines(a: TenantAnalysis): string[] {
+/**
+ * Anomalies, month-end forecast and budgets of one analysis, as the summary and `costmon analyze`
+ * show them, amounts in the tenant's locale (en-US when absent).
+ */
+export function analysisLines(a: TenantAnalysis, locale?: string): string[] {
+  const money = (amount: string, currency: string): string => formatMoney(amount, currency, locale);
   const lines: string[] = [];
   const open = a.anomalies.filter((x) => x.status !== "resolved");
   lines.push(`  anomalies  ${formatCount(open.length)} open${a.anomalies.length > open.length ? `, ${formatCount(a.anomalies.length - open.length)} resolved` : ""}`);
@@ -52,20 +56,19 @@ function tenantLines(t: TenantRunSummary): string[] {
     lines.push("  analysis   not run");
     return lines;
   }
-  lines.push(...analysisLines(t.analysis));
+  lines.push(...analysisLines(t.analysis, t.locale));
   const sent = t.alerts.total;
   lines.push(
     `  alerts     ${formatCount(sent.sent)} sent, ${formatCount(sent.skippedDuplicate)} duplicates skipped, ${formatCount(sent.deferred)} deferred, ${formatCount(sent.failed)} failed, ${formatCount(sent.deadLettered)} dead-lettered`,
   );
-  if (t.recommendations) lines.push(...recommendationLines(t.recommendations));
+  if (t.recommendations) lines.push(...recommendationLines(t.recommendations, t.locale));
   return lines;
 }
 
-/** An amount in its own currency, rounded to its minor unit. */
-const money = (amount: string, currency: string): string => formatMoney(amount, currency);
-
 /** The recommendations step: counts, savings per currency, the top ones, realized against estimated per recommender. */
-export function recommendationLines(r: RecommendationsSummary): string[] {
+export function recommendationLines(r: RecommendationsSummary, locale?: string): string[] {
+  // An amount in its own currency, rounded to its minor unit, in the tenant's locale.
+  const money = (amount: string, currency: string): string => formatMoney(amount, currency, locale);
   const savings = Object.entries(r.savings).map(([c, a]) => money(a, c));
   const lines = [
     `  recommendations ${formatCount(r.found)} found, ${formatCount(r.kept)} after de-duplication (${formatCount(r.conflicts)} conflicts), ${savings.length ? savings.join(" + ") : money("0", "USD")} a month` +

@@ -1,5 +1,7 @@
 import Big from "big.js";
 import type { AppDeps } from "../../deps.js";
+import { tenantLocaleOf } from "#domain/alerts/tenant-locale.js";
+import { tenantCurrencyOf } from "#foundation/config/tenant-currency.js";
 import { paths } from "#kernel/document-paths.js";
 import { addDays } from "#kernel/days.js";
 import { buildCostReport } from "../costs/cost-report.js";
@@ -17,25 +19,30 @@ export interface ReportData {
   currency: string;
   locale: string;
   asOf: string | null;
-  budgets: { name: string; periodKey: string; scope: string; amount: string; actual: string; projected: string; state: string }[];
-  /** Month-end projections of the total and of each account, the account's provider named. */
-  forecasts: { label: string; provider: string | null; actualToDate: string; projected: string; lower80: string; upper80: string; lower95: string; upper95: string }[];
-  /** Daily cost in the tenant's currency, one series per provider and service. */
-  daily: { dates: string[]; series: { provider: string; service: string; values: string[] }[]; totals: string[] };
-  /** Costs in other currencies are never added to the tenant's: they are listed apart. */
-  otherCurrencies: { currency: string; billedCost: string }[];
+  /** Each budget's amounts are in its own `currency`. */
+  budgets: { name: string; periodKey: string; scope: string; amount: string; actual: string; projected: string; state: string; currency: string }[];
+  /** Month-end projections of the total and of each account, per currency, the account's provider named. */
+  forecasts: { label: string; provider: string | null; currency: string; actualToDate: string; projected: string; lower80: string; upper80: string; lower95: string; upper95: string }[];
+  /**
+   * Daily cost per billing currency, one series per provider and service in each: amounts in two
+   * currencies are never added, so each currency has its own chart (the tenant's currency first).
+   */
+  daily: { dates: string[]; byCurrency: { currency: string; series: { provider: string; service: string; values: string[] }[]; totals: string[] }[] };
   anomalies: {
     id: string;
     start: string;
     end: string;
     direction: string;
     impact: string;
+    /** The currency of `impact` and the contributions: the anomaly series' own. */
+    currency: string;
     severity: string;
     status: string;
     where: string;
     rootCauses: { dimension: string; value: string; contribution: string }[];
   }[];
-  allocation: { tagKey: string; slices: { value: string | null; cost: string }[] };
+  /** Month-to-date cost by tag value, per billing currency (the tenant's first). */
+  allocation: { tagKey: string; byCurrency: { currency: string; slices: { value: string | null; cost: string }[] }[] };
   llmUsage: { id: string; [k: string]: unknown }[];
   /** Forecast against actual for the last complete month; null without enough history. */
   backtest: ReportBacktest | null;
@@ -55,15 +62,16 @@ const DAYS = 90;
 export async function gatherReportData(deps: AppDeps, tenantId: string, opts: { tagKey: string }): Promise<ReportData> {
   const { documents, warehouse } = deps;
   const tenant = (await documents.get<Record<string, unknown>>(paths.tenant(tenantId))) ?? {};
-  const currency = typeof tenant.currency === "string" ? tenant.currency : "USD";
-  const locale = typeof tenant.locale === "string" ? tenant.locale : "en-US";
+  // The tenant's reporting currency (config currency.reporting_by_tenant, else currency.reporting) comes first.
+  const currency = typeof tenant.currency === "string" ? tenant.currency : tenantCurrencyOf(deps.config.currency, tenantId).reporting;
+  const locale = tenantLocaleOf(tenant);
 
   const runs = await documents.list<Record<string, unknown>>(paths.runs(tenantId), { limit: 200 });
   const withAnalysis = runs.docs.filter((d) => d.data.analysis).sort((a, b) => (a.id < b.id ? -1 : 1));
   const analysis = (withAnalysis[withAnalysis.length - 1]?.data.analysis ?? null) as {
     asOf: string;
-    budgets: { name: string; periodKey: string; scope: string; amount: string; actual: string; projected: string; state: string }[];
-    forecasts: { seriesKey: string; actualToDate: string; projected: string; lower80: string; upper80: string; lower95: string; upper95: string }[];
+    budgets: { name: string; periodKey: string; scope: string; amount: string; actual: string; projected: string; state: string; currency?: string }[];
+    forecasts: { seriesKey: string; currency?: string; actualToDate: string; projected: string; lower80: string; upper80: string; lower95: string; upper95: string }[];
   } | null;
 
   const days = await warehouse.days(tenantId);
@@ -74,12 +82,12 @@ export async function gatherReportData(deps: AppDeps, tenantId: string, opts: { 
     currency,
     locale,
     asOf,
-    budgets: (analysis?.budgets ?? []).map((b) => ({ name: b.name, periodKey: b.periodKey, scope: b.scope, amount: b.amount, actual: b.actual, projected: b.projected, state: b.state })),
+    // Runs recorded before budgets carried a currency were in the tenant's.
+    budgets: (analysis?.budgets ?? []).map((b) => ({ name: b.name, periodKey: b.periodKey, scope: b.scope, amount: b.amount, actual: b.actual, projected: b.projected, state: b.state, currency: b.currency ?? currency })),
     forecasts: [],
-    daily: { dates: [], series: [], totals: [] },
-    otherCurrencies: [],
+    daily: { dates: [], byCurrency: [] },
     anomalies: [],
-    allocation: { tagKey: opts.tagKey, slices: [] },
+    allocation: { tagKey: opts.tagKey, byCurrency: [] },
     llmUsage: [],
     backtest: null,
     recommendations: { open: 0, top: [], monthlySavings: [] },
@@ -91,37 +99,50 @@ export async function gatherReportData(deps: AppDeps, tenantId: string, opts: { 
   const dates: string[] = [];
   for (let d = window.start; d <= window.end; d = addDays(d, 1)) dates.push(d);
   const index = new Map(dates.map((d, i) => [d, i]));
-  const series = new Map<string, { provider: string; service: string; values: Big[] }>();
-  const totals = dates.map(() => new Big(0));
+  // Sums stay within one currency: one set of series and totals per billing currency.
+  const perCurrency = new Map<string, { series: Map<string, { provider: string; service: string; values: Big[] }>; totals: Big[] }>();
   for (const r of byService.rows) {
-    if (r.currency !== currency) continue;
-    const [provider = "", service = ""] = r.groups.map((g) => g ?? "—");
-    const key = `${provider}|${service}`;
-    const s = series.get(key) ?? { provider, service, values: dates.map(() => new Big(0)) };
     const i = index.get(r.period);
     if (i === undefined) continue;
+    let c = perCurrency.get(r.currency);
+    if (!c) {
+      c = { series: new Map(), totals: dates.map(() => new Big(0)) };
+      perCurrency.set(r.currency, c);
+    }
+    const [provider = "", service = ""] = r.groups.map((g) => g ?? "—");
+    const key = `${provider}|${service}`;
+    const s = c.series.get(key) ?? { provider, service, values: dates.map(() => new Big(0)) };
     s.values[i] = (s.values[i] ?? new Big(0)).plus(r.billedCost);
-    totals[i] = (totals[i] ?? new Big(0)).plus(r.billedCost);
-    series.set(key, s);
+    c.totals[i] = (c.totals[i] ?? new Big(0)).plus(r.billedCost);
+    c.series.set(key, s);
   }
   data.daily = {
     dates,
-    series: [...series.values()].sort((a, b) => (a.provider + a.service < b.provider + b.service ? -1 : 1)).map((s) => ({ ...s, values: s.values.map((v) => v.toFixed()) })),
-    totals: totals.map((t) => t.toFixed()),
+    byCurrency: tenantCurrencyFirst([...perCurrency.keys()], currency).map((cur) => {
+      const c = perCurrency.get(cur) as { series: Map<string, { provider: string; service: string; values: Big[] }>; totals: Big[] };
+      return {
+        currency: cur,
+        series: [...c.series.values()].sort((a, b) => (a.provider + a.service < b.provider + b.service ? -1 : 1)).map((s) => ({ ...s, values: s.values.map((v) => v.toFixed()) })),
+        totals: c.totals.map((t) => t.toFixed()),
+      };
+    }),
   };
-  data.otherCurrencies = byService.totals.filter((t) => t.currency !== currency).map((t) => ({ currency: t.currency, billedCost: t.billedCost }));
 
   // Accounts carry their provider in the ledger; the forecast stage keys them by account only.
   const byAccount = await buildCostReport(warehouse, { tenant: tenantId, window, groupBy: [{ kind: "dimension", name: "account" }, { kind: "dimension", name: "provider" }], granularity: "monthly" });
   const providerOf = new Map(byAccount.rows.map((r) => [r.groups[0] ?? "", r.groups[1] ?? null]));
+  // A ledger in several currencies has one projection per currency: `total@EUR`, `account:a@USD`.
+  const unsuffixed = (key: string) => key.replace(/@[A-Z]{3}$/, "");
   data.forecasts = (analysis?.forecasts ?? [])
-    .filter((f) => f.seriesKey === "total" || f.seriesKey.startsWith("account:"))
+    .filter((f) => unsuffixed(f.seriesKey) === "total" || f.seriesKey.startsWith("account:"))
     .map((f) => {
-      const account = f.seriesKey.startsWith("account:") ? f.seriesKey.slice("account:".length) : null;
+      const key = unsuffixed(f.seriesKey);
+      const account = key.startsWith("account:") ? key.slice("account:".length) : null;
       const provider = account ? (providerOf.get(account) ?? null) : null;
       return {
         label: account ? `${provider ?? "?"} · ${account}` : "all costs",
         provider,
+        currency: f.currency ?? currency,
         actualToDate: f.actualToDate,
         projected: f.projected,
         lower80: f.lower80,
@@ -140,26 +161,40 @@ export async function gatherReportData(deps: AppDeps, tenantId: string, opts: { 
         start: String(a.start ?? a.end ?? ""),
         end: String(a.end ?? ""),
         direction: String(a.direction ?? ""),
-        // Documents from before amounts carried a currency name it impactUsd.
+        // Documents from before amounts carried a currency name it impactUsd, in US dollars.
         impact: String(a.impact ?? a.impactUsd ?? "0"),
+        currency: typeof a.currency === "string" ? a.currency : "USD",
         severity: String(a.severity ?? ""),
         status: String(a.status ?? ""),
-        where: [a.where?.provider, a.where?.accountId, a.where?.service].filter(Boolean).join(" · "),
-        rootCauses: (a.rootCauses ?? []).map((c) => ({ dimension: c.dimension, value: c.value, contribution: c.contribution })),
+        // An allocation anomaly is the cloud bill's node money again, by workload: the report says so.
+        where: `${[a.where?.provider, a.where?.accountId, a.where?.service].filter(Boolean).join(" · ")}${a.view === "kubernetes-allocation" ? " (Kubernetes allocation view)" : ""}`,
+        rootCauses: (a.rootCauses ?? []).map((c) => ({ dimension: c.dimension, value: c.value, contribution: String(c.contribution ?? (c as { contributionUsd?: string }).contributionUsd ?? "0") })),
       };
     })
     .sort((a, b) => (a.end < b.end ? 1 : a.end > b.end ? -1 : 0));
 
   const byTag = await buildCostReport(warehouse, { tenant: tenantId, window: { start: `${asOf.slice(0, 7)}-01`, end: asOf }, groupBy: [{ kind: "tag", key: opts.tagKey }], granularity: "monthly" });
-  const slices = new Map<string | null, Big>();
-  for (const r of byTag.rows) if (r.currency === currency) slices.set(r.groups[0] ?? null, (slices.get(r.groups[0] ?? null) ?? new Big(0)).plus(r.billedCost));
-  data.allocation.slices = [...slices].map(([value, cost]) => ({ value, cost: cost.toFixed() }));
+  const slicesBy = new Map<string, Map<string | null, Big>>();
+  for (const r of byTag.rows) {
+    const slices = slicesBy.get(r.currency) ?? new Map<string | null, Big>();
+    slices.set(r.groups[0] ?? null, (slices.get(r.groups[0] ?? null) ?? new Big(0)).plus(r.billedCost));
+    slicesBy.set(r.currency, slices);
+  }
+  data.allocation.byCurrency = tenantCurrencyFirst([...slicesBy.keys()], currency).map((cur) => ({
+    currency: cur,
+    slices: [...(slicesBy.get(cur) ?? [])].map(([value, cost]) => ({ value, cost: cost.toFixed() })),
+  }));
 
   const llm = await documents.list<Record<string, unknown>>(paths.llmUsageDaily(tenantId), { limit: 200 });
   data.llmUsage = llm.docs.map((d) => ({ ...d.data, id: d.id }));
   data.backtest = await gatherBacktest(warehouse, tenantId, currency, asOf);
   data.recommendations = await gatherRecommendations(deps, tenantId);
   return data;
+}
+
+/** The tenant's currency first, then the others in code order. */
+function tenantCurrencyFirst(currencies: readonly string[], tenantCurrency: string): string[] {
+  return [...currencies].sort((a, b) => (a === tenantCurrency ? -1 : b === tenantCurrency ? 1 : a < b ? -1 : a > b ? 1 : 0));
 }
 
 async function gatherRecommendations(deps: AppDeps, tenantId: string): Promise<ReportData["recommendations"]> {

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { z } from "zod";
 import { IsoDate } from "#kernel/days.js";
 import { MoneyString as BoundedMoney, compareDecimals, toDecimal } from "../billing/money.js";
+import { LocaleSchema } from "./tenant-locale.js";
 
 /** Event amounts: bounded like every amount, and written without trailing zeros. */
 const MoneyString = BoundedMoney.transform(toDecimal);
@@ -52,6 +53,8 @@ const common = {
   currency: CurrencyCodeSchema.default("USD"),
   dashboardUrl: z.url({ protocol: /^https?$/ }),
   occurredAt: IsoDateTime,
+  /** The tenant's BCP 47 locale the amounts are written in; the dispatcher sets it from the tenant document. */
+  locale: LocaleSchema.optional(),
 };
 
 export const DIRECTIONS = ["increase", "decrease"] as const;

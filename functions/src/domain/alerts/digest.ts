@@ -3,6 +3,7 @@ import { addDecimals, compareDecimals } from "../billing/money.js";
 import { MoneyString } from "../billing/money.js";
 import { type AlertEvent, CurrencyCodeSchema, SeveritySchema, severityRank } from "./alert-event.js";
 import { headline } from "./describe.js";
+import { LocaleSchema } from "./tenant-locale.js";
 
 /**
  * Daily and weekly digests: one summary per tenant of everything alerted (or held back by quiet
@@ -46,6 +47,8 @@ export const AlertDigestSchema = z
     items: z.array(DigestItemSchema),
     /** Items that did not fit in `items`. */
     omittedCount: z.number().int().min(0),
+    /** The tenant's locale, which the amounts are written in (en-US when absent). */
+    locale: LocaleSchema.optional(),
   })
   .strict();
 export type AlertDigest = z.infer<typeof AlertDigestSchema>;
@@ -62,6 +65,7 @@ export function buildDigest(
   from: Date,
   to: Date,
   entries: readonly DigestEntry[],
+  locale?: string,
 ): AlertDigest {
   const byId = new Map<string, { latest: AlertEvent; first: AlertEvent; deferred: boolean; resolved: boolean }>();
   for (const { event, deferred } of entries) {
@@ -111,5 +115,6 @@ export function buildDigest(
     deferredCount: items.filter((i) => i.deferred).length,
     items: kept,
     omittedCount: items.length - kept.length,
+    ...(locale ? { locale } : {}),
   };
 }

@@ -9,6 +9,8 @@ import { type DispatchReport, emptyReport, type Outcome, tally } from "./dispatc
 import { createOutbox } from "./outbox.js";
 import { redactText } from "#kernel/redact.js";
 import { isDeferredByQuietHours, routes } from "./routing.js";
+import { tenantLocaleOf } from "./tenant-locale.js";
+import { paths } from "#kernel/document-paths.js";
 
 /**
  * The alert dispatcher: routes each event to the tenant's channels, dedupes through the outbox
@@ -76,6 +78,15 @@ export function createAlertDispatcher(deps: AlertDispatcherDeps): AlertDispatche
   const retryMaxMs = deps.retryMaxMs ?? 3_600_000;
   const outbox = createOutbox(store, clock, log, deps.leaseMs ?? 120_000);
   const loadChannels = (tenantId: string) => loadTenantChannels(store, log, tenantId, deps.defaultChannels);
+  /** The tenant's locale for the texts; a tenant document that cannot be read costs the format, never the alert. */
+  const tenantLocale = async (tenantId: string): Promise<string> => {
+    try {
+      return tenantLocaleOf(await store.get(paths.tenant(tenantId)));
+    } catch (err) {
+      log.warn("tenant locale unreadable; alert texts use en-US", { tenantId, error: (err as Error).message });
+      return tenantLocaleOf(null);
+    }
+  };
 
   async function sendVia(config: AlertChannelConfig, message: ChannelMessage): Promise<{ result: SendResult; secret: string | null }> {
     let secret: string | null = null;
@@ -204,6 +215,15 @@ export function createAlertDispatcher(deps: AlertDispatcherDeps): AlertDispatche
   async function dispatch(events: readonly AlertEvent[], opts: { holder?: string } = {}): Promise<DispatchReport> {
     const report = emptyReport();
     const channelsOf = channelCache(loadChannels);
+    const locales = new Map<string, Promise<string>>();
+    const localeOf = (tenantId: string): Promise<string> => {
+      let l = locales.get(tenantId);
+      if (!l) {
+        l = tenantLocale(tenantId);
+        locales.set(tenantId, l);
+      }
+      return l;
+    };
     for (const raw of events) {
       const parsed = AlertEventSchema.safeParse(raw);
       if (!parsed.success) {
@@ -213,7 +233,8 @@ export function createAlertDispatcher(deps: AlertDispatcherDeps): AlertDispatche
         });
         continue;
       }
-      const event = parsed.data;
+      // Amounts are written in the tenant's locale; the queued message keeps it, so a retry reads the same.
+      const event = parsed.data.locale ? parsed.data : { ...parsed.data, locale: await localeOf(parsed.data.tenantId) };
       const configs = await channelsOf(event.tenantId);
       if (configs.length === 0) {
         report.unrouted++;
@@ -272,7 +293,7 @@ export function createAlertDispatcher(deps: AlertDispatcherDeps): AlertDispatche
       if (r.status === "deferred") deferredIds.push(r.id);
       entries.push({ event: r.message.event, deferred: r.status === "deferred" });
     }
-    const message: QueuedMessage = { kind: "digest", digest: buildDigest(tenantId, period, from, to, entries) };
+    const message: QueuedMessage = { kind: "digest", digest: buildDigest(tenantId, period, from, to, entries, await tenantLocale(tenantId)) };
     const digestKey = `digest:${period}:${to.toISOString().slice(0, 10)}`;
     const configs = await loadChannels(tenantId);
     let takers = 0;

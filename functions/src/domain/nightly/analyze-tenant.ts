@@ -1,13 +1,17 @@
 import { addDays, earlierDay } from "#kernel/days.js";
 import type { DocumentStore, DocumentWrite, EventBus } from "#kernel/ports.js";
 import type { AlertEvent } from "../alerts/alert-event.js";
-import { findAnomalyRuns, RECENT_DAYS, usageSeries } from "../analysis/anomaly/index.js";
+import { findAnomalyRuns, RECENT_DAYS, type ResolvedThresholds, resolveThresholds, thresholdBasisOf, usageSeries } from "../analysis/anomaly/index.js";
+import { findAllocationAnomalyRuns } from "../analysis/anomaly/allocation-runs.js";
+import { allocationUsageSeries } from "../analysis/anomaly/allocation-series.js";
 import { firstProvisionalDay } from "../analysis/day-completeness.js";
 import { periodFor, scopeTagKeys } from "../analysis/budgets/index.js";
 import type { MonthEndProjection } from "../analysis/forecast/index.js";
 import { ALLOCATION_VIEW, viewOf } from "../billing/ledger-view.js";
+import type { RateTable } from "../billing/currency-conversion.js";
 import type { CostWarehouse } from "../billing/ports.js";
 import { alertMessages } from "./analyze/alert-messages.js";
+import { allocationLedgerTagKeys } from "./analyze/allocation-ledger.js";
 import { anomalySettingsOf, feedbackBySeries } from "./analyze/anomaly-docs.js";
 import { type AnomalySummary, anomalyIdOf, anomalyUpdates } from "./analyze/anomaly-updates.js";
 import { type BudgetStatus, budgetUpdates } from "./analyze/budget-updates.js";
@@ -42,6 +46,12 @@ export interface AnalyzeDeps {
   sourceFor?: BillingSourceResolver;
   /** Told of a drill-down that failed (the anomaly keeps the ledger's root causes). */
   onDrillDownError?: (seriesKey: string, err: unknown) => void;
+  /**
+   * The tenant's reporting currency and the config's dated rate table: a series in a currency the
+   * tenant set no thresholds for is judged with the reporting currency's, converted (thresholds.ts).
+   * Absent: reporting currency USD and no rates.
+   */
+  currency?: { reporting: string; rates?: RateTable };
 }
 
 /** The run's result, also stored as `analysis` on `tenants/{t}/runs/{runDate}`. */
@@ -58,7 +68,8 @@ export interface TenantAnalysis {
 /**
  * The analyzeTenant stage: anomalies, forecasts and budgets on data through the day before the
  * run, then the run's new alert events on the alerts topic. It reads each document it needs
- * once and the ledger once (every series is summed from that one window in memory), runs the
+ * once and the ledger twice, each view once: the bill, and the Kubernetes allocation (every series
+ * is summed from those windows in memory, never one view into the other), runs the
  * pure analysis, publishes the new alerts, and writes the anomaly, forecast and budget documents
  * in one batch, with the run's result last. Every write is keyed by a natural key, so re-running
  * the same day rewrites the same documents and raises no new alert.
@@ -102,7 +113,7 @@ export interface TenantAnalysisPlan {
  * one billing currency, for a ledger that holds several: sums never cross currencies.
  */
 export async function computeTenantAnalysis(
-  deps: Pick<AnalyzeDeps, "warehouse" | "store" | "dashboardUrl" | "settings" | "sourceFor" | "onDrillDownError">,
+  deps: Pick<AnalyzeDeps, "warehouse" | "store" | "dashboardUrl" | "settings" | "sourceFor" | "onDrillDownError" | "currency">,
   tenantId: string,
   asOf: string,
   now: Date,
@@ -118,25 +129,34 @@ export async function computeTenantAnalysis(
   const window = { start: earlierDay(historyStart, month.start), end: asOf };
   const rows = await loadLedger(deps.warehouse, tenantId, window, scopeTagKeys(budgets.map((b) => b.budget.scope)), opts.currency);
   const history = window.start === historyStart ? rows : rows.filter((r) => r.date >= historyStart);
-  // Budgets scoped to Kubernetes tags count the allocation view, which the bill's query leaves out.
+  // The Kubernetes allocation view, which the bill's query leaves out, in a second query: budgets
+  // scoped to `k8s:` tags count it, and it has anomaly series of its own (allocation-series.ts).
   const allocationScopes = budgets.map((b) => b.budget.scope).filter((s) => viewOf({ tags: s.tags }) === ALLOCATION_VIEW);
-  const allocationHistory = allocationScopes.length
-    ? (await loadLedger(deps.warehouse, tenantId, { start: historyStart, end: asOf }, scopeTagKeys(allocationScopes), opts.currency, ALLOCATION_VIEW))
-    : [];
+  const allocationBudgetKeys = scopeTagKeys(allocationScopes);
+  const allocationHistory = await loadLedger(deps.warehouse, tenantId, { start: historyStart, end: asOf }, allocationLedgerTagKeys(allocationBudgetKeys), opts.currency, ALLOCATION_VIEW);
 
   // Late rows: the recent days are re-scored on the ledger as it reads now, a day still filling
   // in is not judged as a drop, and an anomaly the new rows undo is resolved.
   const provisionalFrom = firstProvisionalDay(asOf, settings.settleDays);
   const series = usageSeries(history);
-  const anomalySettings = anomalySettingsOf(docs.tenant);
-  const found = findAnomalyRuns(series, {
-    settings: anomalySettings,
-    feedback: feedbackBySeries(docs.anomalies.map((d) => d.data)),
-    asOf,
-    provisionalFrom,
-  });
+  // Each series is judged with its own currency's thresholds, resolved once per currency.
+  const tenantThresholds = anomalySettingsOf(docs.tenant);
+  const byCurrency = new Map<string, ResolvedThresholds>();
+  const resolvedFor = (currency: string): ResolvedThresholds => {
+    let r = byCurrency.get(currency);
+    if (!r) {
+      r = resolveThresholds(tenantThresholds, currency, { reporting: deps.currency?.reporting ?? "USD", ...(deps.currency?.rates ? { rates: deps.currency.rates } : {}), day: asOf });
+      byCurrency.set(currency, r);
+    }
+    return r;
+  };
+  const anomalySettings = (currency: string) => resolvedFor(currency).config;
+  const runOptions = { settings: anomalySettings, feedback: feedbackBySeries(docs.anomalies.map((d) => d.data)), asOf, provisionalFrom };
+  // The bill's series, then the allocation's: never summed together (a billed total, such as the
+  // forecasts' `total`, reads `history` alone), and raised only when the namespace itself moved.
+  const found = [...findAnomalyRuns(series, runOptions), ...findAllocationAnomalyRuns(allocationUsageSeries(allocationHistory, { labelKeys: allocationBudgetKeys }), runOptions)];
   const stored = new Map(docs.anomalies.map((d) => [d.id, d.data] as const));
-  const runs = deps.sourceFor
+  const runs = (deps.sourceFor
     ? await drillRootCauses(found, series, drillDownThrough(deps.store, deps.sourceFor, tenantId), anomalySettings, {
         // An anomaly whose document will not change keeps the root cause it has: no provider call.
         skip: (run) => {
@@ -145,7 +165,8 @@ export async function computeTenantAnalysis(
         },
         onError: (run, err) => deps.onDrillDownError?.(run.seriesKey, err),
       })
-    : found;
+    : found
+  ).map((run) => ({ ...run, thresholds: thresholdBasisOf(resolvedFor(run.currency)) }));
   const rescoredFrom = addDays(asOf, -RECENT_DAYS + 1);
   const anomaly = anomalyUpdates({ tenantId, asOf, dashboardUrl: deps.dashboardUrl, now, rescoredFrom, provisionalFrom }, runs, docs.anomalies);
   const monthRows = rows.filter((r) => r.date >= month.start);

@@ -34,11 +34,17 @@ const openCostPlan = (scope: Record<string, unknown>, window: DayWindow): Accoun
   const calls = monthPages(window).flatMap((page) => [
     { page, api: "GET {url}/allocation", request: allocationQuery(page, s.aggregate) },
     ...(s.billSplit === "cloudCost" ? [{ page, api: "GET {url}/cloudCost", request: { window: allocationQuery(page, "provider").window, aggregate: "provider", accumulate: "day" } }] : []),
+    ...(s.billSplit === "nodes"
+      ? [
+          { page, api: "GET {url}/allocation", request: allocationQuery(page, "node") },
+          { page, api: "GET {url}/cloudCost", request: { window: allocationQuery(page, "providerID").window, aggregate: "providerID", accumulate: "day" } },
+        ]
+      : []),
   ]);
   return {
     calls,
     minimumCalls: calls.length,
-    estimate: `${calls.length} OpenCost API calls (one /allocation per monthly page${s.billSplit === "cloudCost" ? " and one /cloudCost" : ""}); each /allocation answer holds one allocation per ${s.aggregate} key per day. OpenCost answers only for the days its Prometheus still holds`,
+    estimate: `${calls.length} OpenCost API calls (one /allocation per monthly page${s.billSplit === "cloudCost" ? " and one /cloudCost" : s.billSplit === "nodes" ? ", one /allocation by node and one /cloudCost by resource" : ""}); each /allocation answer holds one allocation per ${s.aggregate} key per day. OpenCost answers only for the days its Prometheus still holds`,
   };
 };
 
@@ -81,7 +87,7 @@ export const SOURCE_TEMPLATES: readonly AccountTemplate[] = [
       f("clusterId", true, "the cluster's id as OpenCost names it (its `cluster` property); the rows' billing account", "prod-eu-1"),
       f("currency", false, "the currency OpenCost prices in (its answer does not say; default USD)", "USD"),
       f("aggregate", false, "OpenCost aggregate (default namespace,controllerKind,controller); label:<k> adds a label", "namespace,controllerKind,controller"),
-      f("billSplit", false, "cloudCost (default): split the cloud bill's Kubernetes part (/cloudCost) over the allocations; none: keep OpenCost's prices", "cloudCost"),
+      f("billSplit", false, "cloudCost (default): split the cloud bill's Kubernetes part (/cloudCost) over the allocations; nodes: split the bill items of the cluster's own nodes, matched by resource id; none: keep OpenCost's prices", "cloudCost"),
     ],
     credentials: {
       fields: [

@@ -2,6 +2,7 @@ import { syncLlmSpend } from "#domain/llm-usage/nightly.js";
 import { analyzeTenant as analyze } from "#domain/nightly/analyze-tenant.js";
 import { CostsCollectedMessage, TOPICS } from "#domain/nightly/messages.js";
 import { describeError } from "#domain/billing/providers/collection-error.js";
+import { tenantCurrencyOf } from "#foundation/config/tenant-currency.js";
 import { defineEventHandler } from "../define.js";
 
 /** Anomalies, forecasts and budgets of one tenant once its collection is done; new alerts go to the alerts topic. */
@@ -25,6 +26,7 @@ export const analyzeTenant = defineEventHandler({
         onDrillDownError: (seriesKey, err) =>
           ctx.log.warn("root-cause drill-down failed", { tenantId: input.tenantId, seriesKey, error: describeError(err) }),
         settings: { historyDays: analysis.history_days, forecastHorizonDays: analysis.forecast_horizon_days, settleDays: analysis.settle_days },
+        currency: tenantCurrencyOf(deps.config.currency, input.tenantId),
       },
       input,
     );

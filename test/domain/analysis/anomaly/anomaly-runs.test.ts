@@ -43,7 +43,7 @@ describe("usageSeries", () => {
 });
 
 describe("findAnomalyRuns", () => {
-  const opts = { settings: { minImpactUsd: 50 }, feedback: new Map(), asOf: AS_OF };
+  const opts = { settings: { minImpact: 50 }, feedback: new Map(), asOf: AS_OF };
 
   it("groups consecutive flagged days into one run with summed amounts and the region behind it", () => {
     const rows = ledger({ "2026-11-17": 600, "2026-11-18": 650 });

@@ -154,13 +154,13 @@ describe("detectSeries: causality", () => {
 });
 
 describe("detectSeries: tenant thresholds", () => {
-  it("never flags below minImpactUsd", () => {
+  it("never flags below minImpact", () => {
     // Prepare: a $2/day series tripling for a day (impact ≈ $4).
     const points = scale(makeSeries({ base: 2 }), 200, 200, 3);
 
     // Act
-    const loose = detectSeries(points, { minImpactUsd: 1 });
-    const strict = detectSeries(points, { minImpactUsd: 10 });
+    const loose = detectSeries(points, { minImpact: 1 });
+    const strict = detectSeries(points, { minImpact: 10 });
 
     // Assess
     expect(loose).toHaveLength(1);
@@ -172,13 +172,26 @@ describe("detectSeries: tenant thresholds", () => {
     const points = scale(makeSeries({ base: 100_000, sigma: 0.01 }), 200, 200, 1.1);
 
     // Act
-    const byImpact = detectSeries(points, { percentThreshold: 0.2, impactThresholdUsd: 5_000 });
-    const neither = detectSeries(points, { percentThreshold: 0.2, impactThresholdUsd: 50_000 });
-    const byPercent = detectSeries(points, { percentThreshold: 0.05, impactThresholdUsd: 50_000 });
+    const byImpact = detectSeries(points, { percentThreshold: 0.2, impactThreshold: 5_000 });
+    const neither = detectSeries(points, { percentThreshold: 0.2, impactThreshold: 50_000 });
+    const byPercent = detectSeries(points, { percentThreshold: 0.05, impactThreshold: 50_000 });
 
     // Assess
     expect(byImpact.map((f) => f.date)).toEqual([points[200]!.date]);
     expect(neither).toEqual([]);
+    expect(byPercent.map((f) => f.date)).toEqual([points[200]!.date]);
+  });
+
+  it("with no impact threshold (null), size alone never flags: only the percentage does", () => {
+    // Prepare: the same +10 % day on a 100,000/day series, which any absolute threshold up to 10,000 flags.
+    const points = scale(makeSeries({ base: 100_000, sigma: 0.01 }), 200, 200, 1.1);
+
+    // Act
+    const noSizeGate = detectSeries(points, { minImpact: 0, percentThreshold: 0.2, impactThreshold: null });
+    const byPercent = detectSeries(points, { minImpact: 0, percentThreshold: 0.05, impactThreshold: null });
+
+    // Assess
+    expect(noSizeGate).toEqual([]);
     expect(byPercent.map((f) => f.date)).toEqual([points[200]!.date]);
   });
 
@@ -196,7 +209,7 @@ describe("detectSeries: tenant thresholds", () => {
   });
 
   it("rejects an invalid configuration with a clear error", () => {
-    expect(() => detectSeries(makeSeries({ days: 30 }), { minImpactUsd: -1 })).toThrow(/minImpactUsd/);
+    expect(() => detectSeries(makeSeries({ days: 30 }), { minImpact: -1 })).toThrow(/minImpact/);
   });
 
   it("rejects invalid points with a clear error", () => {

@@ -53,11 +53,11 @@ describe("anomalyUpdates", () => {
       {
         path: `tenants/${T}/anomalies/${id}`,
         merge: true,
-        data: expect.objectContaining({ seriesKey: KEY, start: "2026-11-18", impact: "300.00", detectedAt: ctx.asOf, status: "open", feedback: null }),
+        data: expect.objectContaining({ seriesKey: KEY, view: "billed", start: "2026-11-18", impact: "300.00", detectedAt: ctx.asOf, status: "open", feedback: null }),
       },
     ]);
     expect(u.events.map((e) => [e.type, e.severity, e.impact, e.occurredAt])).toEqual([["anomaly.opened", "high", "300", ctx.now.toISOString()]]);
-    expect(u.anomalies).toEqual([{ id, seriesKey: KEY, start: "2026-11-18", end: "2026-11-18", direction: "increase", impact: "300.00", currency: "USD", severity: "high", status: "open" }]);
+    expect(u.anomalies).toEqual([{ id, seriesKey: KEY, start: "2026-11-18", end: "2026-11-18", direction: "increase", impact: "300.00", currency: "USD", view: "billed", severity: "high", status: "open" }]);
   });
 
   it("leaves an unchanged run alone, and updates a grown one without touching the user's fields", () => {

@@ -4,6 +4,7 @@ import type { DetectionConfigInput } from "./config.js";
 import { detectSeries } from "./detect-series.js";
 import type { SeriesFeedback } from "./feedback.js";
 import { attributeRootCause } from "./root-cause.js";
+import type { AnomalyThresholdBasis } from "./thresholds.js";
 import type { AnomalyFlag, AnomalySeverity, Direction } from "./types.js";
 import type { UsageSeries } from "./usage-series.js";
 
@@ -25,10 +26,19 @@ export interface AnomalyRun {
   severity: AnomalySeverity;
   /** Each region's contribution on the run's last day. */
   rootCauses: { dimension: string; value: string; contribution: string }[];
+  /** Where the thresholds that judged it came from, when the caller resolved them per currency. */
+  thresholds?: AnomalyThresholdBasis;
 }
 
+/** Detector settings: one for every series, or each series' from its currency (thresholds.ts resolves a tenant's). */
+export type SettingsForSeries = DetectionConfigInput | ((currency: string) => DetectionConfigInput);
+
+/** The settings a series in `currency` is judged with. */
+export const settingsFor = (settings: SettingsForSeries, currency: string): DetectionConfigInput =>
+  typeof settings === "function" ? settings(currency) : settings;
+
 export interface AnomalyRunOptions {
-  settings: DetectionConfigInput;
+  settings: SettingsForSeries;
   /** User feedback by series key. */
   feedback: ReadonlyMap<string, readonly SeriesFeedback[]>;
   asOf: string;
@@ -89,7 +99,8 @@ export function findAnomalyRuns(series: readonly UsageSeries[], opts: AnomalyRun
   const recentFrom = addDays(opts.asOf, -(opts.recentDays ?? RECENT_DAYS) + 1);
   const runs: AnomalyRun[] = [];
   for (const s of series) {
-    const flags = detectSeries(s.series.points, opts.settings, opts.feedback.get(s.seriesKey) ?? [], s.seriesKey).filter(
+    const settings = settingsFor(opts.settings, s.currency);
+    const flags = detectSeries(s.series.points, settings, opts.feedback.get(s.seriesKey) ?? [], s.seriesKey).filter(
       (f) => f.date <= opts.asOf && !(f.direction === "decrease" && opts.provisionalFrom !== undefined && f.date >= opts.provisionalFrom),
     );
     for (const group of groupFlags(flags)) {
@@ -105,7 +116,7 @@ export function findAnomalyRuns(series: readonly UsageSeries[], opts: AnomalyRun
         ...runFigures(group, s.series.exact),
         score: Math.max(...group.map((f) => f.score)),
         severity: group.map((f) => f.severity).reduce(maxSeverity),
-        rootCauses: attributeRootCause(s.series.points, s.regions, last.date, opts.settings).map((c) => ({
+        rootCauses: attributeRootCause(s.series.points, s.regions, last.date, settings).map((c) => ({
           dimension: c.dimension,
           value: c.value,
           contribution: money(c.contribution),

@@ -59,7 +59,7 @@ export function flagDenseSeries(
         actual: roundCents(actual),
         impact,
         score: Math.round(z * 100) / 100,
-        severity: severityOf(actual - expected, z, cfg.severityUsd),
+        severity: severityOf(actual - expected, z, cfg.severityBands),
       });
     },
     feedback,

@@ -10,8 +10,8 @@ export function createScanner(cfg: DetectionConfig): AnomalyScanner {
     persistDays: 3,
     zConfirm: 2,
     confirmDays: 7,
-    minImpactUsd: cfg.minImpactUsd,
-    impactThresholdUsd: cfg.impactThresholdUsd,
+    minImpact: cfg.minImpact,
+    impactThreshold: cfg.impactThreshold ?? Number.POSITIVE_INFINITY,
     percentThreshold: cfg.percentThreshold,
   });
 }

@@ -7,6 +7,7 @@ export {
   SENSITIVITIES,
   SENSITIVITY_Z,
   type Sensitivity,
+  type SeverityBands,
 } from "./config.js";
 export { type DenseSeries, densify, detectSeries, flagDenseSeries } from "./detect-series.js";
 export { createScanner } from "./detector.js";
@@ -14,6 +15,17 @@ export { FEEDBACK_LABELS, type FeedbackLabel, type SeriesFeedback, SeriesFeedbac
 export { attributeRootCause, type ChildSeries, expectedCostOn, type RootCause, UNATTRIBUTED } from "./root-cause.js";
 export { severityOf } from "./severity.js";
 export type { AnomalyFlag, AnomalySeverity, CostPoint, Direction } from "./types.js";
-export { type AnomalyRun, type AnomalyRunOptions, findAnomalyRuns, RECENT_DAYS } from "./anomaly-runs.js";
+export { type AnomalyRun, type AnomalyRunOptions, findAnomalyRuns, RECENT_DAYS, type SettingsForSeries, settingsFor } from "./anomaly-runs.js";
+export {
+  type AnomalyThresholdBasis,
+  type CurrencyThresholds,
+  parseTenantDetectionSettings,
+  type ResolvedThresholds,
+  resolveThresholds,
+  type TenantDetectionSettings,
+  type ThresholdCurrencyContext,
+  type ThresholdSource,
+  thresholdBasisOf,
+} from "./thresholds.js";
 export { parseSeriesKey, type SeriesWhere, seriesKeyOf } from "./series-key.js";
 export { type UsageSeries, usageSeries } from "./usage-series.js";

@@ -1,5 +1,6 @@
 import { civilFromDays, daysInMonth, MONTH_POSITIONS, weekdayOf } from "#kernel/days.js";
 import { FEEDBACK_UNEXPECTED } from "./feedback.js";
+import { HeldLevels } from "./held-levels.js";
 import { MAD_TO_SIGMA, medianOf, smallMedian, tailAwareScale } from "./robust-stats.js";
 import { SortedWindow } from "./sorted-window.js";
 
@@ -34,8 +35,11 @@ import { SortedWindow } from "./sorted-window.js";
  *   one goes back in: heavy tails), so a multi-day drop or holiday dip does not blind the weeks
  *   after it. A confirmed run is released into its new regime; its residuals never enter σ.
  * - Known levels: a day back at the level of one of the last regimes that lasted ≥ 14 days (within
- *   182 days, moved along the trend), or undoing the jump that started the current regime, is a
- *   series switching between its normal levels and is not flagged.
+ *   182 days, moved along the trend), or undoing the jump that started the current regime, or at
+ *   the median of two consecutive weeks of the last half year (moved along a Theil–Sen trend through
+ *   the weekly medians; see HeldLevels), is a series switching between its normal levels and is
+ *   not flagged. A level a trending series merely passed through does not count: its weekly
+ *   medians move on with the trend.
  * - Zero days are not modelled (a sparse series' zeros say nothing about its level); in a dense
  *   series (< 10 % zeros) a zero is judged as a drop until a week of zeros makes it the norm.
  * Cost: O(1) amortised work per day plus a fortnightly refresh; buffers are reused across series.
@@ -46,12 +50,14 @@ export interface ScannerOptions {
   persistDays: number;
   zConfirm: number;
   confirmDays: number;
-  minImpactUsd: number;
-  impactThresholdUsd: number;
+  /** Hard floor on |actual − expected|, in the series' own currency. */
+  minImpact: number;
+  /** A deviation this large (series currency) is material even below `percentThreshold`. */
+  impactThreshold: number;
   percentThreshold: number;
 }
 
-/** Called once per flagged day: direction +1 increase / −1 decrease, dollars, and the z-score. */
+/** Called once per flagged day: direction +1 increase / −1 decrease, amounts in the series currency, and the z-score. */
 export type FlagSink = (index: number, direction: 1 | -1, expected: number, actual: number, z: number) => void;
 
 const SHORT_WINDOW = 28;
@@ -99,6 +105,7 @@ export class AnomalyScanner {
   private readonly buf = new Float64Array(4 * LONG_WINDOW);
   private readonly small = new Float64Array(16);
   private readonly window = new SortedWindow(SHORT_WINDOW);
+  private readonly heldLevels = new HeldLevels();
 
   // Ring buffers of the latest centred residuals per weekday and per month position.
   private readonly wdRing = new Float64Array(7 * WEEKDAY_SAMPLES);
@@ -138,7 +145,7 @@ export class AnomalyScanner {
   /**
    * Judges every day of one series. `costs[i]` is the cost of day `startDay + i`: NaN for a missing
    * day, ≤ 0 for a zero day. `feedback[i]` holds a FEEDBACK_CODE for the flag on day i, or 0.
-   * `expected`, when given, receives each day's central expectation in USD (NaN while warming up).
+   * `expected`, when given, receives each day's central expectation in the series currency (NaN while warming up).
    */
   scan(startDay: number, costs: ArrayLike<number>, n: number, sink: FlagSink, feedback?: Int8Array, expected?: Float64Array): void {
     this.prepare(startDay, costs, n);
@@ -213,28 +220,29 @@ export class AnomalyScanner {
           // Zero days only count as drops in dense series, and a week of zeros is the new norm.
           downStreak = this.zeroFraction < INTERMITTENT_ZERO_FRACTION ? downStreak + 1 : 0;
         }
-        // A series that switches between stable levels is back at one it already held for weeks:
-        // that is its normal, not news (the confirm logic below still starts the regime). The
-        // match tolerates a third of the jump itself: levels drift with growth in the meantime.
-        const known = isValid && this.nearKnownLevel(yt - seasonal, yt - expShort, t, Math.max(o.zConfirm * sigma, KNOWN_JUMP_SHARE * Math.abs(yt - expShort)));
-        if (judge && !known) {
+        if (judge) {
           const hint = monthHint[p] as number;
-          if (
+          const up =
             isValid &&
             (zUpOne >= o.zSingle || upStreak >= o.persistDays) &&
             (tolUp === 0 || yt - expUp > TOLERANCE_MARGIN * tolUp) &&
-            !repeatsHint(yt - expUp, hint)
-          ) {
-            this.emitIfMaterial(sink, t, 1, Math.expm1(expUp), cost, zUp);
-            held[t] = 1;
-          }
+            !repeatsHint(yt - expUp, hint);
           const zeroIsDrop = isZero && this.zeroFraction < INTERMITTENT_ZERO_FRACTION && zeroRun < o.confirmDays;
-          if (
+          const down =
             (isValid || zeroIsDrop) &&
             (zDownOne <= -o.zSingle || downStreak >= o.persistDays) &&
             (tolDown === 0 || expDown - obs > TOLERANCE_MARGIN * tolDown) &&
-            !repeatsHint(obs - expDown, hint)
-          ) {
+            !repeatsHint(obs - expDown, hint);
+          // A series that switches between stable levels is back at one it already held for weeks:
+          // that is its normal, not news (the confirm logic below still starts the regime). The
+          // match tolerates a third of the jump itself: levels drift with growth in the meantime.
+          // Checked only on a day that would be flagged: it reads the half-year level memory.
+          const known = isValid && (up || down) && this.atKnownLevel(yt - seasonal, yt - expShort, t, Math.max(o.zConfirm * sigma, KNOWN_JUMP_SHARE * Math.abs(yt - expShort)));
+          if (up && !known) {
+            this.emitIfMaterial(sink, t, 1, Math.expm1(expUp), cost, zUp);
+            held[t] = 1;
+          }
+          if (down && !known) {
             this.emitIfMaterial(sink, t, -1, Math.expm1(expDown), isValid ? cost : 0, zDown);
             held[t] = 1;
           }
@@ -338,6 +346,18 @@ export class AnomalyScanner {
     return false;
   }
 
+  /**
+   * True when day t is back at a level the series already held: a recent regime's level or the
+   * jump that started the current one (nearKnownLevel), or two consecutive weeks of the last half
+   * year (HeldLevels, built from the days before t).
+   */
+  private atKnownLevel(value: number, dev: number, t: number, tol: number): boolean {
+    if (this.nearKnownLevel(value, dev, t, tol)) return true;
+    const h = this.heldLevels;
+    if (h.builtAt !== t) h.build(this.zs, t);
+    return h.holds(value, t, tol);
+  }
+
   /** Keeps day t, and the first day of its run (already counted), out of the level and σ. */
   private hold(runStart: number, t: number): void {
     this.held[t] = 1;
@@ -365,8 +385,8 @@ export class AnomalyScanner {
   private emitIfMaterial(sink: FlagSink, t: number, dir: 1 | -1, expected: number, actual: number, z: number): void {
     const o = this.o;
     const impact = Math.abs(actual - expected);
-    if (impact < o.minImpactUsd) return;
-    if (impact < o.impactThresholdUsd && impact < o.percentThreshold * Math.max(expected, 0)) return;
+    if (impact < o.minImpact) return;
+    if (impact < o.impactThreshold && impact < o.percentThreshold * Math.max(expected, 0)) return;
     sink(t, dir, expected, actual, z);
   }
 
@@ -428,6 +448,7 @@ export class AnomalyScanner {
     this.regimeStart = 0;
     this.knownCount = 0;
     this.lastJump = 0;
+    this.heldLevels.reset();
   }
 
   /** Level for day t from days < t of the current regime; NaN while warming up. */

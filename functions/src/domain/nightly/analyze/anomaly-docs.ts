@@ -1,10 +1,12 @@
 import type { RootCause, Severity } from "../../alerts/alert-event.js";
 import type { DocumentData } from "#kernel/ports.js";
-import type { DetectionConfigInput, SeriesFeedback } from "../../analysis/anomaly/index.js";
+import { type AnomalyThresholdBasis, parseTenantDetectionSettings, type SeriesFeedback, type TenantDetectionSettings } from "../../analysis/anomaly/index.js";
 
 /** `tenants/{t}/anomalies/{id}` as the nightly analysis writes it. */
 export interface StoredAnomaly extends DocumentData {
   seriesKey: string;
+  /** The ledger view of the series (absent on documents from before allocation anomalies: billed). */
+  view?: "billed" | "kubernetes-allocation";
   where: { provider: string; accountId: string; service: string };
   start: string;
   end: string;
@@ -21,6 +23,8 @@ export interface StoredAnomaly extends DocumentData {
   feedback: "expected" | "unexpected" | "planned" | null;
   /** Whether the anomaly's last day was still filling in when it was last written. */
   completeness?: "provisional" | "settled";
+  /** Where the detection thresholds of the series' currency came from (thresholds.ts), and the rate that converted them. */
+  thresholds?: AnomalyThresholdBasis;
   /** Why it was resolved: it ended, or late or restated data undid it. */
   resolution?: "ended" | "restated";
 }
@@ -47,23 +51,12 @@ export function storedAnomalyOf(data: DocumentData): StoredAnomaly {
   } as StoredAnomaly;
 }
 
-/** Tenant settings as the tenant document stores them (`analysis` map). */
-interface TenantAnalysisSettings {
-  minImpactUsd?: number;
-  minChangePct?: number;
-  impactThresholdUsd?: number;
-  sensitivity?: "low" | "medium" | "high";
-}
-
-/** The tenant's detection settings; the detector's defaults fill what the tenant did not set. */
-export function anomalySettingsOf(tenantDoc: DocumentData): DetectionConfigInput {
-  const a = (tenantDoc.analysis ?? {}) as TenantAnalysisSettings;
-  const cfg: DetectionConfigInput = {};
-  if (typeof a.minImpactUsd === "number") cfg.minImpactUsd = a.minImpactUsd;
-  if (typeof a.minChangePct === "number") cfg.percentThreshold = a.minChangePct / 100;
-  if (typeof a.impactThresholdUsd === "number") cfg.impactThresholdUsd = a.impactThresholdUsd;
-  if (a.sensitivity) cfg.sensitivity = a.sensitivity;
-  return cfg;
+/**
+ * The tenant's detection settings from its document's `analysis` map, per currency (thresholds.ts:
+ * legacy `minImpactUsd` / `impactThresholdUsd` read as USD amounts). A malformed map throws.
+ */
+export function anomalySettingsOf(tenantDoc: DocumentData): TenantDetectionSettings {
+  return parseTenantDetectionSettings(tenantDoc.analysis);
 }
 
 /**

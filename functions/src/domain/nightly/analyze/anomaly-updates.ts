@@ -2,7 +2,8 @@ import { createHash } from "node:crypto";
 import { addDays } from "#kernel/days.js";
 import type { Doc, DocumentWrite } from "#kernel/ports.js";
 import { type AlertEvent, anomalyOpened, anomalyResolved, anomalyUpdated, type Severity } from "../../alerts/alert-event.js";
-import { type AnomalyRun, parseSeriesKey } from "../../analysis/anomaly/index.js";
+import type { AnomalyRun } from "../../analysis/anomaly/index.js";
+import { anomalyWhereOf } from "../../analysis/anomaly/series-where.js";
 import { absDecimal } from "../../billing/money.js";
 import type { StoredAnomaly } from "./anomaly-docs.js";
 import { compareCodePoints } from "./code-point-order.js";
@@ -21,6 +22,8 @@ export interface AnomalySummary {
   impact: string;
   /** The currency of `impact`: the series' billing currency. */
   currency: string;
+  /** The ledger view the series reads: the bill, or the Kubernetes allocation (the same money by workload). */
+  view: "billed" | "kubernetes-allocation";
   severity: Severity;
   status: string;
 }
@@ -80,10 +83,11 @@ export function anomalyUpdates(ctx: AnomalyContext, runs: readonly AnomalyRun[],
       writes.push({ path: paths.anomaly(tenantId, id), data: { completeness }, merge: true });
       continue;
     }
-    const where = parseSeriesKey(run.seriesKey);
+    const { view, where } = anomalyWhereOf(run.seriesKey);
     const doc = {
       seriesKey: run.seriesKey,
-      where: { provider: where.provider, accountId: where.accountId, service: where.service },
+      view,
+      where,
       start: run.start,
       end: run.end,
       direction: run.direction,
@@ -94,6 +98,7 @@ export function anomalyUpdates(ctx: AnomalyContext, runs: readonly AnomalyRun[],
       score: run.score,
       severity: run.severity,
       rootCauses: run.rootCauses,
+      ...(run.thresholds ? { thresholds: run.thresholds } : {}),
       detectedAt: asOf,
       ...(completeness ? { completeness } : {}),
     };
@@ -163,6 +168,8 @@ function summarize(existing: readonly Doc<StoredAnomaly>[], writes: readonly Doc
       direction: data.direction,
       impact: data.impact,
       currency: data.currency,
+      // Documents written before allocation anomalies existed were all on the bill.
+      view: data.view ?? anomalyWhereOf(data.seriesKey).view,
       severity: data.severity,
       status: data.status,
     }));

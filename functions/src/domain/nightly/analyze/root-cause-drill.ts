@@ -1,7 +1,7 @@
 import { addDays, type DayWindow } from "#kernel/days.js";
 import { paths } from "#kernel/document-paths.js";
 import type { Doc, DocumentStore } from "#kernel/ports.js";
-import { type AnomalyRun, attributeRootCause, type ChildSeries, type DetectionConfigInput, parseSeriesKey, type UsageSeries } from "../../analysis/anomaly/index.js";
+import { type AnomalyRun, attributeRootCause, type ChildSeries, parseSeriesKey, type SettingsForSeries, settingsFor, type UsageSeries } from "../../analysis/anomaly/index.js";
 import { CloudAccountDocSchema, toAccountRef } from "../../billing/cloud-account.js";
 import { fromNumber, toNumber } from "../../billing/money.js";
 import type { DrillDownSeries } from "../../billing/ports.js";
@@ -63,7 +63,7 @@ export async function drillRootCauses(
   runs: readonly AnomalyRun[],
   series: readonly UsageSeries[],
   drill: DrillDown,
-  settings: DetectionConfigInput,
+  settings: SettingsForSeries,
   opts: { skip?: (run: AnomalyRun) => boolean; onError?: (run: AnomalyRun, err: unknown) => void } = {},
 ): Promise<AnomalyRun[]> {
   const bySeries = new Map(series.map((s) => [s.seriesKey, s] as const));
@@ -98,7 +98,7 @@ export async function drillRootCauses(
       byDimension.set(c.dimension, list);
     }
     const drilled = [...byDimension.values()].flatMap((kids) =>
-      attributeRootCause(parent.series.points, kids, run.end, settings).map((c) => ({
+      attributeRootCause(parent.series.points, kids, run.end, settingsFor(settings, run.currency)).map((c) => ({
         dimension: c.dimension,
         value: c.value,
         contribution: fromNumber(Math.abs(c.contribution) < 0.005 ? 0 : c.contribution, 2),

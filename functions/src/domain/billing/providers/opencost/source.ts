@@ -9,6 +9,7 @@ import { AllocationResponseSchema } from "./allocation-response.js";
 import { add } from "../../money.js";
 import { splitBillOverAllocations } from "./two-views.js";
 import { CloudCostResponseSchema, type KubernetesPartOfBill, kubernetesPartOfBill } from "./cloud-cost.js";
+import { nodeBill, nodeKeysByDay } from "./node-match.js";
 
 /** `CloudAccountRef.scope` of a cluster: its id, the currency OpenCost prices in, and what to aggregate by. */
 export const OpenCostScopeSchema = z.object({
@@ -23,9 +24,10 @@ export const OpenCostScopeSchema = z.object({
    * `cloudCost` (default): split the bill's Kubernetes part (from `/cloudCost`) over the
    * allocations instead of OpenCost's own prices; `none`: keep OpenCost's prices (a cluster whose
    * nodes are in no connected cloud bill). kubernetesPercent covers every cluster in OpenCost's
-   * cloud integration, so `cloudCost` fits a cluster that is alone in that integration.
+   * cloud integration, so `cloudCost` fits a cluster that is alone in that integration; `nodes`
+   * splits the bill items of the cluster's own nodes instead, matched by resource id (node-match.ts).
    */
-  billSplit: z.enum(["cloudCost", "none"]).default("cloudCost"),
+  billSplit: z.enum(["cloudCost", "nodes", "none"]).default("cloudCost"),
 });
 export type OpenCostScope = z.infer<typeof OpenCostScopeSchema>;
 
@@ -42,8 +44,11 @@ export interface AllocationQuery {
 /** The cluster's OpenCost API as the source needs it: the parsed JSON body, and how many HTTP calls it took. */
 export interface OpenCostApi {
   allocation(query: AllocationQuery): Promise<{ body: unknown; calls: number }>;
-  /** `GET /cloudCost?window=...&aggregate=provider&accumulate=day`: the bill as OpenCost reads it, per day. */
-  cloudCost(window: string): Promise<{ body: unknown; calls: number }>;
+  /**
+   * `GET /cloudCost?window=...&aggregate=<aggregate>&accumulate=day`: the bill as OpenCost reads
+   * it, per day, by provider (the default) or by billed resource (`providerID`).
+   */
+  cloudCost(window: string, aggregate?: "provider" | "providerID"): Promise<{ body: unknown; calls: number }>;
 }
 
 export interface OpenCostSourceOptions {
@@ -91,22 +96,46 @@ export class OpenCostAllocationSource implements BillingSource {
     const mapped = mapAllocations(parsed.data, { tenantId: account.tenantId, ingestedAt, source: "opencost" }, scope);
     let records = mapped.records.filter((r) => r.charge_period_start >= window.start && r.charge_period_start <= window.end);
     let calls = answer.calls;
-    if (scope.billSplit === "cloudCost") {
-      let bill: Awaited<ReturnType<typeof fetchKubernetesPartOfBill>>;
+    if (scope.billSplit !== "none") {
+      let bill: { byDay: Map<string, string>; calls: number };
       try {
-        bill = await fetchKubernetesPartOfBill(api, window);
+        bill = scope.billSplit === "nodes" ? await fetchNodeBill(api, window) : await fetchKubernetesPartOfBill(api, window).then(({ parts, calls: n }) => {
+          const byDay = new Map<string, string>();
+          for (const p of parts) byDay.set(p.day, add(byDay.get(p.day) ?? "0", p.kubernetesCost));
+          return { byDay, calls: n };
+        });
       } catch (err) {
         throw new CollectionError(account, window, describeError(err), { cause: err, retryable: !(err instanceof AppError) || err.retryable });
       }
       calls += bill.calls;
-      const byDay = new Map<string, string>();
-      for (const p of bill.parts) byDay.set(p.day, add(byDay.get(p.day) ?? "0", p.kubernetesCost));
-      records = splitBillOverAllocations(records, byDay).records;
+      records = splitBillOverAllocations(records, bill.byDay).records;
     }
     const today = ingestedAt.slice(0, 10);
     const incompleteDays = window.start <= today && today <= window.end ? [today] : [];
     return { records, incompleteDays, calls };
   }
+}
+
+/** The answer of a call, checked against its schema; an AppError (not retryable) names where it is unreadable. */
+function parseAnswer<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
+  const parsed = schema.safeParse(body);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw new AppError("failed-precondition", `unreadable ${what} answer at ${issue?.path.join(".") ?? "?"}: ${issue?.message ?? "?"}`, { retryable: false });
+}
+
+/**
+ * The cluster's own nodes' part of the cloud bill for a window (`billSplit: nodes`): the nodes from
+ * `/allocation?aggregate=node`, the billed resources from `/cloudCost?aggregate=providerID`,
+ * matched by resource id (nodeBill). Throws an AppError (not retryable) on an answer of another shape.
+ */
+export async function fetchNodeBill(api: OpenCostApi, window: DayWindow): Promise<{ byDay: Map<string, string>; unmatched: Map<string, string[]>; calls: number }> {
+  const nodes = await api.allocation(allocationQuery(window, "node"));
+  const nodeAnswer = parseAnswer(AllocationResponseSchema, nodes.body, "/allocation?aggregate=node");
+  if (nodeAnswer.code !== 200) throw new AppError("failed-precondition", `OpenCost answered code ${nodeAnswer.code} for the nodes`, { retryable: nodeAnswer.code >= 500 });
+  const costs = await api.cloudCost(allocationQuery(window, "providerID").window, "providerID");
+  const bill = nodeBill(parseAnswer(CloudCostResponseSchema, costs.body, "/cloudCost?aggregate=providerID"), nodeKeysByDay(nodeAnswer));
+  return { ...bill, calls: nodes.calls + costs.calls };
 }
 
 /**
@@ -115,10 +144,5 @@ export class OpenCostAllocationSource implements BillingSource {
  */
 export async function fetchKubernetesPartOfBill(api: OpenCostApi, window: DayWindow): Promise<{ parts: KubernetesPartOfBill[]; calls: number }> {
   const { body, calls } = await api.cloudCost(allocationQuery(window, "provider").window);
-  const parsed = CloudCostResponseSchema.safeParse(body);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new AppError("failed-precondition", `unreadable /cloudCost answer at ${issue?.path.join(".") ?? "?"}: ${issue?.message ?? "?"}`, { retryable: false });
-  }
-  return { parts: kubernetesPartOfBill(parsed.data), calls };
+  return { parts: kubernetesPartOfBill(parseAnswer(CloudCostResponseSchema, body, "/cloudCost")), calls };
 }
