@@ -58,5 +58,6 @@ export interface Forecast {
   seriesKey: string;
   asOf: string;
   points: ForecastPoint[];
-  monthEnd?: { period: string; actualToDate: string; projected: string; lower80: string; upper80: string; lower95: string; upper95: string };
+  /** Amounts in `currency` (the series' billing currency; absent on documents that predate it: USD). */
+  monthEnd?: { period: string; currency?: string; actualToDate: string; projected: string; lower80: string; upper80: string; lower95: string; upper95: string };
 }

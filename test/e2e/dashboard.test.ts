@@ -241,8 +241,17 @@ describe("dashboard in headless Chromium", () => {
     await page.getByRole("button", { name: "Save" }).click();
     // Assess
     await expect.poll(() => page.locator('tr[data-budget-id="acme-monthly"] td.num').first().textContent()).toBe("$150,000.25");
-    const budgets = await (await client("viewer@acme-retail.example")).call<{ items: { id: string; amount: string; updatedBy?: string }[] }>("listBudgets", {});
+    // A new budget in euros: stored with its currency, shown in it.
+    await page.getByRole("button", { name: "New budget" }).click();
+    await page.getByLabel("Id", { exact: true }).fill("acme-eu");
+    await page.getByLabel("Name").fill("Acme EU");
+    await page.getByLabel("Currency (ISO 4217)").fill("eur");
+    await page.getByLabel("Amount (EUR)").fill("1234.5");
+    await page.getByRole("button", { name: "Save" }).click();
+    await expect.poll(() => page.locator('tr[data-budget-id="acme-eu"] td.num').first().textContent()).toBe("€1,234.50");
+    const budgets = await (await client("viewer@acme-retail.example")).call<{ items: { id: string; amount: string; currency: string; updatedBy?: string }[] }>("listBudgets", {});
     expect(budgets.items.find((b) => b.id === "acme-monthly")).toMatchObject({ amount: "150000.25" });
+    expect(budgets.items.find((b) => b.id === "acme-eu")).toMatchObject({ amount: "1234.5", currency: "EUR" });
     expect(external).toEqual([]);
     await page.context().close();
   });
@@ -351,13 +360,18 @@ describe("dashboard in headless Chromium", () => {
     await page.waitForSelector("#chart-overview[data-chart-ready=true]");
     const series = await page.evaluate(() => {
       const ec = (window as unknown as { echarts: { getInstanceByDom(el: Element): { getOption(): { series: { name: string; data: unknown[] }[] } } | undefined } }).echarts;
-      return ec.getInstanceByDom(document.getElementById("chart-overview") as Element)?.getOption().series.map((s) => ({ name: s.name, points: s.data.length }));
+      return ec
+        .getInstanceByDom(document.getElementById("chart-overview") as Element)
+        ?.getOption()
+        .series.map((s) => ({ name: s.name, points: s.data.length, stack: (s as { stack?: string }).stack }));
     });
     const range = await page.locator("#daily-h").textContent();
     const [, start, end] = /(\d{4}-\d{2}-\d{2}) to (\d{4}-\d{2}-\d{2})/.exec(String(range)) ?? [];
     const summary = await (await client("viewer@acme-retail.example")).call<{ rows: { dims: { provider: string } }[] }>("getCostSummary", { start, end, groupBy: ["provider"] });
     expect(series?.map((s) => s.name).sort()).toEqual([...new Set(summary.rows.map((r) => r.dims.provider))].sort());
     expect(series?.every((s) => s.points === 30)).toBe(true);
+    // Bars stack within one currency only (acme-retail's ledger is all USD: one stack).
+    expect([...new Set(series?.map((s) => s.stack))]).toEqual(["cost-USD"]);
     await page.context().close();
     // Sign-in page too, signed out.
     const ctx = await axeContext();

@@ -95,6 +95,32 @@ describe("MCP server (in process, SDK client over the in-memory transport with a
     const a = JSON.parse(textOf(await client.callTool({ name: "list_anomalies", arguments: { severity: "critical" } })));
     const causes = a.untrustedData.rows[0][a.untrustedData.columns.indexOf("rootCauses")];
     expect(causes).toEqual([["service_name", "MARK-ONE", "9"]]);
+    expect(a.untrustedData.rows[0][a.untrustedData.columns.indexOf("view")]).toBe("billed");
+  });
+
+  it("list_anomalies names a namespace anomaly's view; get_forecast reads a series in a second currency", async () => {
+    // Prepare: an anomaly on the Kubernetes allocation view and a EUR forecast, as the nightly writes them.
+    await h.documents.set("tenants/t1/anomalies/k8s-1", {
+      seriesKey: "kubernetes-allocation|prod|web", view: "kubernetes-allocation", start: "2026-03-04", end: "2026-03-04", direction: "increase", currency: "USD",
+      expected: "10", actual: "40", impact: "30", score: 6, severity: "high", rootCauses: [{ dimension: "controller", value: "deployment/web", contribution: "30" }],
+      status: "open", feedback: null, where: { provider: "kubernetes", accountId: "prod", service: "namespace web" },
+    });
+    await h.documents.set("tenants/t1/forecasts/total@EUR", {
+      seriesKey: "total@EUR", asOf: "2026-03-02", horizonDays: 1, points: [{ date: "2026-03-03", mean: "7", lower80: "6", upper80: "8", lower95: "5", upper95: "9" }],
+      monthEnd: { period: "2026-03", currency: "EUR", actualToDate: "14", projected: "217", lower80: "200", upper80: "230", lower95: "190", upper95: "240" },
+    });
+    const client = await h.connect(viewer);
+    const call = async (name: string, args: Record<string, unknown>) => JSON.parse(textOf(await client.callTool({ name, arguments: args })));
+
+    // Act
+    const a = await call("list_anomalies", { severity: "high" });
+    const f = await call("get_forecast", { series_key: "total@EUR" });
+
+    // Assess
+    const col = (name: string) => a.untrustedData.columns.indexOf(name);
+    const k8s = a.untrustedData.rows.find((r: unknown[]) => r[col("id")] === "k8s-1");
+    expect([k8s[col("view")], k8s[col("provider")], k8s[col("account")], k8s[col("service")]]).toEqual(["kubernetes-allocation", "kubernetes", "prod", "namespace web"]);
+    expect(f.monthEnd).toMatchObject({ currency: "EUR", projected: "217" });
   });
 
   it("serves forecasts, budgets, recommendations, LLM usage, tag values and allocation coverage from stored data", async () => {

@@ -1,6 +1,6 @@
 import { html } from "htm/preact";
 import { useState } from "preact/hooks";
-import { formatMoneyIn } from "../format.js";
+import { formatMoney } from "../format.js";
 import { onLinkClick } from "../router.js";
 import { useSession } from "../session.js";
 import type { Anomaly, Page } from "../types.js";
@@ -12,7 +12,7 @@ type Row = Anomaly & { id: string };
 const STATUSES = ["open", "acknowledged", "resolved"] as const;
 
 /** An amount of the anomaly in its own currency (USD for documents that predate the field). */
-export const anomalyMoney = (a: Anomaly, amount: string | undefined): string => (amount ? formatMoneyIn(amount, a.currency ?? "USD") : "—");
+export const anomalyMoney = (a: Anomaly, amount: string | undefined): string => (amount ? formatMoney(amount, a.currency ?? "USD") : "—");
 
 export const where = (a: Anomaly): string => [a.where?.provider, a.where?.accountId, a.where?.service].filter(Boolean).join(" · ") || "all costs";
 

@@ -17,6 +17,8 @@ export function BudgetForm(props: { editing: Row | null; onSaved: (b: Row) => vo
   const [id, setId] = useState(b?.id ?? "");
   const [name, setName] = useState(b?.name ?? "");
   const [amount, setAmount] = useState(b?.amount ?? "");
+  // A budget counts spend in its own currency only; the server refuses a code it does not know.
+  const [currency, setCurrency] = useState(b?.currency ?? "USD");
   const [period, setPeriod] = useState<string>(b?.period ?? "monthly");
   const [providers, setProviders] = useState((b?.scope?.provider ?? []).join(", "));
   const [error, setError] = useState<string | null>(null);
@@ -28,7 +30,7 @@ export function BudgetForm(props: { editing: Row | null; onSaved: (b: Row) => vo
     setError(null);
     const provider = providers.split(",").map((p) => p.trim()).filter(Boolean);
     try {
-      const saved = await api.call<Budget>("upsertBudget", { id, name, amount, currency: b?.currency ?? "USD", period, scope: provider.length ? { provider } : {} });
+      const saved = await api.call<Budget>("upsertBudget", { id, name, amount, currency, period, scope: provider.length ? { provider } : {} });
       props.onSaved({ ...saved, id });
     } catch (err) {
       setError(describeError(err));
@@ -43,7 +45,9 @@ export function BudgetForm(props: { editing: Row | null; onSaved: (b: Row) => vo
       <input id="budget-id" required pattern="[A-Za-z0-9_\\-]{1,64}" value=${id} readOnly=${b !== null} onInput=${value(setId)} />
       <label for="budget-name">Name</label>
       <input id="budget-name" required maxLength=${200} value=${name} onInput=${value(setName)} />
-      <label for="budget-amount">Amount (USD)</label>
+      <label for="budget-currency">Currency (ISO 4217)</label>
+      <input id="budget-currency" required pattern="[A-Z]{3}" maxLength=${3} autocapitalize="characters" value=${currency} onInput=${(e: Event) => setCurrency((e.target as HTMLInputElement).value.toUpperCase())} />
+      <label for="budget-amount">Amount (${currency})</label>
       <input id="budget-amount" required inputMode="decimal" pattern="\\d{1,15}(\\.\\d{1,6})?" value=${amount} onInput=${value(setAmount)} />
       <label for="budget-period">Period</label>
       <select id="budget-period" value=${period} onChange=${value(setPeriod)}>${PERIODS.map((p) => html`<option value=${p}>${p}</option>`)}</select>

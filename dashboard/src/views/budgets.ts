@@ -36,9 +36,9 @@ export function Budgets(props: { highlight?: string }) {
                 <th scope="row">${b.name}</th>
                 <td>${b.status?.periodKey ?? b.period}</td>
                 <td>${b.scope?.provider?.join(", ") || "all costs"}</td>
-                <td class="num">${formatMoney(b.amount)}</td>
-                <td class="num">${formatMoney(b.status?.actual)} <span class="muted">(${formatPercent(b.status?.actualPercent)})</span></td>
-                <td class="num">${formatMoney(b.status?.projected)} <span class="muted">(${formatPercent(b.status?.projectedPercent)})</span></td>
+                <td class="num">${formatMoney(b.amount, b.currency)}</td>
+                <td class="num">${formatMoney(b.status?.actual, b.currency)} <span class="muted">(${formatPercent(b.status?.actualPercent)})</span></td>
+                <td class="num">${formatMoney(b.status?.projected, b.currency)} <span class="muted">(${formatPercent(b.status?.projectedPercent)})</span></td>
                 <td>${b.status?.state?.replace(/_/g, " ") ?? "not evaluated yet"}</td>
                 <td><button type="button" class="secondary" aria-label=${`Edit budget ${b.name}`} onClick=${() => setEditing(b)}>Edit</button></td>
               </tr>`,

@@ -1,6 +1,6 @@
 import { html } from "htm/preact";
 import { useState } from "preact/hooks";
-import { formatMoneyIn, formatTotals } from "../format.js";
+import { formatMoney, formatTotals } from "../format.js";
 import { toSeries } from "../series.js";
 import { addDays, useSession } from "../session.js";
 import type { CostSummary } from "../types.js";
@@ -70,7 +70,7 @@ export function Costs(props: { account?: string }) {
           <table id="costs-table">
             <caption>Cost by ${by}</caption>
             <thead><tr><th scope="col">${by}</th><th scope="col">Billed cost</th></tr></thead>
-            <tbody>${series.groups.map((g) => html`<tr><th scope="row">${g.name}</th><td class="num">${formatMoneyIn(g.total, g.currency)}</td></tr>`)}</tbody>
+            <tbody>${series.groups.map((g) => html`<tr><th scope="row">${g.name}</th><td class="num">${formatMoney(g.total, g.currency)}</td></tr>`)}</tbody>
           </table>`
       : null}`;
 }

@@ -1,7 +1,7 @@
 import { html } from "htm/preact";
 import { useMemo, useState } from "preact/hooks";
 import { Chart, type ChartOption } from "../chart.js";
-import { formatCompact, formatMoney } from "../format.js";
+import { CURRENCY, formatCompact, formatMoney } from "../format.js";
 import { addDays, useSession } from "../session.js";
 import type { CostSummary, Forecast } from "../types.js";
 import { useLoad } from "../use-load.js";
@@ -25,7 +25,7 @@ function forecastOption(f: Forecast): ChartOption {
     legend: { data: ["mean", "95% band", "80% band"], bottom: 0 },
     grid: { left: 70, right: 20, top: 20, bottom: 60 },
     xAxis: { type: "category", data: dates },
-    yAxis: { type: "value", axisLabel: { formatter: (v: number) => formatCompact(v) } },
+    yAxis: { type: "value", axisLabel: { formatter: (v: number) => formatCompact(v, f.monthEnd?.currency ?? CURRENCY) } },
     series: [
       ...band("95% band", (i) => n(p(i).lower95), (i) => n(p(i).upper95), 0.15),
       ...band("80% band", (i) => n(p(i).lower80), (i) => n(p(i).upper80), 0.3),
@@ -58,10 +58,10 @@ export function Forecasts() {
       ? html`<table id="month-end-table">
           <caption>Month-end projection for ${me.period}</caption>
           <tbody>
-            <tr><th scope="row">Actual to date</th><td class="num">${formatMoney(me.actualToDate)}</td></tr>
-            <tr><th scope="row">Projected</th><td class="num">${formatMoney(me.projected)}</td></tr>
-            <tr><th scope="row">80% band</th><td class="num">${formatMoney(me.lower80)} – ${formatMoney(me.upper80)}</td></tr>
-            <tr><th scope="row">95% band</th><td class="num">${formatMoney(me.lower95)} – ${formatMoney(me.upper95)}</td></tr>
+            <tr><th scope="row">Actual to date</th><td class="num">${formatMoney(me.actualToDate, me.currency)}</td></tr>
+            <tr><th scope="row">Projected</th><td class="num">${formatMoney(me.projected, me.currency)}</td></tr>
+            <tr><th scope="row">80% band</th><td class="num">${formatMoney(me.lower80, me.currency)} – ${formatMoney(me.upper80, me.currency)}</td></tr>
+            <tr><th scope="row">95% band</th><td class="num">${formatMoney(me.lower95, me.currency)} – ${formatMoney(me.upper95, me.currency)}</td></tr>
           </tbody>
         </table>`
       : null}

@@ -37,9 +37,9 @@ export function Overview() {
           const me = forecast?.monthEnd;
           return html`
             <ul class="cards">
-              <li><span class="label">Month to date${me ? ` (${me.period})` : ""}</span><span class="value">${formatMoney(me?.actualToDate)}</span></li>
-              <li><span class="label">Month-end forecast</span><span class="value">${formatMoney(me?.projected)}</span>
-                ${me ? html`<span class="band">80%: ${formatMoney(me.lower80)} – ${formatMoney(me.upper80)}</span>` : null}</li>
+              <li><span class="label">Month to date${me ? ` (${me.period})` : ""}</span><span class="value">${formatMoney(me?.actualToDate, me?.currency)}</span></li>
+              <li><span class="label">Month-end forecast</span><span class="value">${formatMoney(me?.projected, me?.currency)}</span>
+                ${me ? html`<span class="band">80%: ${formatMoney(me.lower80, me.currency)} – ${formatMoney(me.upper80, me.currency)}</span>` : null}</li>
               <li><span class="label">Open anomalies</span><span class="value" id="open-anomalies">${open.items.length}${open.next ? "+" : ""}</span>
                 <a href="/anomalies" onClick=${onLinkClick}>Review anomalies</a></li>
               <li><span class="label">Budgets at risk</span><span class="value">${atRisk} of ${budgets.items.length}</span>

@@ -1,5 +1,5 @@
 import { html } from "htm/preact";
-import { formatMoneyIn } from "../format.js";
+import { formatMoney } from "../format.js";
 import { useSession } from "../session.js";
 import { useLoad } from "../use-load.js";
 import { loadStatus } from "./status.js";
@@ -37,7 +37,7 @@ export function Recommendations() {
                 <th scope="row">${r.description || r.action}</th>
                 <td>${r.provider} · ${r.accountId} · ${r.resource}</td>
                 <td>${r.category}</td>
-                <td class="num">${formatMoneyIn(r.monthlySavings.amount, r.monthlySavings.currency)}</td>
+                <td class="num">${formatMoney(r.monthlySavings.amount, r.monthlySavings.currency)}</td>
                 <td>${r.effort}</td>
                 <td>${r.risk}</td>
                 <td>${r.state}</td>

@@ -26,7 +26,12 @@ export const formatSeconds = (s: number): string => SECONDS.format(s);
 
 /**
  * "1234.5", "EUR", "de-DE" → "1.234,50 €": an amount in its own currency and the reader's locale,
- * exact like formatAmount (at least the currency's minor digits, every further digit kept).
+ * exact like formatAmount (at least the currency's minor digits, every further digit kept), for
+ * ledger figures. Alerts and the nightly summary round to the minor unit instead (`formatMoney` in
+ * domain/alerts/describe.ts); the two names say which rule a caller gets.
+ *
+ * @example
+ * formatExactMoney("20.52022672899", "USD"); // "$20.52022672899"
  */
-export const formatMoney = (decimal: string, currency: string, locale: string = LOCALE): string =>
+export const formatExactMoney = (decimal: string, currency: string, locale: string = LOCALE): string =>
   new Intl.NumberFormat(locale, { style: "currency", currency, maximumFractionDigits: 12 }).format(decimal as unknown as number);

@@ -1,34 +1,24 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createPagerDutyChannel } from "#adapters/pagerduty/pagerduty-channel.js";
 import { createSlackWebhookChannel } from "#adapters/slack/slack-webhook-channel.js";
 import { anomalyUpdated } from "#domain/alerts/alert-event.js";
 import { createAlertDispatcher } from "#domain/alerts/dispatcher.js";
 import { MemoryDocumentStore } from "../../fakes/memory-document-store.js";
 import { MemorySecretStore } from "../../fakes/memory-secret-store.js";
-import { type PagerDutyReceiver, startPagerDutyReceiver } from "../../support/receivers/pagerduty-receiver.js";
+import { alertReceivers } from "../../support/receivers/alert-receivers.js";
 import { closedPort } from "../../support/receivers/http-receiver.js";
-import { type SlackReceiver, startSlackReceiver } from "../../support/receivers/slack-receiver.js";
 import { anomalyInput, captureLog, fixedClock, opened, resolved } from "./fixtures.js";
 
 const SLACK_CANARY = "canary-slack-webhook-7f3a9";
 const PD_CANARY = "canarypdkey7f3a90000000000000000";
 
 describe("alert scenario against local Slack and PagerDuty receivers", () => {
-  let slack: SlackReceiver;
-  let pd: PagerDutyReceiver;
-  beforeEach(async () => {
-    slack = await startSlackReceiver();
-    pd = await startPagerDutyReceiver();
-  });
-  afterEach(async () => {
-    await slack.close();
-    await pd.close();
-  });
+  const receivers = alertReceivers();
 
   async function setup(extraChannels: Record<string, Record<string, unknown>> = {}, extraSecrets: Record<string, string> = {}) {
     const store = new MemoryDocumentStore();
     const secrets = new MemorySecretStore({
-      "alerts/acme/slack": `${slack.baseUrl}/services/T0ACME/B0ACME/${SLACK_CANARY}`,
+      "alerts/acme/slack": `${receivers.slack.baseUrl}/services/T0ACME/B0ACME/${SLACK_CANARY}`,
       "alerts/acme/pd": PD_CANARY,
       ...extraSecrets,
     });
@@ -46,7 +36,7 @@ describe("alert scenario against local Slack and PagerDuty receivers", () => {
       retryBaseMs: 1000,
       channels: {
         slack: createSlackWebhookChannel({ retries: 1, initialDelayMs: 1, maxDelayMs: 2 }),
-        pagerduty: createPagerDutyChannel({ url: pd.url, retries: 1, initialDelayMs: 1, maxDelayMs: 2 }),
+        pagerduty: createPagerDutyChannel({ url: receivers.pd.url, retries: 1, initialDelayMs: 1, maxDelayMs: 2 }),
       },
     });
     return { store, dispatcher, clock, log };
@@ -66,16 +56,16 @@ describe("alert scenario against local Slack and PagerDuty receivers", () => {
     await dispatcher.dispatch([resolved()]);
     await dispatcher.retryPending();
     // Assess
-    expect(pd.events.map((e) => [e.event_action, e.dedup_key])).toEqual([
+    expect(receivers.pd.events.map((e) => [e.event_action, e.dedup_key])).toEqual([
       ["trigger", id],
       ["resolve", id],
     ]);
-    expect(pd.alerts.get(id)).toBe("resolved");
-    expect(slack.messages).toHaveLength(2);
-    expect(slack.messages[0]?.payload.text).toContain("Cost anomaly +$1,840.25");
-    expect(slack.messages[1]?.payload.text).toContain(":white_check_mark: Resolved: cost anomaly");
-    expect(pd.rejected).toEqual([]);
-    expect(slack.rejected).toEqual([]);
+    expect(receivers.pd.alerts.get(id)).toBe("resolved");
+    expect(receivers.slack.messages).toHaveLength(2);
+    expect(receivers.slack.messages[0]?.payload.text).toContain("Cost anomaly +$1,840.25");
+    expect(receivers.slack.messages[1]?.payload.text).toContain(":white_check_mark: Resolved: cost anomaly");
+    expect(receivers.pd.rejected).toEqual([]);
+    expect(receivers.slack.rejected).toEqual([]);
   });
 
   it("logs a PagerDuty 400 clearly, dead-letters it, and never logs a webhook URL or routing key", async () => {
@@ -87,19 +77,19 @@ describe("alert scenario against local Slack and PagerDuty receivers", () => {
         down: { kind: "slack", secretRef: "alerts/acme/down" },
       },
       {
-        "alerts/acme/archived": `${slack.baseUrl}/services/T0ACME/B0OLD/${SLACK_CANARY}-archived`,
+        "alerts/acme/archived": `${receivers.slack.baseUrl}/services/T0ACME/B0OLD/${SLACK_CANARY}-archived`,
         "alerts/acme/down": `http://127.0.0.1:${await closedPort()}/services/T0ACME/B0DOWN/${SLACK_CANARY}-down`,
       },
     );
-    slack.setBehaviour(`/services/T0ACME/B0OLD/${SLACK_CANARY}-archived`, "channel_is_archived");
-    pd.failNext(2, 429);
+    receivers.slack.setBehaviour(`/services/T0ACME/B0OLD/${SLACK_CANARY}-archived`, "channel_is_archived");
+    receivers.pd.failNext(2, 429);
     // Act
     await dispatcher.dispatch([opened()]);
     clock.advance(5000);
     await dispatcher.retryPending();
     // A PagerDuty 400: the receiver refuses an acknowledge that lost its dedup_key.
     const broken = createPagerDutyChannel({
-      url: pd.url,
+      url: receivers.pd.url,
       fetch: (url, init) => fetch(url, { ...init, body: JSON.stringify({ ...JSON.parse(String(init?.body)), dedup_key: undefined }) }),
     });
     const d2 = createAlertDispatcher({ store, secrets: new MemorySecretStore({ "alerts/acme/pd": PD_CANARY }), clock, log, channels: { pagerduty: broken } });
@@ -119,6 +109,6 @@ describe("alert scenario against local Slack and PagerDuty receivers", () => {
         ["pd", "PagerDuty 400: invalid event: Event object is invalid: errors: /dedup_key is required for acknowledge and resolve"],
       ]),
     );
-    expect(pd.events.map((e) => e.event_action)).toEqual(["trigger"]);
+    expect(receivers.pd.events.map((e) => e.event_action)).toEqual(["trigger"]);
   });
 });

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createPagerDutyChannel } from "#adapters/pagerduty/pagerduty-channel.js";
 import { slackDigestMessage } from "#adapters/slack/slack-digest-message.js";
 import { createSlackWebhookChannel } from "#adapters/slack/slack-webhook-channel.js";
@@ -7,8 +7,7 @@ import { createAlertDispatcher } from "#domain/alerts/dispatcher.js";
 import { LocaleSchema, tenantLocaleOf } from "#domain/alerts/tenant-locale.js";
 import { MemoryDocumentStore } from "../../fakes/memory-document-store.js";
 import { MemorySecretStore } from "../../fakes/memory-secret-store.js";
-import { type PagerDutyReceiver, startPagerDutyReceiver } from "../../support/receivers/pagerduty-receiver.js";
-import { type SlackReceiver, startSlackReceiver } from "../../support/receivers/slack-receiver.js";
+import { alertReceivers } from "../../support/receivers/alert-receivers.js";
 import { captureLog, fixedClock, opened, recordingChannel } from "./fixtures.js";
 
 /** What Intl (ICU) writes for de-DE euros: "." groups, "," decimals, a no-break space before "€". */
@@ -38,16 +37,7 @@ describe("LocaleSchema and tenantLocaleOf", () => {
 });
 
 describe("alerts in the tenant's locale, on the Slack and PagerDuty wire formats", () => {
-  let slack: SlackReceiver;
-  let pd: PagerDutyReceiver;
-  beforeEach(async () => {
-    slack = await startSlackReceiver();
-    pd = await startPagerDutyReceiver();
-  });
-  afterEach(async () => {
-    await slack.close();
-    await pd.close();
-  });
+  const receivers = alertReceivers();
 
   async function dispatchFor(tenantDoc: Record<string, unknown>) {
     const store = new MemoryDocumentStore();
@@ -56,12 +46,12 @@ describe("alerts in the tenant's locale, on the Slack and PagerDuty wire formats
     await store.set("tenants/acme/alert_channels/pd", { kind: "pagerduty", secretRef: "alerts/acme/pd" });
     const dispatcher = createAlertDispatcher({
       store,
-      secrets: new MemorySecretStore({ "alerts/acme/slack": `${slack.baseUrl}/services/T0/B0/x`, "alerts/acme/pd": "canarypdkey7f3a90000000000000000" }),
+      secrets: new MemorySecretStore({ "alerts/acme/slack": `${receivers.slack.baseUrl}/services/T0/B0/x`, "alerts/acme/pd": "canarypdkey7f3a90000000000000000" }),
       clock: fixedClock("2026-11-20T06:00:00Z"),
       log: captureLog(),
       channels: {
         slack: createSlackWebhookChannel({ retries: 1, initialDelayMs: 1, maxDelayMs: 2 }),
-        pagerduty: createPagerDutyChannel({ url: pd.url, retries: 1, initialDelayMs: 1, maxDelayMs: 2 }),
+        pagerduty: createPagerDutyChannel({ url: receivers.pd.url, retries: 1, initialDelayMs: 1, maxDelayMs: 2 }),
       },
     });
     const event = opened({
@@ -83,7 +73,7 @@ describe("alerts in the tenant's locale, on the Slack and PagerDuty wire formats
     // Assess: the exact Intl output, in the Block Kit payload Slack received.
     const amount = `1.234,56${NBSP}€`;
     expect(new Intl.NumberFormat("de-DE", { style: "currency", currency: "EUR" }).format(1234.56)).toBe(amount);
-    const payload = slack.messages[0]!.payload as { text?: string; blocks?: unknown[] };
+    const payload = receivers.slack.messages[0]!.payload as { text?: string; blocks?: unknown[] };
     expect(payload.text).toContain(`Cost anomaly +${amount} on `);
     const blocks = JSON.stringify(payload.blocks);
     expect(blocks).toContain(`*Impact*\\n${amount}`);
@@ -91,21 +81,21 @@ describe("alerts in the tenant's locale, on the Slack and PagerDuty wire formats
     expect(blocks).toContain(`*Actual*\\n1.644,56${NBSP}€`);
     expect(blocks).toContain(`52.000,00${NBSP}€ vs 45.000,00${NBSP}€`);
     expect(blocks).toContain(`: +${amount}`); // the root cause's contribution
-    expect(slack.rejected).toEqual([]);
+    expect(receivers.slack.rejected).toEqual([]);
 
     // PagerDuty Events API v2: the summary and the root causes in custom_details.
-    const ev = pd.events[0] as unknown as { payload: { summary: string; custom_details: { root_causes: string[]; impact_value: string } } };
+    const ev = receivers.pd.events[0] as unknown as { payload: { summary: string; custom_details: { root_causes: string[]; impact_value: string } } };
     expect(ev.payload.summary).toBe(`[P2] Cost anomaly +${amount} on aws / 123456789012 / AmazonEC2 / us-east-1 (2026-11-19)`);
     expect(ev.payload.custom_details.root_causes).toEqual([`usage_type=BoxUsage:p4d.24xlarge: +${amount}`]);
     // Machine fields stay plain decimals.
     expect(ev.payload.custom_details.impact_value).toBe("1234.56");
-    expect(pd.rejected).toEqual([]);
+    expect(receivers.pd.rejected).toEqual([]);
   });
 
   it("writes en-US for a tenant without a locale", async () => {
     await dispatchFor({ name: "Acme" });
-    expect((slack.messages[0]!.payload as { text?: string }).text).toContain("Cost anomaly +€1,234.56 on ");
-    expect((pd.events[0] as { payload: { summary: string } }).payload.summary).toContain("Cost anomaly +€1,234.56 on ");
+    expect((receivers.slack.messages[0]!.payload as { text?: string }).text).toContain("Cost anomaly +€1,234.56 on ");
+    expect((receivers.pd.events[0] as { payload: { summary: string } }).payload.summary).toContain("Cost anomaly +€1,234.56 on ");
   });
 });
 

@@ -6,7 +6,7 @@ import { buildCostReport, type GroupBy, groupName, toCsv, toJson, toTable } from
 import { convertTotals } from "#domain/billing/currency-conversion.js";
 import type { CostWarehouse } from "#domain/billing/ports.js";
 import type { AppConfig } from "#foundation/config/config-schema.js";
-import { formatMoney } from "../format.js";
+import { formatExactMoney } from "../format.js";
 import { buildTagCoverage, coverageCsv, coverageJson, coverageTable, type TagCoverageReport } from "../costs/tag-coverage.js";
 import { writeOutput } from "../output.js";
 import { UsageError } from "../usage-error.js";
@@ -75,7 +75,7 @@ export async function runCostsCommand(opts: CostsCommandOptions): Promise<number
       opts.output,
       opts.format === "json"
         ? `${JSON.stringify({ ...JSON.parse(toJson(report)), converted }, null, 2)}\n`
-        : `${toTable(report)}total in ${converted.currency}: ${formatMoney(converted.billedCost, converted.currency, config.currency.locale)} billed, ${formatMoney(converted.effectiveCost, converted.currency, config.currency.locale)} effective (${converted.rates.length} daily rates from ${config.currency.rates.source})\n`,
+        : `${toTable(report)}total in ${converted.currency}: ${formatExactMoney(converted.billedCost, converted.currency, config.currency.locale)} billed, ${formatExactMoney(converted.effectiveCost, converted.currency, config.currency.locale)} effective (${converted.rates.length} daily rates from ${config.currency.rates.source})\n`,
     );
     return 0;
   } finally {

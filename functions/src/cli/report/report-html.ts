@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import Big from "big.js";
-import { formatMoney } from "../format.js";
+import { formatExactMoney } from "../format.js";
 import type { ReportBacktest } from "./report-backtest.js";
 import type { ReportData } from "./report-data.js";
 
@@ -31,8 +31,8 @@ const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeA
 const jsonInScript = (v: unknown): string => JSON.stringify(v).replace(/</g, "\\u003c");
 
 export function renderReportHtml(d: ReportData): string {
-  const money = (v: string) => formatMoney(v, d.currency, d.locale);
-  const moneyIn = (v: string, currency: string) => formatMoney(v, currency, d.locale);
+  const money = (v: string) => formatExactMoney(v, d.currency, d.locale);
+  const moneyIn = (v: string, currency: string) => formatExactMoney(v, currency, d.locale);
   const several = (n: number) => n > 1;
   const budgetCurrencies = currenciesOf(d.budgets, d.currency);
   const forecastCurrencies = currenciesOf(d.forecasts, d.currency);
@@ -207,10 +207,10 @@ function recommendationsBody(r: ReportData["recommendations"], locale: string): 
   const rows = r.top
     .map(
       (x) =>
-        `<tr><td>${esc(x.provider)}</td><td>${esc(`${x.category} · ${x.action}`)}</td><td class="wrap">${esc(x.resource)}</td><td class="num">${esc(formatMoney(x.savings, x.currency, locale))}</td><td>${esc(x.effort)}</td><td>${esc(x.risk)}</td><td class="num">${esc(String(x.score))}</td><td>${esc(x.state)}</td></tr>`,
+        `<tr><td>${esc(x.provider)}</td><td>${esc(`${x.category} · ${x.action}`)}</td><td class="wrap">${esc(x.resource)}</td><td class="num">${esc(formatExactMoney(x.savings, x.currency, locale))}</td><td>${esc(x.effort)}</td><td>${esc(x.risk)}</td><td class="num">${esc(String(x.score))}</td><td>${esc(x.state)}</td></tr>`,
     )
     .join("");
-  const totals = r.monthlySavings.map((s) => esc(formatMoney(s.amount, s.currency, locale))).join(", ");
+  const totals = r.monthlySavings.map((s) => esc(formatExactMoney(s.amount, s.currency, locale))).join(", ");
   const shown = r.top.length < r.open ? ` The ${r.top.length} with the highest score are listed.` : "";
   return `<p>${r.open} open, estimated by the providers to save ${totals} a month.${shown}</p><table><caption class="sr">Open recommendations, highest score first</caption><thead><tr><th scope="col">Provider</th><th scope="col">Kind</th><th scope="col">Resource</th><th scope="col">Savings a month</th><th scope="col">Effort</th><th scope="col">Risk</th><th scope="col">Score</th><th scope="col">State</th></tr></thead><tbody>${rows}</tbody></table>`;
 }

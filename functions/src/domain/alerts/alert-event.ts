@@ -161,7 +161,8 @@ const LlmBudgetCrossed = z
   })
   .strict();
 
-export const AlertEventSchema = z.discriminatedUnion("type", [
+/** Today's event shapes, exactly; {@link AlertEventSchema} also reads events queued before a rename. */
+const CurrentAlertEventSchema = z.discriminatedUnion("type", [
   AnomalyOpened,
   AnomalyUpdated,
   AnomalyResolved,
@@ -171,7 +172,7 @@ export const AlertEventSchema = z.discriminatedUnion("type", [
   CollectionFailing,
   LlmBudgetCrossed,
 ]);
-export type AlertEvent = z.infer<typeof AlertEventSchema>;
+export type AlertEvent = z.infer<typeof CurrentAlertEventSchema>;
 export type AlertEventType = AlertEvent["type"];
 export const ALERT_EVENT_TYPES = [
   "anomaly.opened",
@@ -232,9 +233,20 @@ function upgradeLegacy(input: unknown): unknown {
   return out;
 }
 
+/**
+ * An alert event as any reader takes it: today's shape, or one queued or stored (Pub/Sub message,
+ * outbox record) while the amounts were named in dollars, upgraded first. Every schema that holds an
+ * event (the alerts message, the outbox's channel message) uses this one, so no queued event becomes
+ * unreadable across the rename.
+ *
+ * @example
+ * AlertEventSchema.parse({ ...legacy, impactUsd: "12.5" }).impact; // "12.5" (currency USD)
+ */
+export const AlertEventSchema = z.preprocess(upgradeLegacy, CurrentAlertEventSchema);
+
 /** Parses untrusted input (today's shape, or a legacy `…Usd` one); throws a readable error. */
 export function parseAlertEvent(input: unknown): AlertEvent {
-  const r = AlertEventSchema.safeParse(upgradeLegacy(input));
+  const r = AlertEventSchema.safeParse(input);
   if (!r.success) throw new TypeError(`invalid alert event: ${z.prettifyError(r.error)}`);
   return r.data;
 }
@@ -254,7 +266,7 @@ export const anomalyAlertId = (tenantId: string, anomalyId: string): string =>
 
 // ---- Constructors the nightly pipeline calls. Input is validated; the id is computed. ----
 
-type Input<T extends AlertEventType> = Omit<Extract<z.input<typeof AlertEventSchema>, { type: T }>, "id" | "type">;
+type Input<T extends AlertEventType> = Omit<Extract<z.input<typeof CurrentAlertEventSchema>, { type: T }>, "id" | "type">;
 
 function build<T extends AlertEventType>(type: T, id: string, input: object): Extract<AlertEvent, { type: T }> {
   return parseAlertEvent({ ...input, type, id }) as Extract<AlertEvent, { type: T }>;

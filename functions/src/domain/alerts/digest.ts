@@ -17,6 +17,28 @@ export type DigestPeriod = (typeof DIGEST_PERIODS)[number];
 /** Items kept inside one digest record (Firestore documents are at most 1 MiB). */
 export const MAX_DIGEST_ITEMS = 200;
 
+/**
+ * A digest stored in the outbox before amounts carried their currency: `impactUsd` per item and one
+ * `totalImpactUsd`, all in USD. Read with today's names, so such a record is not left unreadable.
+ */
+function upgradeLegacyDigest(input: unknown): unknown {
+  if (typeof input !== "object" || input === null || Array.isArray(input)) return input;
+  const { totalImpactUsd, items, ...rest } = input as Record<string, unknown>;
+  const out: Record<string, unknown> = { ...rest };
+  if (totalImpactUsd !== undefined && !("totalImpact" in rest)) out.totalImpact = [{ currency: "USD", impact: totalImpactUsd }];
+  else if (totalImpactUsd !== undefined) out.totalImpactUsd = totalImpactUsd;
+  if (items !== undefined) {
+    out.items = Array.isArray(items)
+      ? items.map((item: unknown) => {
+          if (typeof item !== "object" || item === null || !("impactUsd" in item) || "impact" in item) return item;
+          const { impactUsd, ...itemRest } = item as Record<string, unknown>;
+          return { ...itemRest, impact: impactUsd, currency: "USD" };
+        })
+      : items;
+  }
+  return out;
+}
+
 export const DigestItemSchema = z
   .object({
     eventId: z.string(),
@@ -34,7 +56,7 @@ export const DigestItemSchema = z
   .strict();
 export type DigestItem = z.infer<typeof DigestItemSchema>;
 
-export const AlertDigestSchema = z
+const CurrentAlertDigestSchema = z
   .object({
     tenantId: z.string(),
     period: z.enum(DIGEST_PERIODS),
@@ -51,7 +73,9 @@ export const AlertDigestSchema = z
     locale: LocaleSchema.optional(),
   })
   .strict();
-export type AlertDigest = z.infer<typeof AlertDigestSchema>;
+/** A digest as the outbox stores it; one written before amounts carried a currency reads as USD. */
+export const AlertDigestSchema = z.preprocess(upgradeLegacyDigest, CurrentAlertDigestSchema);
+export type AlertDigest = z.infer<typeof CurrentAlertDigestSchema>;
 
 export interface DigestEntry {
   event: AlertEvent;

@@ -54,7 +54,8 @@ export const listAnomaliesTool = defineTool({
     cursor: storeCursor,
   },
   async run(a, tenantId, deps) {
-    const columns = ["id", "start", "end", "severity", "status", "direction", "provider", "account", "service", "currency", "expected", "actual", "impact", "rootCauses", "feedback"];
+    // view: "billed" (the cloud bill) or "kubernetes-allocation" (a namespace's share of a cluster).
+    const columns = ["id", "start", "end", "severity", "status", "direction", "view", "provider", "account", "service", "currency", "expected", "actual", "impact", "rootCauses", "feedback"];
     return storePage({ filter: { status: a.status ?? null, severity: a.severity ?? null } }, columns, a.limit, async (limit) => {
       const parsed = ListAnomaliesInput.parse({ status: a.status, severity: a.severity, limit, cursor: a.cursor });
       return listAnomalies(deps.documents, tenantId, parsed);
@@ -62,7 +63,7 @@ export const listAnomaliesTool = defineTool({
       const where = (d.where ?? {}) as { provider?: string; accountId?: string; service?: string };
       // Documents from before amounts carried a currency name them `…Usd` and were in US dollars.
       const causes = Array.isArray(d.rootCauses) ? (d.rootCauses as { dimension: string; value: string; contribution?: string; contributionUsd?: string }[]).slice(0, 5) : [];
-      return row(d.id, d.start, d.end, d.severity, d.status, d.direction, where.provider, where.accountId, where.service, d.currency ?? "USD",
+      return row(d.id, d.start, d.end, d.severity, d.status, d.direction, d.view ?? "billed", where.provider, where.accountId, where.service, d.currency ?? "USD",
         d.expected ?? d.expectedUsd, d.actual ?? d.actualUsd, d.impact ?? d.impactUsd,
         causes.map((c) => [clip(c.dimension), clip(c.value), c.contribution ?? c.contributionUsd]), d.feedback ?? null);
     });
@@ -76,7 +77,12 @@ export const getForecastTool = defineTool({
     "The month-end projection of a series (default total) with 80% and 95% bands, as of the last nightly run, and on view rows its daily forecast. backtest: how far to trust it (month: last complete month's forecast against the bill, beside the seasonal naive's error; rolling: 80%/95% band coverage over the last 84 settled days). trend: week-over-week and 28-day growth with 80% bands, and growingFasterThanForecast. completeness: which recent days are still provisional. Each is null where history is too short.",
   scope: { callable: "getForecast", skill: "forecasts", action: "read" },
   input: {
-    series_key: z.string().regex(/^[A-Za-z0-9_.:=~|,-]{1,500}$/, "letters, digits and _ . : = ~ | , -").default("total").describe("total, or a series such as service:BigQuery"),
+    // "@" ends the key of a series in one of several currencies ("total@EUR"), as getForecast takes it.
+    series_key: z
+      .string()
+      .regex(/^[A-Za-z0-9_.:=~|,@-]{1,500}$/, "letters, digits and _ . : = ~ | , @ -")
+      .default("total")
+      .describe("total, or a series such as service:BigQuery; a series in one of several currencies ends in @CUR, e.g. total@EUR"),
     view: args.view,
     limit: args.limit,
     cursor: args.cursor,
