@@ -49,11 +49,30 @@ describe("HeldLevels", () => {
     expect(levels.holds(6, 140, 0.1)).toBe(true);
   });
 
+  it("finds a fortnight's stay whatever weekday it began on", () => {
+    // Prepare: 14 days at 6 (days 175–188 of a 200-day build, day 176 held out as NaN), 5 elsewhere.
+    // On a weekly grid ending at day 200 the stay fills one week and splits its neighbours 3 / 4 and
+    // 3 / 3 with the gap, so only one grid week sits at 6; windows starting on any day find two
+    // back-to-back weeks inside it.
+    const values = series(200, (i) => (i >= 175 && i <= 188 ? 6 : 5));
+    values[176] = Number.NaN;
+    const levels = new HeldLevels();
+
+    // Act
+    levels.build(values, 200);
+
+    // Assess
+    expect(levels.holds(6, 200, 0.1)).toBe(true);
+    expect(levels.holds(5, 200, 0.1)).toBe(true);
+    expect(levels.holds(5.5, 200, 0.1)).toBe(false);
+  });
+
   it("reads only the days before the day it is built for, and skips weeks without enough valid days", () => {
     // Prepare: 120 days at 5, then 60 days at 6 that a build at day 120 must not see; and a copy
-    // whose weeks at 6 are mostly NaN (held-out episode days).
+    // whose fortnight at 6 is mostly NaN (held-out episode days): every seven-day window inside it
+    // has at most three valid days.
     const values = series(180, (i) => (i < 120 ? 5 : 6));
-    const gappy = series(140, (i) => (i >= 100 && i < 114 ? (i % 2 === 0 ? 6 : Number.NaN) : 5));
+    const gappy = series(140, (i) => (i >= 100 && i < 114 ? (i % 3 === 0 ? 6 : Number.NaN) : 5));
     const levels = new HeldLevels();
 
     // Act + assess

@@ -22,6 +22,10 @@ const DENSE_OCCURRENCE = 0.9;
 const STRUCTURAL_ZERO_SHARE = 0.25;
 /** Days back at the old level that end a recent dip or spike. */
 const RECOVERED_DAYS = 3;
+/** Weeks whose own slope must confirm the trend (besides the recent half of the trend window). */
+const LATE_TREND_WEEKS = 8;
+/** Floor of the base a calendar effect is measured against, as a share of the window's median base. */
+const MIN_BASE_SHARE = 0.5;
 
 /**
  * A dip (or spike) of the last weeks that has already ended is not the new level: when the last
@@ -129,13 +133,17 @@ function calendarEffects(u: readonly number[], base: readonly number[], startDay
   const n = u.length;
   const from = Math.max(0, n - CALENDAR_WINDOW);
   const sigma = robustSigma(u.slice(from));
+  // A base that is (nearly) zero on the day, as in a week with several random zero days, would
+  // turn an ordinary charge into an effect millions of times the level: the base is floored at a
+  // share of its typical value over the window.
+  const baseFloor = Math.max(MIN_BASE_SHARE * median(base.slice(from).filter((b) => b > 0)), 1e-9);
   const bySlot = new Map<string, { abs: number[]; rel: number[] }>();
   for (let t = from; t < n; t++) {
     for (const slot of calendarSlots(startDay + t)) {
       if (slot === null) continue;
       const entry = bySlot.get(slot) ?? { abs: [], rel: [] };
       entry.abs.push(u[t] ?? 0);
-      entry.rel.push((u[t] ?? 0) / Math.max(base[t] ?? 0, 1e-9));
+      entry.rel.push((u[t] ?? 0) / Math.max(base[t] ?? 0, baseFloor));
       bySlot.set(slot, entry);
     }
   }
@@ -186,13 +194,33 @@ function intermittentModel(values: readonly number[]): DailyCostModel {
 /**
  * A level change early in the window (a past shift, a ramp that has ended) also gives the weekly
  * medians a Theil-Sen slope, though the recent weeks are flat. Growth still under way shows in the
- * recent half as well: the trend is kept only when the recent half's own slope has the same sign
- * and at least a third of its size.
+ * recent weeks as well: the trend is kept only when the recent half's own slope, and that of the
+ * last LATE_TREND_WEEKS weeks, have the same sign and at least a third of its size. The second
+ * look catches a step or an ended ramp inside the recent half (8 to 13 weeks ago), which gives
+ * that half a slope too and was extrapolated as growth.
  */
 function recentTrend(weeks: readonly number[], slope: number): number {
   if (slope === 0 || weeks.length < 8) return slope;
-  const late = theilSenSlope(weeks.slice(-Math.floor(weeks.length / 2))) / 7;
-  return Math.sign(late) === Math.sign(slope) && Math.abs(late) >= Math.abs(slope) / 3 ? slope : 0;
+  const keep = (late: number) => Math.sign(late) === Math.sign(slope) && Math.abs(late) >= Math.abs(slope) / 3;
+  if (!keep(theilSenSlope(weeks.slice(-Math.floor(weeks.length / 2))) / 7)) return 0;
+  if (weeks.length >= 12 && !keep(theilSenSlope(weeks.slice(-LATE_TREND_WEEKS)) / 7)) return 0;
+  return slope;
+}
+
+/**
+ * Day-to-day noise of the deseasonalised series over the last 8 weeks, from successive differences
+ * (robust sigma of the differences over sqrt 2): a level change, or the lower level of months ago,
+ * does not enter it, whereas the spread around one median over 26 weeks mixes the levels.
+ */
+function localSigma(d: readonly number[], dT: readonly number[], n: number): number {
+  const diffs: number[] = [];
+  for (let i = 1; i < d.length; i++) {
+    if ((dT[i - 1] ?? 0) < n - SPARSE_WINDOW) continue;
+    const a = d[i - 1] ?? 0;
+    const b = d[i] ?? 0;
+    if (a > 0 && b > 0) diffs.push(b - a);
+  }
+  return diffs.length >= 8 ? robustSigma(diffs) / Math.SQRT2 : robustSigma(d);
 }
 
 /** Fits the model to `values`, the daily costs from epoch day `startDay` on (no gaps). */
@@ -230,7 +258,7 @@ export function fitDailyCostModel(values: readonly number[], startDay: number): 
     d.push(((y[t] ?? 0) - effectOn(effects, startDay + t) * (base[t] ?? 0)) / f);
     dT.push(t);
   }
-  const sigma = robustSigma(d);
+  const sigma = localSigma(d, dT, n);
 
   // Trend: Theil-Sen over weekly means, kept only when it stands out from the weekly noise.
   const weeks: number[] = [];
@@ -253,7 +281,10 @@ export function fitDailyCostModel(values: readonly number[], startDay: number): 
   const zeroAware = occurrence < DENSE_OCCURRENCE;
 
   // Level: median of the last two weeks, each moved to the origin along the trend; if the last
-  // week alone disagrees strongly (a level shift in progress), the last week wins.
+  // week alone disagrees strongly (a level shift in progress), the last week wins. Without a trend,
+  // when the last four weeks agree with the last two, their median is used: twice the days, so
+  // about 0.7 times the error of the level, which is most of the month-total error of a steady
+  // series (a 14-day median is barely better than repeating last week).
   const valuesIn = (from: number, to: number) => {
     const vals: number[] = [];
     for (let i = 0; i < d.length; i++) {
@@ -272,6 +303,10 @@ export function fitDailyCostModel(values: readonly number[], startDay: number): 
   const level14 = levelAt(14);
   const level7 = levelAt(7);
   let level = Math.abs(level7 - level14) > 3 * sigma * Math.sqrt(2 / 7) ? level7 : level14;
+  if (level === level14 && slope === 0) {
+    const level28 = levelAt(28);
+    if (Math.abs(level28 - level14) <= 2 * sigma * Math.sqrt(1 / 14)) level = level28;
+  }
   if (!zeroAware) level = afterEndedDip(d, dT, n, slope, sigma, level);
 
   return {

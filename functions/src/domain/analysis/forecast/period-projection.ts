@@ -2,7 +2,7 @@ import { z } from "zod";
 import { toEpochDay } from "#kernel/days.js";
 import { type DailyCostModel, fitDailyCostModel } from "./daily-cost-model.js";
 import { densify, forecastDense } from "./forecast-series.js";
-import { quantile } from "./robust-stats.js";
+import { quantile, robustSigma } from "./robust-stats.js";
 import type { DailyPoint } from "./types.js";
 
 /**
@@ -40,6 +40,20 @@ const MIN_TRAIN = 42;
 function conformalLevel(p: number, count: number): number {
   if (p < 0.5) return Math.max(0, 1 - Math.ceil((count + 1) * (1 - p)) / count);
   return Math.min(1, Math.ceil((count + 1) * p) / count);
+}
+
+/** The normal distribution's 97.5% quantile. */
+const Z975 = 1.959964;
+
+/**
+ * Half-width of a 95% band from the spread of the backtest errors (normal quantile times their
+ * median-based deviation, so an anomaly inside a backtest window does not widen it). With fewer
+ * than 39 origins the conformal 95% band is the range of the errors, and totals of origins a week
+ * apart overlap (a 28-day total shares 21 days with the next): the range of such correlated errors
+ * understates their spread, the more so the steadier the forecast. The band is never narrower.
+ */
+function spread95(errors: readonly number[]): number {
+  return Z975 * robustSigma(errors);
 }
 
 /** Relative errors of the model's forecast of a `days`-long total, at rolling origins one week apart. */
@@ -83,6 +97,9 @@ export function projectPeriod(history: readonly DailyPoint[], window: PeriodWind
   if (errors.length >= 5) {
     const scale = Math.max(remainder, 1e-9);
     band = [0.025, 0.1, 0.9, 0.975].map((p) => Math.max(0, remainder + quantile(errors, conformalLevel(p, errors.length)) * scale)) as typeof band;
+    const half95 = spread95(errors) * scale;
+    band[0] = Math.min(band[0], Math.max(0, remainder - half95));
+    band[3] = Math.max(band[3], remainder + half95);
   } else {
     // Too little history to backtest a total this long: sum the daily bands (perfect correlation, conservative).
     const sum = (k: "lower95" | "lower80" | "upper80" | "upper95") => daily.reduce((a, p) => a + p[k], 0);
