@@ -6,6 +6,7 @@ import type { Api } from "./api.js";
 import type { PageConfig } from "./config.js";
 import { onLinkClick, type Route, useRoute } from "./router.js";
 import { type Session, SessionContext, useSession } from "./session.js";
+import { setFormatLocale } from "./format.js";
 import type { Forecast } from "./types.js";
 import { AnomalyDetail } from "./views/anomaly-detail.js";
 import { Anomalies } from "./views/anomalies.js";
@@ -32,10 +33,15 @@ const NAV = [
 async function startSession(api: Api, user: User): Promise<Session> {
   const { claims } = await user.getIdTokenResult();
   // The last analyzed day anchors the default ranges: the demo ledger ends before today.
-  const asOf = await api
-    .call<Forecast>("getForecast", { seriesKey: "total" })
-    .then((f) => f.asOf)
-    .catch(() => new Date().toISOString().slice(0, 10));
+  const [asOf, display] = await Promise.all([
+    api
+      .call<Forecast>("getForecast", { seriesKey: "total" })
+      .then((f) => f.asOf)
+      .catch(() => new Date().toISOString().slice(0, 10)),
+    // Numbers are written the tenant's way; without an answer, en-US.
+    api.call<{ tenant?: { locale?: string } }>("getSession", {}).then((s) => s.tenant?.locale).catch(() => undefined),
+  ]);
+  if (display) setFormatLocale(display);
   return {
     api,
     email: user.email ?? user.uid,

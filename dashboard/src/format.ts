@@ -4,22 +4,36 @@
  * through a float), so no amount is rounded through a JavaScript number here. Every amount is
  * shown in its own currency, which the callables return beside it (cost rows, budgets, a
  * forecast's month end, anomalies, recommendations); USD stands only for documents written before
- * they carried one, and for LLM usage, which is priced in USD. The locale is en-US: no callable
- * returns the tenant's locale yet.
+ * they carried one, and for LLM usage, which is priced in USD. Numbers are written in the tenant's
+ * locale, which `getSession` returns and {@link setFormatLocale} sets at sign-in (en-US until then).
  */
 export const CURRENCY = "USD";
-export const LOCALE = "en-US";
+const DEFAULT_LOCALE = "en-US";
 
 type Decimal = `${number}`;
 
-const byCurrency = new Map<string, Intl.NumberFormat>();
-const compactByCurrency = new Map<string, Intl.NumberFormat>();
+let locale = DEFAULT_LOCALE;
+const formatters = new Map<string, Intl.NumberFormat>();
 
-function formatterOf(cache: Map<string, Intl.NumberFormat>, currency: string, options: Intl.NumberFormatOptions): Intl.NumberFormat {
-  let f = cache.get(currency);
+/**
+ * Writes every later number in `tag`'s way (a BCP 47 tag the server has validated); a tag this
+ * browser has no data for leaves en-US. Returns the locale in use.
+ *
+ * @example
+ * setFormatLocale("de-DE"); formatMoney("1234.5", "EUR"); // "1.234,50 €"
+ */
+export function setFormatLocale(tag: string): string {
+  const [supported] = Intl.NumberFormat.supportedLocalesOf([tag]);
+  locale = supported ?? DEFAULT_LOCALE;
+  formatters.clear();
+  return locale;
+}
+
+function formatter(key: string, options: Intl.NumberFormatOptions): Intl.NumberFormat {
+  let f = formatters.get(key);
   if (!f) {
-    f = new Intl.NumberFormat(LOCALE, { style: "currency", currency, ...options });
-    cache.set(currency, f);
+    f = new Intl.NumberFormat(locale, options);
+    formatters.set(key, f);
   }
   return f;
 }
@@ -27,27 +41,23 @@ function formatterOf(cache: Map<string, Intl.NumberFormat>, currency: string, op
 /** An amount in `currency` (USD when the document predates its currency field); "—" when absent. */
 export function formatMoney(amount: string | null | undefined, currency: string = CURRENCY): string {
   if (amount === null || amount === undefined || amount === "") return "—";
-  return formatterOf(byCurrency, currency, {}).format(amount as Decimal);
+  return formatter(`money|${currency}`, { style: "currency", currency }).format(amount as Decimal);
 }
-
-const plainCompact = new Intl.NumberFormat(LOCALE, { notation: "compact", maximumFractionDigits: 1 });
 
 /** Axis labels (the charts get numbers only to place their marks): with no currency, a bare number, for an axis shared by several. */
 export function formatCompact(value: number, currency?: string): string {
-  return currency ? formatterOf(compactByCurrency, currency, { notation: "compact", maximumFractionDigits: 1 }).format(value) : plainCompact.format(value);
+  return currency
+    ? formatter(`compact|${currency}`, { style: "currency", currency, notation: "compact", maximumFractionDigits: 1 }).format(value)
+    : formatter("compact", { notation: "compact", maximumFractionDigits: 1 }).format(value);
 }
-
-const percent = new Intl.NumberFormat(LOCALE, { style: "percent", maximumFractionDigits: 1 });
 
 /** `value` in percent points (43.06 → "43.1%"). */
 export function formatPercent(value: number | null | undefined): string {
-  return typeof value === "number" ? percent.format(value / 100) : "—";
+  return typeof value === "number" ? formatter("percent", { style: "percent", maximumFractionDigits: 1 }).format(value / 100) : "—";
 }
 
-
-const count = new Intl.NumberFormat(LOCALE);
 export function formatCount(n: number): string {
-  return count.format(n);
+  return formatter("count", {}).format(n);
 }
 
 /** Per-currency totals side by side ("$1.00 · €2.00"), never summed; "—" when there is none. */

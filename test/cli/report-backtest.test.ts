@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { gatherBacktest, lastCompleteMonth } from "#cli/report/report-backtest.js";
+import { gatherBacktest, gatherBacktests, lastCompleteMonth } from "#cli/report/report-backtest.js";
 import type { CostRow, CostWarehouse } from "#domain/billing/ports.js";
 import { addDays } from "#kernel/days.js";
 
@@ -41,6 +41,15 @@ describe("gatherBacktest", () => {
     const b = await gatherBacktest(ledger(rows), "t1", "USD", "2026-11-19");
     expect(b?.actual).toBe("1240");
     expect(b?.errorShare).toBeGreaterThan(0.5);
+  });
+
+  it("replays each currency on its own, the tenant's first, leaving out one with too little history", async () => {
+    const rows = [...days("2026-05-01", "2026-11-19", () => "10.01"), ...days("2026-05-01", "2026-11-19", () => "999", "EUR"), ...days("2026-10-01", "2026-11-19", () => "5", "JPY")];
+    const all = await gatherBacktests(ledger(rows), "t1", "EUR", "2026-11-19");
+    expect(all.map((b) => [b.currency, b.actual])).toEqual([
+      ["EUR", "30969"], // 31 × 999
+      ["USD", "310.31"],
+    ]);
   });
 
   it("is null without enough history before the month", async () => {

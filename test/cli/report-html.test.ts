@@ -22,7 +22,7 @@ const base = (over: Partial<ReportData> = {}): ReportData => ({
   ],
   allocation: { tagKey: "team", byCurrency: [{ currency: "EUR", slices: [{ value: null, cost: "1234.5" }] }] },
   llmUsage: [],
-  backtest: null,
+  backtests: [],
   recommendations: { open: 0, top: [], monthlySavings: [] },
   ...over,
 });
@@ -124,13 +124,29 @@ describe("renderReportHtml", () => {
   });
 
   it("shows the backtest's month, actual and error in the tenant's currency, or says why it is missing", () => {
-    const html = renderReportHtml(base({ backtest: { month: "2026-10", actual: "1240", absError: "930.5", errorShare: 0.75, days: 31, inside80: 3, inside95: 9 } }));
+    const html = renderReportHtml(base({ backtests: [{ currency: "EUR", month: "2026-10", actual: "1240", absError: "930.5", errorShare: 0.75, days: 31, inside80: 3, inside95: 9 }] }));
     expect(html).toContain('id="backtest-h"');
+    expect(html).toContain('id="backtest-table-EUR"');
     expect(html).toContain("1.240,00\u00a0€");
     expect(html).toContain("930,50\u00a0€");
     expect(html).toMatch(/75\s?%/);
     expect(html).toContain("3 of 31");
+    const section = html.slice(html.indexOf('id="backtest-h"'), html.indexOf("</section>", html.indexOf('id="backtest-h"')));
+    expect(section).not.toContain("<h3>"); // one currency: no per-currency headings
     expect(renderReportHtml(base())).toContain("Not enough history before the last complete month");
+  });
+
+  it("shows one backtest table per currency, each in its own currency", () => {
+    const bt = (currency: string, actual: string) => ({ currency, month: "2026-10", actual, absError: "1", errorShare: 0.01, days: 31, inside80: 25, inside95: 30 });
+    const html = renderReportHtml(base({ backtests: [bt("EUR", "1240"), bt("USD", "99.5")] }));
+    const eur = html.slice(html.indexOf('id="backtest-table-EUR"'), html.indexOf('id="backtest-table-USD"'));
+    const usd = html.slice(html.indexOf('id="backtest-table-USD"'));
+    expect(eur).toContain("1.240,00\u00a0€");
+    expect(usd.slice(0, usd.indexOf("</table>"))).toContain("99,50\u00a0$");
+    const section = html.slice(html.indexOf('id="backtest-h"'), html.indexOf("</section>", html.indexOf('id="backtest-h"')));
+    expect(section).toContain("<h3>In EUR</h3>");
+    expect(section).toContain("<h3>In USD</h3>");
+    expect(html.indexOf("backtest-table-EUR")).toBeLessThan(html.indexOf("backtest-table-USD"));
   });
 
   it("lists open recommendations only when some exist, savings in each one's currency and summed per currency, names escaped", () => {

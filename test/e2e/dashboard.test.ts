@@ -104,6 +104,9 @@ describe("dashboard in headless Chromium", () => {
     });
     expect(nightly.status).toBe(0);
     alertLinks = [...nightly.stderr.matchAll(/http:\/\/localhost:5000(\/tenants\/[^\s|]+)/g)].map((m) => m[1] ?? "");
+    // One tenant writes its numbers the German way (the locale its alerts use too).
+    const init = spawnSync(process.execPath, [projectPath("bin/costmon.mjs"), "tenant", "init", "--tenant", "globex-ml", "--name", "Globex ML", "--locale", "de-DE", "--data-dir", data], { encoding: "utf8" });
+    expect(init.status, init.stderr).toBe(0);
     dash = await startDashboard(data);
     url = dash.ready.url;
     mkdirSync(SCREENSHOTS, { recursive: true });
@@ -202,6 +205,20 @@ describe("dashboard in headless Chromium", () => {
     const err = await globex.call("updateAnomaly", { id: acmeIds[0], acknowledge: true }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(FunctionsError);
     expect((err as FunctionsError).code).toBe("functions/not-found");
+    await page.context().close();
+  });
+
+  it("writes amounts in the tenant's locale: a de-DE tenant's budgets read 1.234,56 $", async () => {
+    const globex = await client("operator@globex-ml.example");
+    const budgets = (await globex.call<{ items: { id: string; amount: string; currency: string }[] }>("listBudgets", {})).items;
+    expect(budgets.length).toBeGreaterThan(0);
+    const { page } = await signedInPage("operator@globex-ml.example");
+    await page.getByRole("navigation").getByRole("link", { name: "Budgets" }).click();
+    for (const b of budgets) {
+      const expected = new Intl.NumberFormat("de-DE", { style: "currency", currency: b.currency }).format(b.amount as `${number}`);
+      await expect.poll(() => page.locator(`tr[data-budget-id="${b.id}"] td.num`).first().textContent()).toBe(expected);
+    }
+    expect(budgets.some((b) => /^\d{1,3}(\.\d{3})*,\d{2}\u00a0\$$/.test(new Intl.NumberFormat("de-DE", { style: "currency", currency: b.currency }).format(b.amount as `${number}`)))).toBe(true);
     await page.context().close();
   });
 

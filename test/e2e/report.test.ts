@@ -169,9 +169,9 @@ describe("HTML report in headless Chromium", () => {
       const page = await browser.newPage();
       await page.goto(pathToFileURL(join(dir, "nightly-reports", `${t.tenantId}.html`)).href);
       await expect(page.locator("#backtest-h").textContent()).resolves.toContain("last complete month");
-      if ((await page.locator("#backtest-table").count()) > 0) {
+      if ((await page.locator("#backtest-table-USD").count()) > 0) {
         tables++;
-        const cell = (label: string) => page.locator("#backtest-table tr", { hasText: label }).first().locator("td").textContent();
+        const cell = (label: string) => page.locator("#backtest-table-USD tr", { hasText: label }).first().locator("td").textContent();
         await expect(cell("Month")).resolves.toBe(month.start.slice(0, 7));
         // The report's currency is the tenant's (USD for the demo tenants); the amount is the ledger's, to the cent.
         const usd = totals.find((x) => x.currency === "USD");

@@ -35,6 +35,8 @@ export const DASHBOARD_CALLABLES = [
   "testAlertChannel",
   "listRecommendations",
   "getLlmUsage",
+  // The tenant's locale, so the page writes numbers the way alerts and reports do.
+  "getSession",
 ] as const satisfies readonly EntryPointName[];
 
 export interface DashboardReady {

@@ -1,12 +1,13 @@
 import Big from "big.js";
 import type { AppDeps } from "../../deps.js";
-import { tenantLocaleOf } from "#domain/alerts/tenant-locale.js";
+import { tenantDisplayOf } from "#domain/api/tenant-display.js";
 import { tenantCurrencyOf } from "#foundation/config/tenant-currency.js";
 import { paths } from "#kernel/document-paths.js";
 import { addDays } from "#kernel/days.js";
 import { buildCostReport } from "../costs/cost-report.js";
 import { listRecommendations } from "#domain/recommendations/lifecycle.js";
-import { gatherBacktest, type ReportBacktest } from "./report-backtest.js";
+import { tenantCurrencyFirst } from "./currency-order.js";
+import { gatherBacktests, type ReportBacktest } from "./report-backtest.js";
 
 /**
  * What one tenant's HTML report shows, gathered from the stores the nightly writes: the latest run's
@@ -45,7 +46,8 @@ export interface ReportData {
   allocation: { tagKey: string; byCurrency: { currency: string; slices: { value: string | null; cost: string }[] }[] };
   llmUsage: { id: string; [k: string]: unknown }[];
   /** Forecast against actual for the last complete month; null without enough history. */
-  backtest: ReportBacktest | null;
+  /** Last complete month replayed, one per billing currency with enough history, the tenant's first. */
+  backtests: ReportBacktest[];
   /** Open (active or claimed) recommendations, best score first, and their savings per currency. */
   recommendations: {
     open: number;
@@ -63,8 +65,7 @@ export async function gatherReportData(deps: AppDeps, tenantId: string, opts: { 
   const { documents, warehouse } = deps;
   const tenant = (await documents.get<Record<string, unknown>>(paths.tenant(tenantId))) ?? {};
   // The tenant's reporting currency (config currency.reporting_by_tenant, else currency.reporting) comes first.
-  const currency = typeof tenant.currency === "string" ? tenant.currency : tenantCurrencyOf(deps.config.currency, tenantId).reporting;
-  const locale = tenantLocaleOf(tenant);
+  const { currency, locale } = tenantDisplayOf(tenant, tenantCurrencyOf(deps.config.currency, tenantId).reporting);
 
   const runs = await documents.list<Record<string, unknown>>(paths.runs(tenantId), { limit: 200 });
   const withAnalysis = runs.docs.filter((d) => d.data.analysis).sort((a, b) => (a.id < b.id ? -1 : 1));
@@ -89,7 +90,7 @@ export async function gatherReportData(deps: AppDeps, tenantId: string, opts: { 
     anomalies: [],
     allocation: { tagKey: opts.tagKey, byCurrency: [] },
     llmUsage: [],
-    backtest: null,
+    backtests: [],
     recommendations: { open: 0, top: [], monthlySavings: [] },
   };
   if (!asOf) return data;
@@ -187,14 +188,9 @@ export async function gatherReportData(deps: AppDeps, tenantId: string, opts: { 
 
   const llm = await documents.list<Record<string, unknown>>(paths.llmUsageDaily(tenantId), { limit: 200 });
   data.llmUsage = llm.docs.map((d) => ({ ...d.data, id: d.id }));
-  data.backtest = await gatherBacktest(warehouse, tenantId, currency, asOf);
+  data.backtests = await gatherBacktests(warehouse, tenantId, currency, asOf);
   data.recommendations = await gatherRecommendations(deps, tenantId);
   return data;
-}
-
-/** The tenant's currency first, then the others in code order. */
-function tenantCurrencyFirst(currencies: readonly string[], tenantCurrency: string): string[] {
-  return [...currencies].sort((a, b) => (a === tenantCurrency ? -1 : b === tenantCurrency ? 1 : a < b ? -1 : a > b ? 1 : 0));
 }
 
 async function gatherRecommendations(deps: AppDeps, tenantId: string): Promise<ReportData["recommendations"]> {

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import Big from "big.js";
 import { formatExactMoney } from "../format.js";
+import { tenantCurrencyFirst } from "./currency-order.js";
 import type { ReportBacktest } from "./report-backtest.js";
 import type { ReportData } from "./report-data.js";
 
@@ -20,8 +21,7 @@ function echartsScript(): string {
 }
 
 /** The currencies of a list, the tenant's first, then by code. */
-const currenciesOf = (items: readonly { currency: string }[], tenantCurrency: string): string[] =>
-  [...new Set(items.map((x) => x.currency))].sort((a, b) => (a === tenantCurrency ? -1 : b === tenantCurrency ? 1 : a < b ? -1 : a > b ? 1 : 0));
+const currenciesOf = (items: readonly { currency: string }[], tenantCurrency: string): string[] => tenantCurrencyFirst(items.map((x) => x.currency), tenantCurrency);
 
 /** A chart's element id: its kind and the currency it shows (an ISO 4217 code; anything else made safe). */
 const chartId = (kind: string, currency: string): string => `${kind}-${currency.replace(/[^A-Za-z0-9]/g, "_")}`;
@@ -31,7 +31,6 @@ const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeA
 const jsonInScript = (v: unknown): string => JSON.stringify(v).replace(/</g, "\\u003c");
 
 export function renderReportHtml(d: ReportData): string {
-  const money = (v: string) => formatExactMoney(v, d.currency, d.locale);
   const moneyIn = (v: string, currency: string) => formatExactMoney(v, currency, d.locale);
   const several = (n: number) => n > 1;
   const budgetCurrencies = currenciesOf(d.budgets, d.currency);
@@ -132,7 +131,9 @@ export function renderReportHtml(d: ReportData): string {
     section(
       "backtest",
       "Forecast against actual, last complete month",
-      d.backtest ? backtestBody(d.backtest, money, d.locale) : "<p>Not enough history before the last complete month to replay the forecast.</p>",
+      d.backtests.length
+        ? `${d.backtests.map((b) => `${several(d.backtests.length) ? `<h3>In ${esc(b.currency)}</h3>` : ""}${backtestBody(b, (v) => moneyIn(v, b.currency), d.locale)}`).join("")}<p class="note">The forecaster is replayed with the ledger cut at the month's first day, then compared with the month's billed cost${several(d.backtests.length) ? ", in each currency apart" : ""}.</p>`
+        : "<p>Not enough history before the last complete month to replay the forecast.</p>",
     ),
     section(
       "daily",
@@ -225,9 +226,9 @@ function backtestBody(b: ReportBacktest, money: (v: string) => string, locale: s
     ["Days inside the 80% band", `${b.inside80} of ${b.days}`],
     ["Days inside the 95% band", `${b.inside95} of ${b.days}`],
   ];
-  return `<table id="backtest-table"><caption class="sr">Forecast made on the eve of ${esc(b.month)} against what was billed</caption><tbody>${rows
+  return `<table id="${chartId("backtest-table", b.currency)}"><caption class="sr">Forecast made on the eve of ${esc(b.month)} against what was billed in ${esc(b.currency)}</caption><tbody>${rows
     .map(([k, v]) => `<tr><th scope="row">${esc(k)}</th><td class="num">${esc(v)}</td></tr>`)
-    .join("")}</tbody></table><p class="note">The forecaster is replayed with the ledger cut at the month's first day, then compared with the month's billed cost.</p>`;
+    .join("")}</tbody></table>`;
 }
 
 /** Runs in the page: builds the ECharts options from the embedded data. */
