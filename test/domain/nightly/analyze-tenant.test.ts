@@ -4,30 +4,15 @@ import { AlertsMessage, TOPICS } from "#domain/nightly/messages.js";
 import { newRun } from "#domain/nightly/run-state.js";
 import type { CostRecord } from "#domain/billing/cost-record.js";
 import { addDays } from "#kernel/days.js";
-import type { EventBus } from "#kernel/ports.js";
 import { costRecord } from "../../conformance/cost-record-builder.js";
 import { MemoryCostWarehouse } from "../../fakes/memory-cost-warehouse.js";
 import { MemoryDocumentStore } from "../../fakes/memory-document-store.js";
+import { recordingBus } from "../../fakes/recording-bus.js";
 
 const T = "t1";
 const RUN = "2026-11-20";
 const AS_OF = "2026-11-19";
 const NOW = new Date("2026-11-20T04:00:00Z");
-
-/** Publishes into an array, so a test reads exactly what went on which topic. */
-function recordingBus(): EventBus & { sent: { topic: string; data: unknown }[] } {
-  const sent: { topic: string; data: unknown }[] = [];
-  return {
-    sent,
-    async publish(topic, data) {
-      sent.push({ topic, data });
-      return String(sent.length);
-    },
-    subscribe() {},
-    async drain() {},
-    async close() {},
-  };
-}
 
 /**
  * 110 days of one GCP project (Compute Engine in two regions, with a daily credit) and one AWS

@@ -4,28 +4,14 @@ import type { StoredAnomaly } from "#domain/nightly/analyze/anomaly-docs.js";
 import { analyzeTenant } from "#domain/nightly/analyze-tenant.js";
 import { AlertsMessage } from "#domain/nightly/messages.js";
 import { addDays } from "#kernel/days.js";
-import type { EventBus } from "#kernel/ports.js";
 import { costRecord } from "../../conformance/cost-record-builder.js";
 import { MemoryCostWarehouse } from "../../fakes/memory-cost-warehouse.js";
 import { MemoryDocumentStore } from "../../fakes/memory-document-store.js";
+import { recordingBus } from "../../fakes/recording-bus.js";
 
 const T = "t1";
 const FIRST = "2026-08-01";
 const SCOPE = { tenantId: T, provider: "gcp" as const, source: "gcp-export" };
-
-function recordingBus(): EventBus & { sent: { topic: string; data: unknown }[] } {
-  const sent: { topic: string; data: unknown }[] = [];
-  return {
-    sent,
-    async publish(topic, data) {
-      sent.push({ topic, data });
-      return String(sent.length);
-    },
-    subscribe() {},
-    async drain() {},
-    async close() {},
-  };
-}
 
 /** One BigQuery project at about $200 a day; `cost(day, base)` changes a day, `extra` adds rows (a duplicated export line). */
 function days(start: string, end: string, cost: (day: string, base: number) => number = (_d, b) => b, extra: (day: string) => CostRecord[] = () => []): CostRecord[] {

@@ -1,28 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { deduplicate } from "#domain/recommendations/dedup.js";
-import {
-  type Recommendation,
-  RecommendationSchema,
-  resourceKey,
-  savingsByCurrency,
-} from "#domain/recommendations/recommendation.js";
+import { type Recommendation, resourceKey, savingsByCurrency } from "#domain/recommendations/recommendation.js";
+import { recommendation } from "./fixtures.js";
 
-function rec(over: Partial<Recommendation> & Pick<Recommendation, "providerId" | "resource">): Recommendation {
-  return RecommendationSchema.parse({
-    provider: "gcp",
-    etag: null,
-    recommender: "google.compute.instance.MachineTypeRecommender",
-    accountId: "p1",
-    category: "rightsizing",
-    action: "resize",
-    description: "",
-    monthlySavings: { amount: "10", currency: "USD" },
-    effort: "medium",
-    risk: "medium",
-    confidence: "high",
-    ...over,
-  });
-}
+/** The recommendations de-duplication sees come without etags. */
+const rec = (over: Parameters<typeof recommendation>[0]): Recommendation => recommendation({ etag: null, ...over });
 
 const VM = "//compute.googleapis.com/projects/p1/zones/us-east1-b/instances/vm-1";
 

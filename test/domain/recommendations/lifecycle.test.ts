@@ -9,33 +9,16 @@ import {
   UpdateRecommendationInput,
   updateRecommendation,
 } from "#domain/recommendations/lifecycle.js";
-import { type Recommendation, RecommendationSchema } from "#domain/recommendations/recommendation.js";
+import { recommendation } from "./fixtures.js";
 import { AppError } from "#kernel/errors.js";
 import { MemoryDocumentStore } from "../../fakes/memory-document-store.js";
 
 const NOW = new Date("2026-03-01T00:00:00Z");
 
-function rec(over: Partial<Recommendation> & Pick<Recommendation, "providerId" | "resource">): Recommendation {
-  return RecommendationSchema.parse({
-    provider: "gcp",
-    etag: '"e1"',
-    recommender: "google.compute.instance.MachineTypeRecommender",
-    accountId: "p1",
-    category: "rightsizing",
-    action: "resize",
-    description: "",
-    monthlySavings: { amount: "10", currency: "USD" },
-    effort: "medium",
-    risk: "medium",
-    confidence: "high",
-    ...over,
-  });
-}
-
-const resize = rec({ providerId: "g/resize", resource: "projects/p1/zones/z/instances/vm-1", monthlySavings: { amount: "73.27", currency: "USD" } });
-const del = rec({ providerId: "g/delete", resource: "projects/p1/zones/z/instances/vm-1", action: "delete", category: "idle", risk: "high", monthlySavings: { amount: "150", currency: "USD" } });
-const disk = rec({ providerId: "g/disk", resource: "projects/p1/zones/z/disks/d-1", action: "delete", category: "idle", effort: "low", monthlySavings: { amount: "5.5", currency: "USD" } });
-const azure = rec({ provider: "azure", providerId: "a/1", resource: "/subscriptions/s/vm", monthlySavings: { amount: "900", currency: "EUR" }, etag: null });
+const resize = recommendation({ providerId: "g/resize", resource: "projects/p1/zones/z/instances/vm-1", monthlySavings: { amount: "73.27", currency: "USD" } });
+const del = recommendation({ providerId: "g/delete", resource: "projects/p1/zones/z/instances/vm-1", action: "delete", category: "idle", risk: "high", monthlySavings: { amount: "150", currency: "USD" } });
+const disk = recommendation({ providerId: "g/disk", resource: "projects/p1/zones/z/disks/d-1", action: "delete", category: "idle", effort: "low", monthlySavings: { amount: "5.5", currency: "USD" } });
+const azure = recommendation({ provider: "azure", providerId: "a/1", resource: "/subscriptions/s/vm", monthlySavings: { amount: "900", currency: "EUR" }, etag: null });
 
 async function seeded() {
   const store = new MemoryDocumentStore();

@@ -2,26 +2,16 @@ import { describe, expect, it } from "vitest";
 import { deduplicate } from "#domain/recommendations/dedup.js";
 import { recommendationDocId, type StoredRecommendation, storeSynced, UpdateRecommendationInput, updateRecommendation } from "#domain/recommendations/lifecycle.js";
 import { type MirroredState, type ProviderLifecycleResolver, ProviderStateConflict } from "#domain/recommendations/provider-lifecycle.js";
-import { type Recommendation, RecommendationSchema } from "#domain/recommendations/recommendation.js";
+import type { Recommendation } from "#domain/recommendations/recommendation.js";
 import { demoRecommendations, syncTenantRecommendations } from "#domain/recommendations/sync.js";
 import { AppError } from "#kernel/errors.js";
 import { MemoryDocumentStore } from "../../fakes/memory-document-store.js";
+import { recommendation } from "./fixtures.js";
 
 const NOW = new Date("2026-03-01T00:00:00Z");
-const gcp = RecommendationSchema.parse({
-  provider: "gcp",
+const gcp = recommendation({
   providerId: "projects/1/locations/z/recommenders/google.compute.instance.MachineTypeRecommender/recommendations/r1",
-  etag: '"e1"',
-  recommender: "google.compute.instance.MachineTypeRecommender",
-  accountId: "p1",
   resource: "projects/p1/zones/z/instances/vm-1",
-  category: "rightsizing",
-  action: "resize",
-  description: "",
-  monthlySavings: { amount: "10", currency: "USD" },
-  effort: "medium",
-  risk: "medium",
-  confidence: "high",
 });
 const azure: Recommendation = { ...gcp, provider: "azure", providerId: "/subscriptions/s/vm/providers/Microsoft.Advisor/recommendations/a", resource: "/subscriptions/s/vm", etag: null };
 const id = recommendationDocId("gcp", gcp.providerId);

@@ -1,5 +1,5 @@
-import { generate } from "selfsigned";
 import { type ReplayServer, sendJson, startReplayServer } from "./http-server.js";
+import { selfSigned } from "./self-signed.js";
 
 /**
  * Azure Advisor Recommendations_List over its wire format (api-version 2020-01-01):
@@ -83,16 +83,6 @@ export const NON_COST = {
     shortDescription: { problem: "This availability set is not configured for fault tolerance", solution: "To ensure high availability add one or more virtual machines to this availability set" },
   },
 };
-
-let certificate: Promise<{ key: string; cert: string }> | undefined;
-function selfSigned() {
-  certificate ??= generate([{ name: "commonName", value: "127.0.0.1" }], {
-    keySize: 2048,
-    algorithm: "sha256",
-    extensions: [{ name: "subjectAltName", altNames: [{ type: 7, ip: "127.0.0.1" }] }],
-  }).then((p) => ({ key: p.private, cert: p.cert }));
-  return certificate;
-}
 
 export interface AzureAdvisorServer extends ReplayServer {
   ca: string;

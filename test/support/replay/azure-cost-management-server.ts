@@ -1,10 +1,10 @@
 import Big from "big.js";
-import { generate } from "selfsigned";
 import { z } from "zod";
 import { daysInWindow } from "#kernel/days.js";
 import type { TruthRow } from "./billing-dataset.js";
 import { type FaultPlan, noFaults } from "./faults.js";
 import { answerFault, type ReplayServer, sendJson, startReplayServer } from "./http-server.js";
+import { selfSigned } from "./self-signed.js";
 
 /**
  * Cost Management Query_Usage over its real wire format (api-version 2025-03-01, examples in
@@ -98,16 +98,6 @@ function passes(f: Filter | undefined, row: TruthRow): boolean {
 }
 
 const THROTTLE_HEADERS = ["qpu", "entity", "tenant", "client"];
-
-let certificate: Promise<{ key: string; cert: string }> | undefined;
-function selfSigned() {
-  certificate ??= generate([{ name: "commonName", value: "127.0.0.1" }], {
-    keySize: 2048,
-    algorithm: "sha256",
-    extensions: [{ name: "subjectAltName", altNames: [{ type: 7, ip: "127.0.0.1" }] }],
-  }).then((p) => ({ key: p.private, cert: p.cert }));
-  return certificate;
-}
 
 export async function startAzureCostManagementReplay(opts: AzureReplayOptions): Promise<AzureReplayServer> {
   const tls = await selfSigned();

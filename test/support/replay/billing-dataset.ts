@@ -34,23 +34,8 @@ export interface TruthRow {
   meterCategory?: string;
 }
 
-interface BaseItem {
-  service: string;
-  region: string;
-  resourceGroup: string;
-  cost: string;
-  effective: string;
-  list: string;
-  currency: string;
-  unit: string;
-  quantity: string;
-  tags?: Record<string, string>;
-  projectLabels?: Record<string, string>;
-  systemLabels?: Record<string, string>;
-  sku?: string;
-  usageType?: string;
-  meterCategory?: string;
-}
+/** A service's recorded line before it is spread over days and accounts. */
+type BaseItem = Omit<TruthRow, "date" | "account" | "category">;
 
 function readJson(...parts: string[]): unknown {
   return JSON.parse(readFileSync(sharedData(...parts), "utf8"));
